@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class TaskStatement(models.TextChoices):
+    """SAA-C03 Domain 3, "Design High-Performing Architectures" (24% of the scored content)."""
+
+    STORAGE = "3.1", _("3.1 Determine high-performing and/or scalable storage solutions")
+    COMPUTE = "3.2", _("3.2 Design high-performing and elastic compute solutions")
+    DATABASE = "3.3", _("3.3 Determine high-performing database solutions")
+    NETWORK = "3.4", _("3.4 Determine high-performing and/or scalable network architectures")
+    INGESTION = (
+        "3.5",
+        _("3.5 Determine high-performing data ingestion and transformation solutions"),
+    )
+
+
+class QuestionKind(models.TextChoices):
+    FLASHCARD = rules.FLASHCARD, _("Flashcard")
+    SINGLE = rules.SINGLE, _("Single choice")
+    MULTIPLE = rules.MULTIPLE, _("Multiple response")
+
+
+class QuestionOrigin(models.TextChoices):
+    NOTE = "note", _("From the notes")
+    WHICH = "which", _("Which service? (generated)")
+    EXAM = "exam", _("Exam-style (authored)")
+    ADMIN = "admin", _("Written in the admin")
+
+
+class TopicManager(models.Manager["Topic"]):
+    def get_by_natural_key(self, slug: str) -> Topic:
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    task_statement = models.CharField(
+        _("task statement"), max_length=3, choices=TaskStatement.choices
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task_statement__in=TaskStatement.values),
+                name="cards_topic_task_statement_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def with_answers(self) -> QuestionQuerySet:
+        return self.select_related("topic").prefetch_related(
+            models.Prefetch("answers", queryset=Answer.objects.order_by("order", "id"))
+        )
+
+
+class QuestionManager(models.Manager["Question"]):
+    def get_queryset(self) -> QuestionQuerySet:
+        return QuestionQuerySet(self.model, using=self._db)
+
+    def with_answers(self) -> QuestionQuerySet:
+        return self.get_queryset().with_answers()
+
+    def get_by_natural_key(self, key: str) -> Question:
+        return self.get(key=key)
+
+
+class Question(models.Model):
+    key = models.SlugField(
+        _("key"),
+        max_length=100,
+        unique=True,
+        help_text=_("Stable name, so reloading the fixtures updates this question in place."),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="questions", verbose_name=_("topic")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=QuestionOrigin.choices, default=QuestionOrigin.ADMIN
+    )
+    prompt = models.TextField(_("prompt"))
+    prompt_en = models.TextField(_("prompt (English)"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    explanation_en = models.TextField(_("explanation (English)"), blank=True)
+    source_file = models.CharField(_("notes file"), max_length=200)
+    source_first_line = models.PositiveIntegerField(_("first line"))
+    source_last_line = models.PositiveIntegerField(_("last line"))
+    source_text = models.TextField(_("source lines"), blank=True)
+    source_hash = models.CharField(_("hash of the source lines"), max_length=64, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = QuestionManager()
+
+    class Meta:
+        ordering = ["topic__order", "order", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=QuestionKind.values), name="cards_question_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=QuestionOrigin.values), name="cards_question_origin_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source_first_line__gte=1)
+                & Q(source_last_line__gte=models.F("source_first_line")),
+                name="cards_question_source_lines_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["topic", "order"], name="cards_question_topic_order")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.prompt[:60]}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
+
+    natural_key.dependencies = ["cards.topic"]  # type: ignore[attr-defined]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cards:question_detail", args=[self.pk])
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+    @property
+    def citation(self) -> str:
+        if self.source_first_line == self.source_last_line:
+            return f"{self.source_file}, line {self.source_first_line}"
+        return f"{self.source_file}, lines {self.source_first_line}–{self.source_last_line}"
+
+    def answer_errors(self, correct_flags: list[bool]) -> list[str]:
+        return rules.answer_set_errors(self.kind, correct_flags)
+
+
+class AnswerManager(models.Manager["Answer"]):
+    def get_by_natural_key(self, order: int, question_key: str) -> Answer:
+        return self.get(order=order, question__key=question_key)
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+    )
+    text = models.TextField(_("text"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    explanation = models.TextField(_("explanation"), blank=True)
+    explanation_en = models.TextField(_("explanation (English)"), blank=True)
+    reference_url = models.URLField(_("reference URL"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AnswerManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="cards_answer_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def natural_key(self) -> tuple[Any, ...]:
+        return (self.order, *self.question.natural_key())
+
+    natural_key.dependencies = ["cards.question"]  # type: ignore[attr-defined]
+
+
+class DeckQuerySet(models.QuerySet["Deck"]):
+    def builtin(self) -> DeckQuerySet:
+        return self.filter(owner__isnull=True)
+
+    def visible_to(self, user: User | Any) -> DeckQuerySet:
+        """Built-in decks for everyone; a teacher's own decks for that teacher.
+
+        The classrooms app widens this for students of classrooms a deck is assigned to.
+        """
+        if user is not None and user.is_authenticated:
+            return self.filter(Q(owner__isnull=True) | Q(owner=user))
+        return self.builtin()
+
+    def with_card_counts(self) -> DeckQuerySet:
+        return self.annotate(card_count=models.Count("questions", distinct=True))
+
+
+class DeckManager(models.Manager["Deck"]):
+    def get_queryset(self) -> DeckQuerySet:
+        return DeckQuerySet(self.model, using=self._db)
+
+    def builtin(self) -> DeckQuerySet:
+        return self.get_queryset().builtin()
+
+    def visible_to(self, user: User | Any) -> DeckQuerySet:
+        return self.get_queryset().visible_to(user)
+
+    def get_by_natural_key(self, slug: str) -> Deck:
+        return self.get(slug=slug)
+
+
+class Deck(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    questions = models.ManyToManyField(
+        Question, related_name="decks", blank=True, verbose_name=_("questions")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decks",
+        verbose_name=_("owner"),
+        help_text=_("Empty for built-in decks; the teacher for a teacher's own deck."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = DeckManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("deck")
+        verbose_name_plural = _("decks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["cards.question"]  # type: ignore[attr-defined]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cards:deck_detail", args=[self.slug])
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None

@@ -1,0 +1,35 @@
+"""Render note text: Markdown links become safe links, everything else is escaped text."""
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+register = template.Library()
+
+# "zero" turns every rule off; only links, emphasis and code spans come back. Raw HTML stays off,
+# so a note can never inject markup, and markdown-it refuses javascript:/data: link targets.
+_md = MarkdownIt("zero").enable(["link", "emphasis", "backticks", "escape", "entity"])
+
+
+def _link_open(
+    renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    tokens[idx].attrSet("rel", "noopener noreferrer")
+    return renderer.renderToken(tokens, idx, options, env)
+
+
+_md.add_render_rule("link_open", _link_open)
+
+
+def render_note_markdown(text: str) -> str:
+    return _md.renderInline(text or "").strip()
+
+
+@register.filter(name="note_markdown")
+def note_markdown(value: Any) -> SafeString:
+    return mark_safe(render_note_markdown(str(value or "")))  # noqa: S308 - escaped by markdown-it

@@ -1,0 +1,150 @@
+"""The shared cast for every test: learners, teachers and a small piece of content.
+
+Test data is built here and in the tests, never loaded from the committed fixtures.
+"""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cards.models import Answer, Deck, Question, Topic
+
+User = get_user_model()
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str, **extra: Any) -> Any:
+    user = User.objects.create_user(
+        username=email.split("@")[0], email=email, password=PASSWORD, **extra
+    )
+    return user
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def student(db: None) -> Any:
+    return make_user("student@example.com", display_name="학생 김")
+
+
+@pytest.fixture
+def other_student(db: None) -> Any:
+    return make_user("other@example.com", display_name="Other Student")
+
+
+@pytest.fixture
+def teacher(db: None) -> Any:
+    return make_user("teacher@example.com", display_name="Teacher Lee")
+
+
+@pytest.fixture
+def other_teacher(db: None) -> Any:
+    return make_user("teacher2@example.com", display_name="Teacher Park")
+
+
+@pytest.fixture
+def admin_user(db: None) -> Any:
+    return User.objects.create_superuser(
+        username="admin", email="admin@example.com", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def topic(db: None) -> Topic:
+    return Topic.objects.create(slug="lambda", name="Lambda", task_statement="3.2", order=1)
+
+
+@pytest.fixture
+def other_topic(db: None) -> Topic:
+    return Topic.objects.create(
+        slug="global-accelerator", name="AWS Global Accelerator", task_statement="3.4", order=2
+    )
+
+
+@pytest.fixture
+def make_question(db: None) -> Callable[..., Question]:
+    """Build a question with answers: `answers` is a list of (text, is_correct)."""
+    counter = {"n": 0}
+
+    def build(
+        topic: Topic,
+        *,
+        kind: str = "single",
+        prompt: str = "Which service runs code without servers?",
+        answers: list[tuple[str, bool]] | None = None,
+        **extra: Any,
+    ) -> Question:
+        counter["n"] += 1
+        if answers is None:
+            answers = (
+                [("AWS Lambda", True)]
+                if kind == "flashcard"
+                else [("AWS Lambda", True), ("Amazon EC2", False), ("Amazon S3", False)]
+            )
+        question = Question.objects.create(
+            key=f"{topic.slug}-t{counter['n']}",
+            topic=topic,
+            kind=kind,
+            prompt=prompt,
+            source_file="notes/design-high-performing-architectures.md",
+            source_first_line=5,
+            source_last_line=8,
+            source_text="* source line",
+            order=counter["n"],
+            **extra,
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                question=question,
+                text=text,
+                is_correct=correct,
+                explanation=f"why: {text}",
+                order=i,
+            )
+            for i, (text, correct) in enumerate(answers, start=1)
+        )
+        return question
+
+    return build
+
+
+@pytest.fixture
+def question(topic: Topic, make_question: Callable[..., Question]) -> Question:
+    return make_question(topic)
+
+
+@pytest.fixture
+def deck(topic: Topic, make_question: Callable[..., Question]) -> Deck:
+    """A built-in deck of three single-choice questions and two flashcards."""
+    deck = Deck.objects.create(slug="lambda-deck", name="Lambda deck")
+    questions = [make_question(topic, prompt=f"Question {i}") for i in range(3)]
+    questions += [make_question(topic, kind="flashcard", prompt=f"Card {i}") for i in range(2)]
+    deck.questions.set(questions)
+    return deck
+
+
+# Browser tests: Debian's Chromium, never a downloaded browser.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

@@ -1,0 +1,48 @@
+"""Site-wide pages: the home page (which composes every app), health check, error pages.
+
+This module sits above the apps, so it may import any of them.
+"""
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from cards.models import Deck
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Anyone: what saaprep is, and the decks with their card counts."""
+    decks = Deck.objects.visible_to(request.user).with_card_counts()
+    return render(request, "home.html", {"decks": decks})
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Anyone (the container healthcheck): 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("healthz: database unavailable", exc_info=True)
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Anyone: the 404 page in the site layout."""
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Anyone: the 500 page. Renders without a request context: the database may be down."""
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
