@@ -9,7 +9,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
     path("", include("cards.urls")),
+    path("", include("study.urls")),
 ]
 
 handler404 = "saaprep.views.page_not_found"
