@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cards.models import Deck, Question
+
+
+class CardState(models.IntegerChoices):
+    """FSRS card states (fsrs.State). A card with no ReviewState row is new."""
+
+    LEARNING = 1, _("Learning")
+    REVIEW = 2, _("Review")
+    RELEARNING = 3, _("Relearning")
+
+
+class Rating(models.IntegerChoices):
+    """FSRS ratings (fsrs.Rating)."""
+
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+class Mode(models.TextChoices):
+    FLASHCARD = "flashcard", _("Flashcard")
+    CHOICE = "choice", _("Choice")
+    EXAM = "exam", _("Exam")
+
+
+class ReviewState(models.Model):
+    """A learner's FSRS memory state for one question: one row per (user, question)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_states")
+    state = models.PositiveSmallIntegerField(_("state"), choices=CardState.choices)
+    step = models.PositiveSmallIntegerField(_("learning step"), null=True, blank=True)
+    stability = models.FloatField(_("stability"), null=True, blank=True)
+    difficulty = models.FloatField(_("difficulty"), null=True, blank=True)
+    due = models.DateTimeField(_("due"))
+    last_review = models.DateTimeField(_("last review"), null=True, blank=True)
+    first_review = models.DateTimeField(_("first review"))
+    reps = models.PositiveIntegerField(_("reviews"), default=0)
+    lapses = models.PositiveIntegerField(_("lapses"), default=0)
+
+    class Meta:
+        verbose_name = _("review state")
+        verbose_name_plural = _("review states")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "question"], name="study_reviewstate_unique_user_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=CardState.values), name="study_reviewstate_state_valid"
+            ),
+        ]
+        indexes = [
+            # "This user's cards due before now" and the next due card: an index range scan.
+            models.Index(fields=["user", "due"], name="study_reviewstate_user_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.question_id}: {self.get_state_display()}, due {self.due}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Presentation(models.Model):
+    """One showing of a card to a learner, carrying a one-time token.
+
+    The answer form posts the token; the Attempt points back here with a unique link, so the same
+    submission twice (double click, back button, two tabs) records exactly one Attempt.
+    """
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presentations"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    practice = models.BooleanField(
+        default=False, help_text=_("Practice: recorded, but the schedule is not changed.")
+    )
+    option_order = models.JSONField(default=list, blank=True)  # answer ids, shuffled per showing
+    created_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mode__in=Mode.values), name="study_presentation_mode_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "deck", "mode", "answered_at"],
+                name="study_presentation_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.question_id} {self.mode} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Attempt(models.Model):
+    """Append-only log of every answer a learner gave."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="attempts")
+    presentation = models.OneToOneField(
+        Presentation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attempt",
+    )
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    rescheduled = models.BooleanField(_("rescheduled"), default=True)
+    chosen_answer_ids = models.JSONField(_("answers chosen"), default=list, blank=True)
+    correct = models.BooleanField(_("correct"))
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    state_before = models.PositiveSmallIntegerField(
+        _("state before"), choices=CardState.choices, null=True, blank=True
+    )
+    due_before = models.DateTimeField(_("due before"), null=True, blank=True)
+    due_after = models.DateTimeField(_("due after"), null=True, blank=True)
+    # The FSRS card as it was before this attempt, so "I guessed"/"Easy" can re-grade it.
+    card_before = models.JSONField(_("card before"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mode__in=Mode.values), name="study_attempt_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=4), name="study_attempt_rating_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "reviewed_at"], name="study_attempt_user_time"),
+            models.Index(fields=["user", "question"], name="study_attempt_user_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.question_id} {self.mode} rating {self.rating}"
