@@ -1,0 +1,561 @@
+"""Notes + exam YAML -> fixture records: masking, seeded options, keys, citations, YAML errors."""
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from cards.content import (
+    MASK,
+    TASK_STATEMENTS,
+    WHICH_PROMPT,
+    WHICH_PROMPT_EN,
+    Source,
+    TopicSpec,
+    build_fixture,
+    first_link_url,
+    mask_text,
+    parse_exam,
+    which_options,
+)
+from cards.models import TaskStatement
+from cards.notes import SourceError, parse_notes
+
+NOTES_PATH = "notes/domain.md"
+EXAM_PATH = "notes/domain.exam.yaml"
+
+NOTES = """\
+# Domain Title
+
+## Lambda
+* What runs code without servers?
+    > * [AWS Lambda](https://aws.amazon.com/lambda/) runs code.
+    * > Lambda layers share code between functions.
+
+## Amazon S3
+* Where do objects live?
+  > * Amazon S3 stores objects.
+## EC2
+* Virtual machines?
+> * Amazon EC2 gives instances; ec2 user data runs once.
+## AWS Fargate
+* Containers without servers?
+* > AWS Fargate runs containers.
+## Amazon EFS
+* Shared files?
+\t> * EFS is an NFS file system.
+"""
+
+EXAM = """\
+notes: domain.md
+domain:
+  name_en: Domain Title EN
+  description: 도메인 설명
+  description_en: Domain description
+topics:
+  - {heading: Lambda, slug: lambda, task_statement: "3.2", service: AWS Lambda, mask: [Lambda], summary: 람다 요약, summary_en: Lambda summary, description: 람다 덱, description_en: Lambda deck}
+  - {heading: Amazon S3, slug: amazon-s3, task_statement: "3.1", service: Amazon S3, mask: [S3], summary: S3 요약, summary_en: S3 summary, description: S3 덱, description_en: S3 deck}
+  - {heading: EC2, slug: ec2, task_statement: "3.2", service: Amazon EC2, mask: [EC2], summary: EC2 요약, summary_en: EC2 summary, description: EC2 덱, description_en: EC2 deck}
+  - {heading: AWS Fargate, slug: aws-fargate, task_statement: 3.2, service: AWS Fargate, mask: [Fargate], summary: 파게이트 요약, summary_en: Fargate summary, description: 파게이트 덱, description_en: Fargate deck}
+  - {heading: Amazon EFS, slug: amazon-efs, task_statement: "3.1", service: Amazon EFS, mask: [EFS], summary: EFS 요약, summary_en: EFS summary, description: EFS 덱, description_en: EFS deck}
+notes_en:
+  4: What runs code without servers?
+  5: "[AWS Lambda](https://aws.amazon.com/lambda/) runs code."
+questions:
+  - key: lambda-exam-1
+    topic: lambda
+    kind: single
+    cites: [4, 6]
+    prompt: 람다 문제
+    prompt_en: Lambda question
+    explanation: 설명
+    explanation_en: Explanation
+    answers:
+      - {text: AWS Lambda, text_en: AWS Lambda, correct: true, why: 맞음, why_en: Right, url: "https://docs.aws.amazon.com/lambda/"}
+      - {text: Amazon EC2, text_en: Amazon EC2, correct: false, why: 틀림, why_en: Wrong}
+"""  # noqa: E501 - one flow mapping per topic keeps the YAML line numbers easy to read
+
+
+def sources(notes: str = NOTES, exam: str | None = EXAM) -> list[Source]:
+    parsed_exam = parse_exam(exam, EXAM_PATH) if exam is not None else None
+    return [Source(parse_notes(notes, NOTES_PATH), parsed_exam, EXAM_PATH, NOTES_PATH)]
+
+
+def build(notes: str = NOTES, exam: str | None = EXAM) -> list[dict[str, Any]]:
+    return build_fixture(sources(notes, exam))
+
+
+def problems(notes: str = NOTES, exam: str | None = EXAM) -> list[str]:
+    with pytest.raises(SourceError) as info:
+        build(notes, exam)
+    return [str(problem) for problem in info.value.problems]
+
+
+def by_model(records: list[dict[str, Any]], model: str) -> list[dict[str, Any]]:
+    return [record["fields"] for record in records if record["model"] == f"cards.{model}"]
+
+
+def question(records: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    return next(fields for fields in by_model(records, "question") if fields["key"] == key)
+
+
+def answers(records: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    return [fields for fields in by_model(records, "answer") if fields["question"] == [key]]
+
+
+def spec(slug: str, service: str) -> TopicSpec:
+    return TopicSpec(
+        line=1,
+        heading=service,
+        slug=slug,
+        slug_line=1,
+        task_statement="3.1",
+        service=service,
+        mask=(),
+        summary="",
+        summary_en="",
+        description="",
+        description_en="",
+    )
+
+
+def test_task_statements_mirror_the_model_choices() -> None:
+    assert list(TASK_STATEMENTS) == TaskStatement.values
+
+
+@pytest.mark.parametrize(
+    ("text", "masks", "masked"),
+    [
+        ("AWS Lambda runs code", ["Lambda"], f"AWS {MASK} runs code"),
+        ("AWS Lambda runs code", ["Lambda", "AWS Lambda"], f"{MASK} runs code"),
+        ("AWS Lambda Layer", ["AWS Lambda", "Lambda"], f"{MASK} Layer"),
+        ("lambda and LAMBDA", ["Lambda"], f"{MASK} and {MASK}"),
+        (
+            "[AWS DataSync](https://aws.amazon.com/datasync/)를 구성",
+            ["DataSync"],
+            f"AWS {MASK}를 구성",
+        ),
+        ("see [docs](https://x.test/lambda) now", ["Lambda"], "see docs now"),
+        ("a.b (c) [d]", ["a.b", "(c)"], f"{MASK} {MASK} [d]"),
+        ("nothing to hide", [], "nothing to hide"),
+        ("nothing to hide", ["", "Lambda"], "nothing to hide"),
+    ],
+)
+def test_mask_text(text: str, masks: list[str], masked: str) -> None:
+    assert mask_text(text, masks) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("no link", ""),
+        ("[a](https://a.test/x) and [b](https://b.test/)", "https://a.test/x"),
+        ("[rel](docs/x.md) then [b](http://b.test/)", "http://b.test/"),
+        ('[t](https://t.test/p "title")', "https://t.test/p"),
+        ("bare https://a.test/ is no link", ""),
+    ],
+)
+def test_first_link_url(text: str, url: str) -> None:
+    assert first_link_url(text) == url
+
+
+def test_which_options_are_deterministic_and_hold_the_right_answer_plus_three_distinct() -> None:
+    topics = [spec(f"t{i}", f"Service {i}") for i in range(7)]
+    for key in ("t0-which-5", "t0-which-6", "t0-which-7", "other-key"):
+        options = which_options(key, topics[0], topics)
+        assert options == which_options(key, topics[0], list(reversed(topics)))
+        services = [option.service for option in options]
+        assert len(services) == 4
+        assert len(set(services)) == 4
+        assert "Service 0" in services
+    # Seeded by the key: different questions do not all show the same options in one order.
+    orders = {
+        tuple(o.service for o in which_options(f"t0-which-{n}", topics[0], topics))
+        for n in range(20)
+    }
+    assert len(orders) > 1
+
+
+def test_which_options_skip_repeated_services_and_use_all_when_few() -> None:
+    right = spec("a", "Same")
+    topics = [right, spec("b", "Same"), spec("c", "Other")]
+    assert [option.slug for option in which_options("k", right, topics)] in (["a", "c"], ["c", "a"])
+
+
+def test_topics_keys_and_order() -> None:
+    records = build()
+    models = [record["model"] for record in records]
+    assert models == sorted(
+        models, key=["cards.topic", "cards.question", "cards.answer", "cards.deck"].index
+    )
+    assert all("pk" not in record for record in records)
+    assert by_model(records, "topic") == [
+        {"slug": "lambda", "name": "Lambda", "task_statement": "3.2", "order": 1},
+        {"slug": "amazon-s3", "name": "Amazon S3", "task_statement": "3.1", "order": 2},
+        {"slug": "ec2", "name": "EC2", "task_statement": "3.2", "order": 3},
+        {"slug": "aws-fargate", "name": "AWS Fargate", "task_statement": "3.2", "order": 4},
+        {"slug": "amazon-efs", "name": "Amazon EFS", "task_statement": "3.1", "order": 5},
+    ]
+    lambda_questions = [
+        (fields["key"], fields["origin"], fields["kind"], fields["order"])
+        for fields in by_model(records, "question")
+        if fields["topic"] == ["lambda"]
+    ]
+    assert lambda_questions == [
+        ("lambda-note-1", "note", "flashcard", 1),
+        ("lambda-which-5", "which", "single", 2),
+        ("lambda-which-6", "which", "single", 3),
+        ("lambda-exam-1", "exam", "single", 4),
+    ]
+
+
+def test_note_question_cites_its_lines_and_answers_keep_links() -> None:
+    records = build()
+    note = question(records, "lambda-note-1")
+    source_text = (
+        "* What runs code without servers?\n"
+        "    > * [AWS Lambda](https://aws.amazon.com/lambda/) runs code.\n"
+        "    * > Lambda layers share code between functions."
+    )
+    assert note == {
+        "key": "lambda-note-1",
+        "topic": ["lambda"],
+        "kind": "flashcard",
+        "origin": "note",
+        "prompt": "What runs code without servers?",
+        "prompt_en": "What runs code without servers?",
+        "explanation": "",
+        "explanation_en": "",
+        "source_file": "notes/domain.md",
+        "source_first_line": 4,
+        "source_last_line": 6,
+        "source_text": source_text,
+        "source_hash": hashlib.sha256(source_text.encode()).hexdigest(),
+        "order": 1,
+    }
+    assert answers(records, "lambda-note-1") == [
+        {
+            "question": ["lambda-note-1"],
+            "text": "[AWS Lambda](https://aws.amazon.com/lambda/) runs code.",
+            "text_en": "[AWS Lambda](https://aws.amazon.com/lambda/) runs code.",
+            "is_correct": True,
+            "explanation": "",
+            "explanation_en": "",
+            "reference_url": "https://aws.amazon.com/lambda/",
+            "order": 1,
+        },
+        {
+            "question": ["lambda-note-1"],
+            "text": "Lambda layers share code between functions.",
+            "text_en": "",
+            "is_correct": True,
+            "explanation": "",
+            "explanation_en": "",
+            "reference_url": "",
+            "order": 2,
+        },
+    ]
+
+
+def test_which_question_masks_the_service_and_explains_every_option() -> None:
+    records = build()
+    which = question(records, "lambda-which-5")
+    assert which["prompt"] == WHICH_PROMPT + f"{MASK} runs code."
+    assert which["prompt_en"] == WHICH_PROMPT_EN + f"{MASK} runs code."
+    assert (which["source_first_line"], which["source_last_line"]) == (5, 5)
+    assert which["source_text"] == "    > * [AWS Lambda](https://aws.amazon.com/lambda/) runs code."
+    assert question(records, "lambda-which-6")["prompt_en"] == ""
+    assert question(records, "ec2-which-13")["prompt"].endswith(
+        f"{MASK} gives instances; {MASK} user data runs once."
+    )
+
+    options = answers(records, "lambda-which-5")
+    assert [option["order"] for option in options] == [1, 2, 3, 4]
+    assert all(option["text"] == option["text_en"] for option in options)
+    right = [option for option in options if option["is_correct"]]
+    assert len(right) == 1
+    assert right[0]["text"] == "AWS Lambda"
+    assert right[0]["explanation"] == "노트의 Lambda 항목(5행)에서 나온 설명입니다."
+    assert right[0]["explanation_en"] == (
+        "This description comes from the Lambda section of the notes (line 5)."
+    )
+    assert right[0]["reference_url"] == "https://aws.amazon.com/lambda/"
+    summaries = {
+        "Amazon S3": ("S3 요약", "S3 summary"),
+        "Amazon EC2": ("EC2 요약", "EC2 summary"),
+        "AWS Fargate": ("파게이트 요약", "Fargate summary"),
+        "Amazon EFS": ("EFS 요약", "EFS summary"),
+    }
+    wrong = [option for option in options if not option["is_correct"]]
+    assert len({option["text"] for option in wrong}) == 3
+    for option in wrong:
+        assert (option["explanation"], option["explanation_en"]) == summaries[option["text"]]
+        assert option["reference_url"] == ""
+
+
+def test_one_which_question_per_answer_bullet() -> None:
+    keys = [f["key"] for f in by_model(build(), "question") if f["origin"] == "which"]
+    assert keys == [
+        "lambda-which-5",
+        "lambda-which-6",
+        "amazon-s3-which-10",
+        "ec2-which-13",
+        "aws-fargate-which-16",
+        "amazon-efs-which-19",
+    ]
+
+
+def test_exam_question_from_yaml() -> None:
+    records = build()
+    exam = question(records, "lambda-exam-1")
+    text = "\n".join(NOTES.splitlines()[3:6])
+    assert exam["origin"] == "exam"
+    assert (exam["prompt"], exam["prompt_en"]) == ("람다 문제", "Lambda question")
+    assert (exam["explanation"], exam["explanation_en"]) == ("설명", "Explanation")
+    assert (exam["source_first_line"], exam["source_last_line"]) == (4, 6)
+    assert exam["source_text"] == text
+    assert exam["source_hash"] == hashlib.sha256(text.encode()).hexdigest()
+    assert answers(records, "lambda-exam-1") == [
+        {
+            "question": ["lambda-exam-1"],
+            "text": "AWS Lambda",
+            "text_en": "AWS Lambda",
+            "is_correct": True,
+            "explanation": "맞음",
+            "explanation_en": "Right",
+            "reference_url": "https://docs.aws.amazon.com/lambda/",
+            "order": 1,
+        },
+        {
+            "question": ["lambda-exam-1"],
+            "text": "Amazon EC2",
+            "text_en": "Amazon EC2",
+            "is_correct": False,
+            "explanation": "틀림",
+            "explanation_en": "Wrong",
+            "reference_url": "",
+            "order": 2,
+        },
+    ]
+
+
+def test_decks_one_per_topic_and_one_for_the_domain() -> None:
+    records = build()
+    decks = by_model(records, "deck")
+    all_keys = [[fields["key"]] for fields in by_model(records, "question")]
+    assert [(d["slug"], d["order"]) for d in decks] == [
+        ("domain-title", 0),
+        ("lambda", 1),
+        ("amazon-s3", 2),
+        ("ec2", 3),
+        ("aws-fargate", 4),
+        ("amazon-efs", 5),
+    ]
+    domain = decks[0]
+    assert (domain["name"], domain["name_en"]) == ("Domain Title", "Domain Title EN")
+    assert (domain["description"], domain["description_en"]) == (
+        "도메인 설명",
+        "Domain description",
+    )
+    assert domain["questions"] == all_keys
+    assert domain["owner"] is None
+    assert decks[1] == {
+        "slug": "lambda",
+        "name": "Lambda",
+        "name_en": "Lambda",
+        "description": "람다 덱",
+        "description_en": "Lambda deck",
+        "questions": [["lambda-note-1"], ["lambda-which-5"], ["lambda-which-6"], ["lambda-exam-1"]],
+        "owner": None,
+        "order": 1,
+    }
+
+
+def test_build_is_deterministic() -> None:
+    assert build() == build()
+
+
+def replace(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "topic: lambda\n",
+            "topic: lambada\n",
+            "notes/domain.exam.yaml:17: unknown topic 'lambada'",
+        ),
+        (
+            "cites: [4, 6]",
+            "cites: [4, 10]",
+            "notes/domain.exam.yaml:19: cites [4, 10] lie outside topic 'lambda' "
+            "(lines 4-6 of notes/domain.md)",
+        ),
+        (
+            "cites: [4, 6]",
+            "cites: [6, 4]",
+            "notes/domain.exam.yaml:19: cites [6, 4]: need 1 <= first <= last",
+        ),
+        (
+            "cites: [4, 6]",
+            "cites: 4",
+            "notes/domain.exam.yaml:19: cites must be [first line, last line]",
+        ),
+        (
+            "kind: single",
+            "kind: flashcard",
+            "notes/domain.exam.yaml:18: kind 'flashcard' is not one of single, multiple",
+        ),
+        (
+            "key: lambda-exam-1",
+            "key: Lambda_Exam",
+            "notes/domain.exam.yaml:16: key 'Lambda_Exam' must be a slug (a-z, 0-9, single "
+            "hyphens) of at most 100 chars",
+        ),
+        (
+            "key: lambda-exam-1",
+            "key: lambda-note-1",
+            "notes/domain.exam.yaml:16: key 'lambda-note-1' is used twice",
+        ),
+        (
+            'task_statement: "3.1", service: Amazon S3',
+            'task_statement: "4.1", service: Amazon S3',
+            "notes/domain.exam.yaml:8: task_statement '4.1' is not one of 3.1, 3.2, 3.3, 3.4, 3.5",
+        ),
+        (
+            "slug: amazon-s3,",
+            "slug: s3,",
+            "notes/domain.exam.yaml:8: slug 's3' should be 'amazon-s3'",
+        ),
+        (
+            '  5: "[AWS',
+            '  7: "[AWS',
+            "notes/domain.exam.yaml:14: notes_en line 7 is not a question or answer line of "
+            "notes/domain.md",
+        ),
+        (
+            "notes: domain.md",
+            "notes: other.md",
+            "notes/domain.exam.yaml:1: notes: 'other.md' should be 'domain.md'",
+        ),
+        (
+            'url: "https://docs',
+            'url: "ftp://docs',
+            "notes/domain.exam.yaml:25: 'url' must start with https:// or http://",
+        ),
+        (
+            "why_en: Wrong}",
+            "why_en: Wrong, colour: red}",
+            "notes/domain.exam.yaml:26: unknown key 'colour' in answer",
+        ),
+        (
+            "    prompt_en: Lambda question\n",
+            "",
+            "notes/domain.exam.yaml:16: question has no 'prompt_en'",
+        ),
+        (
+            "correct: false",
+            "correct: maybe",
+            "notes/domain.exam.yaml:26: 'correct' must be true or false",
+        ),
+    ],
+)
+def test_yaml_errors_name_the_yaml_line(old: str, new: str, expected: str) -> None:
+    assert problems(exam=replace(EXAM, old, new)) == [expected]
+
+
+def test_yaml_topic_heading_must_match_the_notes() -> None:
+    exam = replace(EXAM, "heading: Amazon EFS,", "heading: Amazon EFX,")
+    assert problems(exam=exam) == [
+        'notes/domain.md:17: topic "Amazon EFS" is missing from notes/domain.exam.yaml',
+        'notes/domain.exam.yaml:11: topic "Amazon EFX" is not a "## " heading of notes/domain.md',
+    ]
+
+
+def test_extra_yaml_topic_is_reported_at_its_line() -> None:
+    extra = (
+        '  - {heading: Amazon SQS, slug: amazon-sqs, task_statement: "3.5", service: Amazon SQS,'
+        " mask: [SQS], summary: a, summary_en: a, description: a, description_en: a}\n"
+    )
+    exam = replace(EXAM, "notes_en:\n", extra + "notes_en:\n")
+    assert problems(exam=exam) == [
+        'notes/domain.exam.yaml:12: topic "Amazon SQS" is not a "## " heading of notes/domain.md'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("correct", "message"),
+    [
+        ("false", "exactly one correct answer"),
+        ("true", "at least one wrong answer"),
+    ],
+)
+def test_bad_answer_set_is_reported_at_the_question(correct: str, message: str) -> None:
+    exam = replace(EXAM, "correct: false", f"correct: {correct}")
+    exam = replace(exam, "correct: true", f"correct: {correct}")
+    found = problems(exam=exam)
+    assert len(found) >= 1
+    assert all(
+        problem.startswith("notes/domain.exam.yaml:16: lambda-exam-1: ") for problem in found
+    )
+
+
+def test_multiple_needs_two_correct() -> None:
+    exam = replace(EXAM, "kind: single", "kind: multiple")
+    (problem,) = problems(exam=exam)
+    assert problem.startswith("notes/domain.exam.yaml:16: lambda-exam-1: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("notes: [unclosed\n", "notes/domain.exam.yaml:2:"),
+        ("a: 1\na: 2\n", "notes/domain.exam.yaml:2: duplicate key 'a'"),
+        ("- just\n- a list\n", "notes/domain.exam.yaml:1: the file must be a mapping"),
+        ("notes: x\n\tdomain: y\n", "notes/domain.exam.yaml:2:"),
+    ],
+)
+def test_yaml_syntax_errors_have_lines(text: str, expected: str) -> None:
+    with pytest.raises(SourceError) as info:
+        parse_exam(text, EXAM_PATH)
+    assert str(info.value.problems[0]).startswith(expected)
+
+
+def test_yaml_shape_problems_are_all_reported_in_line_order() -> None:
+    exam = "colour: red\nnotes: domain.md\ntopics: {}\nquestions:\n  - 42\n"
+    with pytest.raises(SourceError) as info:
+        parse_exam(exam, EXAM_PATH)
+    assert [str(problem) for problem in info.value.problems] == [
+        "notes/domain.exam.yaml:1: unknown key 'colour' in the file",
+        "notes/domain.exam.yaml:1: the file has no 'domain'",
+        "notes/domain.exam.yaml:3: 'topics' must be a list",
+        "notes/domain.exam.yaml:5: a question must be a mapping",
+    ]
+
+
+def test_notes_without_yaml_need_task_statements() -> None:
+    found = problems(exam=None)
+    assert found[0] == (
+        'notes/domain.md:3: topic "Lambda" has no task statement (add notes/domain.exam.yaml)'
+    )
+    assert len(found) == 5
+
+
+def test_notes_need_a_title() -> None:
+    assert problems(notes=NOTES.replace("# Domain Title\n", "\n")) == [
+        "notes/domain.md:1: no '# ' title (it names the whole-domain deck)"
+    ]
+
+
+def test_which_question_needs_another_service() -> None:
+    notes = "# D\n## Lambda\n* Q\n> * A\n"
+    exam = (
+        "notes: domain.md\ndomain: {name_en: D, description: d, description_en: d}\ntopics:\n"
+        '  - {heading: Lambda, slug: lambda, task_statement: "3.2", service: AWS Lambda,'
+        " mask: [], summary: a, summary_en: a, description: a, description_en: a}\n"
+    )
+    (problem,) = problems(notes=notes, exam=exam)
+    assert problem.startswith("notes/domain.md:4: ")
