@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -155,8 +156,15 @@ class Question(models.Model):
     @property
     def citation(self) -> str:
         if self.source_first_line == self.source_last_line:
-            return f"{self.source_file}, line {self.source_first_line}"
-        return f"{self.source_file}, lines {self.source_first_line}–{self.source_last_line}"
+            return gettext("%(file)s, line %(line)d") % {
+                "file": self.source_file,
+                "line": self.source_first_line,
+            }
+        return gettext("%(file)s, lines %(first)d–%(last)d") % {
+            "file": self.source_file,
+            "first": self.source_first_line,
+            "last": self.source_last_line,
+        }
 
     def answer_errors(self, correct_flags: list[bool]) -> list[str]:
         return rules.answer_set_errors(self.kind, correct_flags)

@@ -15,6 +15,9 @@ register = template.Library()
 # so a note can never inject markup, and markdown-it refuses javascript:/data: link targets.
 _md = MarkdownIt("zero").enable(["link", "emphasis", "backticks", "escape", "entity"])
 
+# Inline tokens whose content is text a reader sees; the rest are markup around it.
+_TEXT_TOKENS = {"text", "text_special", "code_inline"}
+
 
 def _link_open(
     renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
@@ -30,6 +33,20 @@ def render_note_markdown(text: str) -> str:
     return _md.renderInline(text or "").strip()
 
 
+def note_plain_text(text: str) -> str:
+    """The words of a note line without its Markdown: a link becomes its label."""
+    words: list[str] = []
+    for block in _md.parseInline(text or ""):
+        words.extend(child.content for child in block.children or [] if child.type in _TEXT_TOKENS)
+    return " ".join("".join(words).split())
+
+
 @register.filter(name="note_markdown")
 def note_markdown(value: Any) -> SafeString:
     return mark_safe(render_note_markdown(str(value or "")))  # noqa: S308 - escaped by markdown-it
+
+
+@register.filter(name="note_text")
+def note_text(value: Any) -> str:
+    """Plain text for previews and titles; the template escapes it like any other string."""
+    return note_plain_text(str(value or ""))

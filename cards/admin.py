@@ -1,0 +1,182 @@
+"""The content admin: staff edit topics, questions with their answers, and decks.
+
+An edited question is checked by the same answer-set rules as the notes importer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from .forms import AnswerInlineFormSet, QuestionAdminForm
+from .models import Answer, Deck, Question, Topic
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+
+# Where an imported question came from: fixed once the question exists.
+SOURCE_FIELDS = ("source_file", "source_first_line", "source_last_line", "source_text")
+
+
+def text_rows(rows: int) -> Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]:
+    return {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": rows, "cols": 70})},
+        # A reference typed without a scheme is a documentation page: https, as Django 6 will.
+        models.URLField: {"assume_scheme": "https"},
+    }
+
+
+# Answers are a sentence or two, prompts a short scenario: keep a whole question on one screen.
+COMPACT_TEXT = text_rows(2)
+PROSE_TEXT = text_rows(4)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name", "task_statement", "order", "question_count")
+    list_filter = ("task_statement",)
+    search_fields = ("slug", "name")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(description=_("questions"), ordering="question_count")
+    def question_count(self, obj: Topic) -> int:
+        return obj.question_count  # type: ignore[attr-defined]
+
+
+class AnswerInline(admin.StackedInline):
+    model = Answer
+    formset = AnswerInlineFormSet
+    formfield_overrides = COMPACT_TEXT
+    fields = (
+        ("text", "is_correct", "order"),
+        "text_en",
+        ("explanation", "explanation_en"),
+        "reference_url",
+    )
+
+    def get_extra(self, request: HttpRequest, obj: Question | None = None, **kwargs: Any) -> int:
+        # A new question needs a full set of options; an existing one, room for one more.
+        return 4 if obj is None else 1
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
+    inlines = (AnswerInline,)
+    formfield_overrides = PROSE_TEXT
+    list_display = ("key", "topic", "kind", "origin", "short_prompt", "citation")
+    list_filter = ("topic", "kind", "origin", "topic__task_statement")
+    search_fields = ("key", "prompt", "prompt_en", "answers__text")
+    list_select_related = ("topic",)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> _FieldsetSpec:
+        source = ("citation_display", "public_page", "source_hash") if obj else SOURCE_FIELDS
+        return [
+            (None, {"fields": ("key", "topic", ("kind", "origin"), "order")}),
+            (
+                _("Question"),
+                {"fields": ("prompt", "prompt_en", "explanation", "explanation_en")},
+            ),
+            (_("Source in the notes"), {"fields": source}),
+        ]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Question | None = None
+    ) -> tuple[str, ...]:
+        if obj is None:
+            return ()
+        # Imported questions are re-matched to their note lines by these fields.
+        return ("citation_display", "public_page", "source_hash", *SOURCE_FIELDS)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Question | None = None,
+    ) -> HttpResponse:
+        # An answer-set problem is shown at the foot of a long page; repeat it at the top.
+        for inline_formset in context.get("inline_admin_formsets", []):
+            for error in inline_formset.formset.non_form_errors():
+                messages.error(request, error)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description=_("prompt"), ordering="prompt")
+    def short_prompt(self, obj: Question) -> str:
+        prompt = " ".join(obj.prompt.split())
+        return prompt if len(prompt) <= 80 else prompt[:79] + "…"
+
+    @admin.display(description=_("citation"), ordering="source_first_line")
+    def citation(self, obj: Question) -> str:
+        return obj.citation
+
+    @admin.display(description=_("citation"))
+    def citation_display(self, obj: Question) -> SafeString:
+        return format_html(
+            "<strong>{}</strong><blockquote>{}</blockquote>",
+            obj.citation,
+            linebreaksbr(obj.source_text, autoescape=True),
+        )
+
+    @admin.display(description=_("public page"))
+    def public_page(self, obj: Question) -> SafeString:
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+
+class OwnershipFilter(admin.SimpleListFilter):
+    title = _("ownership")
+    parameter_name = "ownership"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("builtin", _("Built-in")), ("owned", _("A teacher's own"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Deck]) -> QuerySet[Deck]:
+        if self.value() == "builtin":
+            return queryset.filter(owner__isnull=True)
+        if self.value() == "owned":
+            return queryset.filter(owner__isnull=False)
+        return queryset
+
+
+@admin.register(Deck)
+class DeckAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "owner", "card_count", "order")
+    list_filter = (OwnershipFilter,)
+    list_select_related = ("owner",)
+    search_fields = ("slug", "name", "name_en")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("questions",)
+    formfield_overrides = PROSE_TEXT
+    # A plain id box works without JavaScript, unlike an autocomplete.
+    raw_id_fields = ("owner",)
+    fields = (
+        ("name", "name_en"),
+        "slug",
+        ("description", "description_en"),
+        "owner",
+        "order",
+        "questions",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Deck]:
+        return Deck.objects.get_queryset().with_card_counts()
+
+    @admin.display(description=_("cards"), ordering="card_count")
+    def card_count(self, obj: Deck) -> int:
+        return obj.card_count  # type: ignore[attr-defined]

@@ -1,0 +1,278 @@
+"""Site-wide behaviour: health check, startup errors, security headers, error pages, home."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db import OperationalError, connections
+from django.template import loader
+from django.test import Client
+from django.urls import reverse
+
+from cards.models import Deck, Question, Topic
+
+
+@pytest.fixture
+def database_down(db: None) -> Iterator[None]:
+    """Every new cursor fails, as when PostgreSQL has gone away (restored before the rollback)."""
+    failure = OperationalError("server closed the connection unexpectedly")
+    with mock.patch.object(connections["default"], "cursor", side_effect=failure):
+        yield
+
+
+# --- /healthz ---
+
+
+def test_healthz_is_ok_when_the_database_answers(client: Client, db: None) -> None:
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Content-Type"].startswith("text/plain")
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_is_503_when_the_database_fails(
+    client: Client, db: None, database_down: None
+) -> None:
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert b"database unavailable" in response.content
+
+
+def test_healthz_answers_plain_http_in_production(client: Client, db: None, settings: Any) -> None:
+    # The container healthcheck does not speak TLS; every other page is redirected.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("home")).status_code == 301
+
+
+def test_healthz_answers_head(client: Client, db: None) -> None:
+    assert client.head(reverse("healthz")).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_healthz_refuses_writes(client: Client, db: None, method: str) -> None:
+    assert getattr(client, method)(reverse("healthz")).status_code == 405
+
+
+# --- settings ---
+
+
+def test_production_without_a_secret_key_stops_with_a_plain_message() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SECRET_KEY"}
+    env |= {"DJANGO_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "saaprep.settings"}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- security headers ---
+
+
+@pytest.fixture
+def html_urls(deck: Deck) -> dict[str, str]:
+    question = deck.questions.first()
+    assert question is not None
+    return {
+        "home": reverse("home"),
+        "deck": deck.get_absolute_url(),
+        "question": question.get_absolute_url(),
+        "login": reverse("account_login"),
+        "not found": "/no-such-page/",
+    }
+
+
+@pytest.mark.parametrize("page", ["home", "deck", "question", "login", "not found"])
+def test_html_pages_carry_the_security_headers(
+    client: Client, html_urls: dict[str, str], page: str
+) -> None:
+    response = client.get(html_urls[page])
+
+    assert response["Content-Type"].startswith("text/html")
+    assert_security_headers(response)
+
+
+def assert_security_headers(response: Any) -> None:
+    csp = response["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'"):
+        assert directive in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+# --- error pages ---
+
+
+def test_unknown_url_gets_the_404_page_in_the_layout(
+    client: Client, db: None, settings: Any
+) -> None:
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert 'class="site-header"' in html
+    assert reverse("home") in html
+
+
+def test_404_page_for_a_signed_in_learner(client: Client, student: Any, settings: Any) -> None:
+    settings.DEBUG = False
+    client.force_login(student)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("exception", "status", "text"),
+    [
+        (PermissionDenied, 403, "You are not allowed to do that"),
+        (BadRequest, 400, "That request could not be used"),
+    ],
+)
+def test_refusals_get_their_page_in_the_layout(
+    client: Client,
+    deck: Deck,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    exception: type[Exception],
+    status: int,
+    text: str,
+) -> None:
+    settings.DEBUG = False
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise exception("refused")
+
+    monkeypatch.setattr("cards.views.get_object_or_404", refuse)
+
+    response = client.get(deck.get_absolute_url())
+
+    assert response.status_code == status
+    html = response.content.decode()
+    assert text in html
+    assert 'class="site-header"' in html
+
+
+def test_500_page_renders_without_a_request_or_database() -> None:
+    # No `db` fixture: pytest-django fails the test if rendering touches the database.
+    html = loader.get_template("500.html").render()
+
+    assert "Something went wrong on our side" in html
+    assert 'class="site-header"' in html
+    assert "/static/css/site.css" in html
+
+
+@pytest.fixture
+def failing_deck_page(client: Client, deck: Deck, settings: Any) -> Callable[[], Any]:
+    settings.DEBUG = False
+    client.raise_request_exception = False
+
+    def get() -> Any:
+        return client.get(deck.get_absolute_url())
+
+    return get
+
+
+def test_an_unexpected_error_gets_the_500_page(
+    failing_deck_page: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("cards.views.get_object_or_404", explode)
+
+    response = failing_deck_page()
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert 'class="site-header"' in html
+    assert "a bug" not in html
+    assert_security_headers(response)
+
+
+def test_the_500_page_still_renders_when_the_database_is_down(
+    failing_deck_page: Callable[[], Any], database_down: None
+) -> None:
+    response = failing_deck_page()
+
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+# --- home page ---
+
+
+def test_home_lists_builtin_decks_with_card_counts(
+    client: Client, deck: Deck, teacher: Any
+) -> None:
+    Deck.objects.create(slug="teachers-own", name="Teacher's own deck", owner=teacher)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Lambda deck" in html
+    assert deck.get_absolute_url() in html
+    assert "5 cards" in html
+    assert "Teacher&#x27;s own deck" not in html
+
+
+def test_home_for_a_signed_in_learner(client: Client, deck: Deck, student: Any) -> None:
+    client.force_login(student)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Lambda deck" in response.content.decode()
+
+
+def test_home_says_when_there_are_no_decks(client: Client, db: None) -> None:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "No decks yet." in response.content.decode()
+
+
+def test_home_queries_do_not_grow_with_decks(
+    client: Client,
+    topic: Topic,
+    make_question: Callable[..., Question],
+    django_assert_max_num_queries: Any,
+) -> None:
+    def add_decks(n: int) -> None:
+        for _ in range(n):
+            deck = Deck.objects.create(slug=f"d{Deck.objects.count()}", name="D")
+            deck.questions.set([make_question(topic), make_question(topic)])
+
+    add_decks(3)
+    with django_assert_max_num_queries(2):
+        client.get(reverse("home"))
+    add_decks(27)
+    with django_assert_max_num_queries(2):
+        assert "2 cards" in client.get(reverse("home")).content.decode()
+
+
+def test_home_refuses_post(client: Client, db: None) -> None:
+    assert client.post(reverse("home")).status_code == 405
