@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/", views.settings_edit, name="settings"),
+]

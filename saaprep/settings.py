@@ -160,6 +160,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
 }
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+# Don't email strangers: a reset for an unknown address sends nothing (the page is the same).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"

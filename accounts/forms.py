@@ -1,0 +1,68 @@
+"""Forms a learner fills in about their own account (allauth owns sign-up and log-in forms)."""
+
+import functools
+import zoneinfo
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .models import RETENTION_MAX, RETENTION_MIN, User
+
+NEW_CARDS_PER_DAY_MAX = 1000
+REVIEWS_PER_DAY_MIN = 1
+REVIEWS_PER_DAY_MAX = 10000
+
+
+@functools.cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone this machine knows, sorted; computed once per process (~600 names)."""
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class SettingsForm(forms.ModelForm):
+    """A learner's display name and study settings; never email, password or permissions."""
+
+    # The bounds mirror the named CheckConstraints on User, so a person gets a readable message
+    # instead of an IntegrityError. Labels reuse the model's verbose names (one msgid each).
+    desired_retention = forms.DecimalField(
+        label=capfirst(_("desired retention")),
+        min_value=RETENTION_MIN,
+        max_value=RETENTION_MAX,
+        max_digits=3,
+        decimal_places=2,
+        help_text=_(
+            "Share of cards you want to still remember when they come due, from 0.80 to 0.97. "
+            "Higher means more reviews."
+        ),
+    )
+    new_cards_per_day = forms.IntegerField(
+        label=capfirst(_("new cards per day")),
+        min_value=0,
+        max_value=NEW_CARDS_PER_DAY_MAX,
+        help_text=_("From 0 to 1000."),
+    )
+    max_reviews_per_day = forms.IntegerField(
+        label=capfirst(_("maximum reviews per day")),
+        min_value=REVIEWS_PER_DAY_MIN,
+        max_value=REVIEWS_PER_DAY_MAX,
+        help_text=_("From 1 to 10000."),
+    )
+    time_zone = forms.ChoiceField(
+        label=capfirst(_("time zone")),
+        choices=time_zone_choices,
+        help_text=_("Daily limits restart at midnight in this time zone."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "display_name",
+            "desired_retention",
+            "new_cards_per_day",
+            "max_reviews_per_day",
+            "time_zone",
+            "card_language",
+        ]
+        widgets = {"card_language": forms.RadioSelect}
+        help_texts = {"display_name": _("Shown in the header and to your teachers.")}
