@@ -4,6 +4,7 @@ This module sits above the apps, so it may import any of them.
 """
 
 import logging
+from typing import Any
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -13,15 +14,30 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cards.models import Deck
+from study import selectors
+from study import views as study_views
+from study.models import Mode
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Anyone: what saaprep is, and the decks with their card counts."""
-    decks = Deck.objects.visible_to(request.user).with_card_counts()
-    return render(request, "home.html", {"decks": decks})
+    """Anyone: what saaprep is and the decks; a signed-in learner also sees what is due in each."""
+    decks = list(Deck.objects.visible_to(request.user).with_card_counts())
+    context: dict[str, Any] = {"decks": decks}
+    if request.user.is_authenticated:
+        due = selectors.deck_due_counts(user=request.user, decks=decks, now=study_views.now())
+        context["deck_rows"] = [
+            (
+                deck,
+                due[deck.pk],
+                study_views.session_url(deck, Mode.FLASHCARD),
+                study_views.session_url(deck, Mode.CHOICE),
+            )
+            for deck in decks
+        ]
+    return render(request, "home.html", context)
 
 
 @never_cache

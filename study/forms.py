@@ -1,0 +1,55 @@
+"""Parse what the study pages post. Only shape is checked here; ownership and meaning are the
+services' job (they know the presentation behind the token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Rating
+
+MAX_DURATION_MS = 60 * 60 * 1000  # an hour: longer than that, the learner left the tab open
+MAX_ID = 2**63 - 1  # BigAutoField
+
+
+class AnswerIdsField(forms.TypedMultipleChoiceField):
+    """Answer ids as ints. Which ids belong to the question is decided against the presentation,
+    so any positive integer is a valid choice here; anything else is refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, empty_value=[], **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        text = str(value)
+        return text.isascii() and text.isdecimal() and 0 < int(text) <= MAX_ID
+
+
+class AnswerForm(forms.Form):
+    token = forms.CharField(label=_("Card"), max_length=64)
+    answer = AnswerIdsField(label=_("Answer"), required=False)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), choices=Rating.choices, coerce=int, required=False, empty_value=None
+    )
+    duration_ms = forms.IntegerField(
+        label=_("Time taken"), required=False, min_value=0, max_value=MAX_DURATION_MS
+    )
+
+
+class RegradeForm(forms.Form):
+    token = forms.CharField(label=_("Card"), max_length=64)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[(Rating.HARD, _("I guessed")), (Rating.EASY, _("Easy"))],
+        coerce=int,
+    )
+
+
+def first_error(form: forms.Form) -> str:
+    """One readable line for the 400 page: the field's label and its first error."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = (field.label or name) if field is not None else ""
+        return f"{label}: {errors[0]}" if label else str(errors[0])
+    return str(_("The form was incomplete."))

@@ -1,0 +1,394 @@
+"""Reads for studying: what is due, what comes next, how a learner is doing.
+
+Every function here runs a fixed number of queries, whatever the size of the deck or the history:
+counts are aggregates, the next card is one indexed lookup per bucket.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Mod
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cards.models import Deck, Question, QuestionKind, Topic
+
+from . import scheduling
+from .models import Attempt, CardState, Mode, ReviewState
+
+LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+ACCURACY_WINDOW = dt.timedelta(days=7)
+SHUFFLE_MODULUS = 2_147_483_647  # a prime: 2**31 - 1
+SHUFFLE_MULTIPLIER = 1_103_515_245
+
+DeckQuestion = Deck.questions.through
+
+
+def deck_for_user(user: Any, slug: str) -> Deck:
+    """The deck with this slug if the user may study it, else 404."""
+    return get_object_or_404(Deck.objects.visible_to(user), slug=slug)
+
+
+def user_zone(user: Any) -> ZoneInfo:
+    """The learner's time zone, or the site's when theirs is unknown to this system."""
+    try:
+        return ZoneInfo(user.time_zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def study_day_start(user: Any, now: dt.datetime) -> dt.datetime:
+    """Midnight at the start of the learner's current day, in their time zone (aware)."""
+    zone = user_zone(user)
+    local_today = now.astimezone(zone).date()
+    return dt.datetime.combine(local_today, dt.time.min, tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    learning: int
+    review: int
+    new: int
+
+    @property
+    def total(self) -> int:
+        return self.learning + self.review + self.new
+
+
+@dataclass(frozen=True)
+class DailyAllowance:
+    """What today's limits still allow: new cards to start, reviews to do."""
+
+    new: int
+    review: int
+
+
+def _kinds_for(mode: str) -> tuple[str, ...] | None:
+    """Question kinds a mode can show; None means every kind."""
+    return None if mode == Mode.FLASHCARD else CHOICE_KINDS
+
+
+def daily_allowance(*, user: Any, now: dt.datetime) -> DailyAllowance:
+    """Remaining new cards and reviews for the learner's day, in one query.
+
+    A new card counts once first answered (its ReviewState's first_review); a review counts when a
+    rescheduled attempt found the card in the Review state.
+    """
+    start = study_day_start(user, now)
+    started = (
+        ReviewState.objects.filter(user=OuterRef("pk"), first_review__gte=start)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    reviewed = (
+        Attempt.objects.filter(
+            user=OuterRef("pk"),
+            reviewed_at__gte=start,
+            rescheduled=True,
+            state_before=CardState.REVIEW,
+        )
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            started=Coalesce(Subquery(started, output_field=IntegerField()), Value(0)),
+            reviewed=Coalesce(Subquery(reviewed, output_field=IntegerField()), Value(0)),
+        )
+        .values("started", "reviewed")
+        .get()
+    )
+    return DailyAllowance(
+        new=max(0, user.new_cards_per_day - row["started"]),
+        review=max(0, user.max_reviews_per_day - row["reviewed"]),
+    )
+
+
+def _bucket_counts(
+    *, user: Any, deck_ids: list[int], kinds: tuple[str, ...] | None, now: dt.datetime
+) -> dict[int, QueueCounts]:
+    """Uncapped learning/review/new counts per deck, one grouped query over the deck links."""
+    links = DeckQuestion.objects.filter(deck_id__in=deck_ids)
+    if kinds is not None:
+        links = links.filter(question__kind__in=kinds)
+    rows = (
+        links.annotate(
+            mine=FilteredRelation(
+                "question__review_states",
+                condition=Q(question__review_states__user=user),
+            )
+        )
+        .order_by()
+        .values("deck_id")
+        .annotate(
+            learning=Count("pk", filter=Q(mine__state__in=LEARNING_STATES, mine__due__lte=now)),
+            review=Count("pk", filter=Q(mine__state=CardState.REVIEW, mine__due__lte=now)),
+            new=Count("pk", filter=Q(mine__id__isnull=True)),
+        )
+    )
+    return {
+        row["deck_id"]: QueueCounts(learning=row["learning"], review=row["review"], new=row["new"])
+        for row in rows
+    }
+
+
+def _capped(counts: QueueCounts, allowance: DailyAllowance) -> QueueCounts:
+    return QueueCounts(
+        learning=counts.learning,
+        review=min(counts.review, allowance.review),
+        new=min(counts.new, allowance.new),
+    )
+
+
+def queue_counts(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> QueueCounts:
+    """Cards left in each bucket right now, within today's limits (two queries)."""
+    allowance = daily_allowance(user=user, now=now)
+    counts = _bucket_counts(user=user, deck_ids=[deck.pk], kinds=_kinds_for(mode), now=now)
+    return _capped(counts.get(deck.pk, QueueCounts(0, 0, 0)), allowance)
+
+
+def deck_due_counts(
+    *, user: Any, decks: Iterable[Deck], now: dt.datetime | None = None
+) -> dict[int, QueueCounts]:
+    """Flashcard-mode bucket counts for each deck id, in two queries for any number of decks.
+
+    Each deck is capped by the same daily allowance on its own: the numbers say what studying that
+    deck next would offer, they do not add up across decks. `now` defaults to the wall clock
+    because the home page has no other use for one.
+    """
+    deck_ids = [deck.pk for deck in decks]
+    if not deck_ids:
+        return {}
+    if now is None:
+        now = timezone.now()
+    allowance = daily_allowance(user=user, now=now)
+    counts = _bucket_counts(user=user, deck_ids=deck_ids, kinds=None, now=now)
+    empty = QueueCounts(0, 0, 0)
+    return {pk: _capped(counts.get(pk, empty), allowance) for pk in deck_ids}
+
+
+def _deck_states(*, user: Any, deck: Deck, mode: str) -> QuerySet[ReviewState]:
+    states = ReviewState.objects.filter(
+        user=user,
+        question__in=DeckQuestion.objects.filter(deck=deck).values("question_id"),
+    )
+    kinds = _kinds_for(mode)
+    if kinds is not None:
+        states = states.filter(question__kind__in=kinds)
+    return states
+
+
+def _deck_questions(*, deck: Deck, mode: str) -> QuerySet[Question]:
+    questions = Question.objects.filter(
+        pk__in=DeckQuestion.objects.filter(deck=deck).values("question_id")
+    )
+    kinds = _kinds_for(mode)
+    if kinds is not None:
+        questions = questions.filter(kind__in=kinds)
+    return questions
+
+
+def _question_with_answers(pk: int) -> Question:
+    return Question.objects.with_answers().get(pk=pk)
+
+
+def next_card(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> Question | None:
+    """The card to show now: due (re)learning, then due reviews, then new cards, within limits.
+
+    Learning cards are never capped, so the daily allowance is only read when none is due.
+    The returned question has its topic and answers loaded.
+    """
+    states = _deck_states(user=user, deck=deck, mode=mode).filter(due__lte=now)
+    ordered = ("due", "pk")
+    question_id = (
+        states.filter(state__in=LEARNING_STATES)
+        .order_by(*ordered)
+        .values_list("question_id", flat=True)
+        .first()
+    )
+    if question_id is None:
+        allowance = daily_allowance(user=user, now=now)
+        if allowance.review > 0:
+            question_id = (
+                states.filter(state=CardState.REVIEW)
+                .order_by(*ordered)
+                .values_list("question_id", flat=True)
+                .first()
+            )
+        if question_id is None and allowance.new > 0:
+            question_id = (
+                _deck_questions(deck=deck, mode=mode)
+                .exclude(Exists(ReviewState.objects.filter(user=user, question=OuterRef("pk"))))
+                .order_by("topic__order", "order", "pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+    if question_id is None:
+        return None
+    return _question_with_answers(question_id)
+
+
+def next_due_at(
+    *, user: Any, deck: Deck, mode: str, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """When the learner's earliest scheduled card of this deck falls due.
+
+    With `now`, only cards not yet due count, so a learner whose reviews are capped for today
+    is told about the next card that is still to come rather than one already waiting.
+    """
+    states = _deck_states(user=user, deck=deck, mode=mode)
+    if now is not None:
+        states = states.filter(due__gt=now)
+    due: dt.datetime | None = states.aggregate(first=Min("due"))["first"]
+    return due
+
+
+def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | None:
+    """Any card of the deck, ignoring the schedule: the least recently attempted one first.
+
+    Cards never attempted come first; ties are broken by a shuffle derived from `seed`, so the
+    same seed gives the same card and a new seed a different order.
+    """
+    last_attempt = (
+        Attempt.objects.filter(user=user, question=OuterRef("pk"))
+        .order_by()
+        .values("question")
+        .annotate(last=Max("reviewed_at"))
+        .values("last")
+    )
+    # A multiplicative hash of id + seed keeps the shuffle in SQL; the operands stay below 2**31
+    # so the product fits a 64-bit integer on every backend.
+    shuffle = Mod((F("pk") + seed % SHUFFLE_MODULUS) * SHUFFLE_MULTIPLIER, SHUFFLE_MODULUS)
+    question_id = (
+        _deck_questions(deck=deck, mode=mode)
+        .annotate(last_attempt=Subquery(last_attempt), shuffle=shuffle)
+        .order_by(F("last_attempt").asc(nulls_first=True), "shuffle", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if question_id is None:
+        return None
+    return _question_with_answers(question_id)
+
+
+def interval_preview(*, user: Any, question: Question, now: dt.datetime) -> dict[int, dt.timedelta]:
+    """For each rating 1..4, how long until this card is due again if answered now (one query)."""
+    state = ReviewState.objects.filter(user=user, question=question).first()
+    if state is None:
+        card = scheduling.new_card(question.pk, now)
+    else:
+        card = scheduling.card_from_fields(
+            card_id=question.pk,
+            state=state.state,
+            step=state.step,
+            stability=state.stability,
+            difficulty=state.difficulty,
+            due=state.due,
+            last_review=state.last_review,
+        )
+    return scheduling.preview_intervals(card, now, user.desired_retention)
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    topic: Topic
+    total: int
+    studied: int
+    due_now: int
+    attempts_7d: int
+    accuracy_7d: float | None
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    studied: int
+    due_now: int
+    reviews_today: int
+    attempts_7d: int
+    accuracy_7d: float | None
+    topics: list[TopicProgress]
+
+
+def _accuracy(correct: int, attempts: int) -> float | None:
+    return correct / attempts if attempts else None
+
+
+def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
+    """The learner's overall and per-topic progress, in four grouped queries."""
+    topics = list(
+        Topic.objects.annotate(total=Count("questions"))
+        .filter(total__gt=0)
+        .order_by("order", "name")
+    )
+    states = {
+        row["question__topic"]: row
+        for row in ReviewState.objects.filter(user=user)
+        .order_by()
+        .values("question__topic")
+        .annotate(studied=Count("pk"), due_now=Count("pk", filter=Q(due__lte=now)))
+    }
+    attempts = {
+        row["question__topic"]: row
+        for row in Attempt.objects.filter(user=user, reviewed_at__gt=now - ACCURACY_WINDOW)
+        .order_by()
+        .values("question__topic")
+        .annotate(n=Count("pk"), correct=Count("pk", filter=Q(correct=True)))
+    }
+    reviews_today = Attempt.objects.filter(
+        user=user, rescheduled=True, reviewed_at__gte=study_day_start(user, now)
+    ).count()
+
+    no_states = {"studied": 0, "due_now": 0}
+    no_attempts = {"n": 0, "correct": 0}
+    rows = []
+    for topic in topics:
+        state_row = states.get(topic.pk, no_states)
+        attempt_row = attempts.get(topic.pk, no_attempts)
+        rows.append(
+            TopicProgress(
+                topic=topic,
+                total=topic.total,
+                studied=state_row["studied"],
+                due_now=state_row["due_now"],
+                attempts_7d=attempt_row["n"],
+                accuracy_7d=_accuracy(attempt_row["correct"], attempt_row["n"]),
+            )
+        )
+    attempts_7d = sum(row["n"] for row in attempts.values())
+    correct_7d = sum(row["correct"] for row in attempts.values())
+    return ProgressSummary(
+        studied=sum(row["studied"] for row in states.values()),
+        due_now=sum(row["due_now"] for row in states.values()),
+        reviews_today=reviews_today,
+        attempts_7d=attempts_7d,
+        accuracy_7d=_accuracy(correct_7d, attempts_7d),
+        topics=rows,
+    )

@@ -1,0 +1,313 @@
+"""Writes for studying: issuing a card, recording an answer, re-grading a lucky guess.
+
+Each function is one transaction. The Presentation row is the lock every write for a showing
+takes first, then the learner's ReviewState: one lock order, so concurrent requests queue instead
+of deadlocking, and a doubled submission finds the first one's Attempt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from fsrs import Card, Scheduler
+
+from cards.models import Deck, Question, QuestionKind
+
+from . import scheduling
+from .models import Attempt, CardState, Mode, Presentation, Rating, ReviewState
+
+# A duration beyond a day is a tab left open, not thinking time; also keeps the column in range.
+MAX_DURATION_MS = 24 * 60 * 60 * 1000
+REGRADE_RATINGS = (Rating.HARD, Rating.EASY)
+
+
+class StudyError(Exception):
+    """A request the study pages refuse with a 400 and this message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _scheduler_for(user: Any) -> Scheduler:
+    return scheduling.build_scheduler(user.desired_retention, fuzzing=settings.FSRS_FUZZING)
+
+
+def _card_of(state: ReviewState) -> Card:
+    return scheduling.card_from_fields(
+        card_id=state.question_id,
+        state=state.state,
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+    )
+
+
+def _question_in_deck(question_id: int, deck_id: int) -> bool:
+    return Deck.questions.through.objects.filter(deck_id=deck_id, question_id=question_id).exists()
+
+
+@transaction.atomic
+def presentation_issue(
+    *,
+    user: Any,
+    deck: Deck,
+    question: Question,
+    mode: str,
+    practice: bool,
+    now: dt.datetime,
+    rng: random.Random | None = None,
+) -> Presentation:
+    """Show `question` to `user`: reuse their open showing of it, or open a new one.
+
+    Reusing keeps a reload on the same token and option order, so reloading cannot be used to
+    reshuffle the options, and an answer posted from the old page still counts.
+    """
+    if mode not in Mode.values:
+        raise StudyError(_("This study mode does not exist."))
+    if mode != Mode.FLASHCARD and not question.is_choice:
+        raise StudyError(_("This card has no options to choose from."))
+    existing = (
+        Presentation.objects.filter(
+            user=user,
+            deck=deck,
+            question=question,
+            mode=mode,
+            practice=practice,
+            answered_at__isnull=True,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    option_order: list[int] = []
+    if mode != Mode.FLASHCARD:
+        option_order = [answer.pk for answer in question.answers.all()]
+        (rng or random.SystemRandom()).shuffle(option_order)
+    return Presentation.objects.create(
+        user=user,
+        deck=deck,
+        question=question,
+        mode=mode,
+        practice=practice,
+        option_order=option_order,
+        created_at=now,
+    )
+
+
+def _locked_presentation(*, user: Any, token: str) -> Presentation:
+    presentation = Presentation.objects.select_for_update().filter(token=token).first()
+    # Someone else's token and no token at all look the same: nothing to learn by guessing.
+    if presentation is None or presentation.user_id != user.pk:
+        raise StudyError(_("This card was not shown to you. Go back and load the next card."))
+    return presentation
+
+
+def _grade(
+    *,
+    question: Question,
+    mode: str,
+    answer_ids: list[int] | None,
+    rating: int | None,
+) -> tuple[list[int], bool, int]:
+    """Validate the submission; return (chosen answer ids, correct, FSRS rating)."""
+    if mode == Mode.FLASHCARD:
+        if rating is None or rating not in scheduling.RATINGS:
+            raise StudyError(_("Choose how well you remembered: Again, Hard, Good or Easy."))
+        return [], rating != Rating.AGAIN, rating
+    answers = list(question.answers.all())
+    by_id = {answer.pk: answer for answer in answers}
+    chosen = set(answer_ids or [])
+    if not chosen:
+        raise StudyError(_("Choose an answer."))
+    if not chosen <= by_id.keys():
+        raise StudyError(_("That answer does not belong to this question."))
+    if question.kind == QuestionKind.SINGLE and len(chosen) != 1:
+        raise StudyError(_("Choose exactly one answer."))
+    correct_ids = {answer.pk for answer in answers if answer.is_correct}
+    correct = scheduling.is_exact_choice(chosen, correct_ids)
+    return sorted(chosen), correct, scheduling.grade_choice(correct)
+
+
+def _review_state_for_update(*, user: Any, question: Question) -> ReviewState | None:
+    return ReviewState.objects.select_for_update().filter(user=user, question=question).first()
+
+
+def _locked_review_state(
+    *, user: Any, question: Question, now: dt.datetime
+) -> tuple[ReviewState, bool]:
+    """The learner's ReviewState for the question, locked; created for a new card.
+
+    Returns (state, created). Two showings of the same new card (two tabs) hold different
+    Presentation locks, so both may try to create the row: the loser's insert fails on the unique
+    constraint inside a savepoint and it locks the winner's row instead.
+    """
+    state = _review_state_for_update(user=user, question=question)
+    if state is not None:
+        return state, False
+    try:
+        with transaction.atomic():
+            state = ReviewState.objects.create(
+                user=user,
+                question=question,
+                state=CardState.LEARNING,
+                step=0,
+                due=now,
+                first_review=now,
+            )
+        return state, True
+    except IntegrityError:
+        state = _review_state_for_update(user=user, question=question)
+        if state is None:  # the other request's row vanished: nothing sensible left to do
+            raise
+        return state, False
+
+
+def _apply_card(state: ReviewState, card: Card, *, lapse: bool, count_rep: bool) -> None:
+    for name, value in scheduling.card_to_fields(card).items():
+        setattr(state, name, value)
+    if count_rep:
+        state.reps += 1
+    if lapse:
+        state.lapses += 1
+    state.save(
+        update_fields=[
+            "state",
+            "step",
+            "stability",
+            "difficulty",
+            "due",
+            "last_review",
+            "reps",
+            "lapses",
+        ]
+    )
+
+
+@transaction.atomic
+def attempt_record(
+    *,
+    user: Any,
+    token: str,
+    deck: Deck,
+    answer_ids: list[int] | None,
+    rating: int | None,
+    duration_ms: int | None,
+    now: dt.datetime,
+) -> Attempt:
+    """Record the learner's answer to a showing and reschedule the card (unless practising).
+
+    Posting the same token again returns the Attempt already recorded, unchanged.
+    """
+    presentation = _locked_presentation(user=user, token=token)
+    if presentation.deck_id != deck.pk:
+        raise StudyError(_("This card was shown in another deck."))
+    if presentation.answered_at is not None:
+        existing = Attempt.objects.filter(presentation=presentation).first()
+        if existing is None:
+            raise StudyError(_("This card was already answered. Load the next card."))
+        return existing
+    if not _question_in_deck(presentation.question_id, deck.pk):
+        raise StudyError(_("This card is no longer in the deck."))
+    question = Question.objects.with_answers().get(pk=presentation.question_id)
+    chosen, correct, grade = _grade(
+        question=question, mode=presentation.mode, answer_ids=answer_ids, rating=rating
+    )
+    if duration_ms is not None and duration_ms < 0:
+        duration_ms = None
+    elif duration_ms is not None:
+        duration_ms = min(duration_ms, MAX_DURATION_MS)
+
+    if presentation.practice:
+        # Practice leaves the schedule alone: no ReviewState is created or changed.
+        state = ReviewState.objects.filter(user=user, question=question).first()
+        created = False
+    else:
+        state, created = _locked_review_state(user=user, question=question, now=now)
+
+    if state is None or created:
+        card_before = scheduling.new_card(question.pk, now)
+        state_before = None
+        due_before = None
+    else:
+        card_before = _card_of(state)
+        state_before = state.state
+        due_before = state.due
+
+    card_after = None
+    if not presentation.practice:
+        card_after = scheduling.review(card_before, grade, now=now, scheduler=_scheduler_for(user))
+
+    attempt = Attempt.objects.create(
+        user=user,
+        question=question,
+        presentation=presentation,
+        mode=presentation.mode,
+        rescheduled=not presentation.practice,
+        chosen_answer_ids=chosen,
+        correct=correct,
+        rating=grade,
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        state_before=state_before,
+        due_before=due_before,
+        due_after=card_after.due if card_after is not None else due_before,
+        card_before=scheduling.card_to_dict(card_before),
+    )
+    if card_after is not None and state is not None:
+        _apply_card(
+            state,
+            card_after,
+            lapse=state_before == CardState.REVIEW and grade == Rating.AGAIN,
+            count_rep=True,
+        )
+    presentation.answered_at = now
+    presentation.save(update_fields=["answered_at"])
+    return attempt
+
+
+@transaction.atomic
+def attempt_regrade(*, user: Any, token: str, rating: int, now: dt.datetime) -> Attempt:
+    """Re-rate a right choice answer as Hard ("I guessed") or Easy, rescheduling from before it.
+
+    The card is recomputed from the state saved with the attempt, at the attempt's time, so
+    re-grading twice or switching between Hard and Easy lands where answering that way would have.
+    """
+    presentation = _locked_presentation(user=user, token=token)
+    attempt = Attempt.objects.filter(presentation=presentation).first()
+    if attempt is None:
+        raise StudyError(_("Answer the card before re-grading it."))
+    if rating not in REGRADE_RATINGS:
+        raise StudyError(_("A right answer can only be re-graded as Hard or Easy."))
+    if attempt.mode != Mode.CHOICE or not attempt.correct or not attempt.rescheduled:
+        raise StudyError(_("Only a right answer outside practice can be re-graded."))
+    if attempt.rating == rating:
+        return attempt
+    later = Attempt.objects.filter(
+        user=user, question_id=attempt.question_id, pk__gt=attempt.pk
+    ).exists()
+    if later or attempt.card_before is None:
+        raise StudyError(
+            _("This card has been answered again since; it can no longer be re-graded.")
+        )
+    state = ReviewState.objects.select_for_update().get(user=user, question_id=attempt.question_id)
+    card_after = scheduling.review(
+        scheduling.card_from_dict(attempt.card_before),
+        rating,
+        now=attempt.reviewed_at,
+        scheduler=_scheduler_for(user),
+    )
+    # A right answer never lapses and the repetition was counted when it was recorded.
+    _apply_card(state, card_after, lapse=False, count_rep=False)
+    attempt.rating = rating
+    attempt.due_after = card_after.due
+    attempt.save(update_fields=["rating", "due_after"])
+    return attempt

@@ -1,0 +1,198 @@
+"""Study pages: one card at a time, the answer, the result, and the progress page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from cards.models import Deck
+
+from . import selectors, services
+from .forms import AnswerForm, RegradeForm, first_error
+from .models import Mode, Presentation, Rating
+
+STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
+RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
+
+
+def now() -> datetime:
+    """The clock every study page reads: one place, so a test can move it."""
+    return timezone.now()
+
+
+def session_url(deck: Deck, mode: str, practice: bool = False) -> str:
+    query = {"mode": mode, **({"practice": "1"} if practice else {})}
+    return f"{reverse('study:session', args=[deck.slug])}?{urlencode(query)}"
+
+
+def bad_request(request: HttpRequest, message: str, back_url: str) -> HttpResponse:
+    return render(request, "400.html", {"message": message, "back_url": back_url}, status=400)
+
+
+def parse_mode(request: HttpRequest) -> tuple[str, bool]:
+    """Mode and practice flag from the query string; anything unknown means plain flashcards."""
+    mode = request.GET.get("mode", Mode.FLASHCARD)
+    if mode not in STUDY_MODES:
+        mode = Mode.FLASHCARD
+    return mode, request.GET.get("practice") == "1"
+
+
+@require_safe
+@login_required
+def session(request: HttpRequest, slug: str) -> HttpResponse:
+    """Signed-in learners, on a deck they can see: the next card, or when the next one is due."""
+    deck = selectors.deck_for_user(request.user, slug)
+    mode, practice = parse_mode(request)
+    current = now()
+    counts = selectors.queue_counts(user=request.user, deck=deck, mode=mode, now=current)
+    if practice:
+        question = selectors.practice_card(
+            user=request.user, deck=deck, mode=mode, seed=current.toordinal()
+        )
+    else:
+        question = selectors.next_card(user=request.user, deck=deck, mode=mode, now=current)
+    context: dict[str, Any] = {
+        "deck": deck,
+        "mode": mode,
+        "practice": practice,
+        "counts": counts,
+        "now": current,
+        "mode_links": [
+            (m.value, session_url(deck, m), m == mode and not practice) for m in STUDY_MODES
+        ],
+        "practice_url": session_url(deck, mode, practice=True),
+        "review_url": session_url(deck, mode),
+    }
+    if question is None:
+        context["next_due"] = (
+            None
+            if practice
+            else selectors.next_due_at(user=request.user, deck=deck, mode=mode, now=current)
+        )
+        return render(request, "study/empty.html", context)
+
+    presentation = services.presentation_issue(
+        user=request.user, deck=deck, question=question, mode=mode, practice=practice, now=current
+    )
+    answers = list(question.answers.all())
+    context.update(question=question, presentation=presentation)
+    if mode == Mode.CHOICE:
+        by_id = {answer.id: answer for answer in answers}
+        context["options"] = [by_id[i] for i in presentation.option_order if i in by_id]
+        context["choose"] = sum(answer.is_correct for answer in answers)
+    else:
+        # A choice question studied as a flashcard shows only its right answers on the back.
+        context["backs"] = [a for a in answers if a.is_correct] if question.is_choice else answers
+        # Practice leaves the schedule alone, so its buttons promise no interval.
+        intervals = (
+            {}
+            if practice
+            else selectors.interval_preview(user=request.user, question=question, now=current)
+        )
+        context["ratings"] = [
+            (rating.value, rating.label, RATING_KEYS[rating], intervals.get(rating.value))
+            for rating in Rating
+        ]
+    return render(request, "study/session.html", context)
+
+
+@require_POST
+@login_required
+def answer(request: HttpRequest, slug: str) -> HttpResponse:
+    """Signed-in learners, for a card shown to them: record the answer, then show the result."""
+    deck = selectors.deck_for_user(request.user, slug)
+    back_url = reverse("study:session", args=[deck.slug])
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, first_error(form), back_url)
+    data = form.cleaned_data
+    try:
+        services.attempt_record(
+            user=request.user,
+            token=data["token"],
+            deck=deck,
+            answer_ids=data["answer"] or None,
+            rating=data["rating"],
+            duration_ms=data["duration_ms"],
+            now=now(),
+        )
+    except services.StudyError as error:
+        return bad_request(request, str(error.message), back_url)
+    return HttpResponseRedirect(
+        reverse("study:result", args=[deck.slug, data["token"]]), status=303
+    )
+
+
+@require_safe
+@login_required
+def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The learner who answered: right or wrong, why, where it came from, when it comes back."""
+    deck = selectors.deck_for_user(request.user, slug)
+    presentation = get_object_or_404(
+        Presentation.objects.select_related("attempt", "question__topic"),
+        user=request.user,
+        deck=deck,
+        token=token,
+    )
+    attempt = getattr(presentation, "attempt", None)
+    if attempt is None:
+        raise Http404("not answered yet")
+    question = presentation.question
+    answers = list(question.answers.all())
+    if presentation.mode == Mode.CHOICE:
+        by_id = {answer.id: answer for answer in answers}
+        answers = [by_id[i] for i in presentation.option_order if i in by_id] + [
+            a for a in answers if a.id not in presentation.option_order
+        ]
+    chosen = set(attempt.chosen_answer_ids or [])
+    regrade = presentation.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled
+    return render(
+        request,
+        "study/result.html",
+        {
+            "deck": deck,
+            "presentation": presentation,
+            "attempt": attempt,
+            "question": question,
+            "answers": [(answer, answer.id in chosen) for answer in answers],
+            "rating_label": Rating(attempt.rating).label,
+            "regrade": regrade,
+            "now": now(),
+            "next_url": session_url(deck, presentation.mode, presentation.practice),
+        },
+    )
+
+
+@require_POST
+@login_required
+def regrade(request: HttpRequest, slug: str) -> HttpResponse:
+    """The learner who answered: re-rate a right choice answer as "I guessed" or "Easy"."""
+    deck = selectors.deck_for_user(request.user, slug)
+    back_url = reverse("study:session", args=[deck.slug])
+    form = RegradeForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, first_error(form), back_url)
+    token = form.cleaned_data["token"]
+    try:
+        services.attempt_regrade(
+            user=request.user, token=token, rating=form.cleaned_data["rating"], now=now()
+        )
+    except services.StudyError as error:
+        return bad_request(request, str(error.message), back_url)
+    return HttpResponseRedirect(reverse("study:result", args=[deck.slug, token]), status=303)
+
+
+@require_safe
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    """Signed-in learners: their own cards studied, due, reviews today and accuracy by topic."""
+    summary = selectors.progress_summary(user=request.user, now=now())
+    return render(request, "study/progress.html", {"summary": summary})
