@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from cards.models import Answer, Deck, Question, Topic
 
@@ -21,6 +22,29 @@ def make_user(email: str, **extra: Any) -> Any:
         username=email.split("@")[0], email=email, password=PASSWORD, **extra
     )
     return user
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    """Tests run with DEBUG off (pytest-django's rule), but plain HTTP and no collectstatic.
+
+    The production manifest storage needs `collectstatic` first, and the SSL redirect would turn
+    every test request into a 301. A fast hasher keeps user-heavy tests quick; the production
+    hasher is exercised by the login tests' behaviour, not their speed.
+    """
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client(client: Client) -> Client:
+    """Tests assert on the English wording; Korean is the default for real browsers."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
