@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -206,18 +207,35 @@ class Answer(models.Model):
     natural_key.dependencies = ["cards.question"]  # type: ignore[attr-defined]
 
 
+# Higher apps widen who may see a deck without this app importing them: classrooms registers
+# "decks assigned to a classroom this user belongs to". Each hook maps a signed-in user to a Q.
+DeckVisibilityHook = Callable[[Any], Q]
+deck_visibility_hooks: list[DeckVisibilityHook] = []
+
+
+def register_deck_visibility(hook: DeckVisibilityHook) -> DeckVisibilityHook:
+    if hook not in deck_visibility_hooks:
+        deck_visibility_hooks.append(hook)
+    return hook
+
+
 class DeckQuerySet(models.QuerySet["Deck"]):
     def builtin(self) -> DeckQuerySet:
         return self.filter(owner__isnull=True)
 
     def visible_to(self, user: User | Any) -> DeckQuerySet:
-        """Built-in decks for everyone; a teacher's own decks for that teacher.
-
-        The classrooms app widens this for students of classrooms a deck is assigned to.
-        """
-        if user is not None and user.is_authenticated:
-            return self.filter(Q(owner__isnull=True) | Q(owner=user))
-        return self.builtin()
+        """Built-in decks for everyone; a teacher's own decks for that teacher; plus whatever
+        the registered hooks allow (decks assigned to the user's classrooms)."""
+        if user is None or not user.is_authenticated:
+            return self.builtin()
+        condition = Q(owner__isnull=True) | Q(owner=user)
+        extra = [hook(user) for hook in deck_visibility_hooks]
+        if not extra:
+            return self.filter(condition)
+        for q in extra:
+            condition |= q
+        # The hooks follow to-many relations, which can repeat a deck.
+        return self.filter(pk__in=Deck.objects.filter(condition).values("pk"))
 
     def with_card_counts(self) -> DeckQuerySet:
         return self.annotate(card_count=models.Count("questions", distinct=True))

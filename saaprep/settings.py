@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "cards",
     "study",
+    "classrooms",
 ]
 
 MIDDLEWARE = [

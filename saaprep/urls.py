@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cards.urls")),
     path("", include("study.urls")),
+    path("", include("classrooms.urls")),
 ]
 
 handler404 = "saaprep.views.page_not_found"

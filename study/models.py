@@ -140,6 +140,10 @@ class Attempt(models.Model):
     due_after = models.DateTimeField(_("due after"), null=True, blank=True)
     # The FSRS card as it was before this attempt, so "I guessed"/"Easy" can re-grade it.
     card_before = models.JSONField(_("card before"), null=True, blank=True)
+    # Set for the attempt an exam answer fed into the schedule: at most one per exam item.
+    exam_item = models.OneToOneField(
+        "ExamItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempt"
+    )
 
     class Meta:
         verbose_name = _("attempt")
@@ -159,3 +163,85 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}/{self.question_id} {self.mode} rating {self.rating}"
+
+
+class ExamScope(models.TextChoices):
+    DOMAIN = "domain", _("The whole domain")
+    TOPIC = "topic", _("One topic")
+    DECK = "deck", _("One deck")
+
+
+class Exam(models.Model):
+    """A practice exam in the SAA-C03 format. The deadline is kept here, on the server."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exams"
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=ExamScope.choices)
+    deck = models.ForeignKey(
+        Deck, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    topic = models.ForeignKey(
+        "cards.Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    question_count = models.PositiveSmallIntegerField(_("number of questions"))
+    timed = models.BooleanField(_("timed"), default=True)
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    raw_score = models.PositiveSmallIntegerField(_("correct answers"), null=True, blank=True)
+    scaled_score = models.PositiveSmallIntegerField(_("scaled score"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exam")
+        verbose_name_plural = _("exams")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=ExamScope.values), name="study_exam_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(timed=False, deadline__isnull=True)
+                | Q(timed=True, deadline__isnull=False),
+                name="study_exam_deadline_iff_timed",
+            ),
+            models.CheckConstraint(
+                condition=Q(scaled_score__isnull=True)
+                | (Q(scaled_score__gte=100) & Q(scaled_score__lte=1000)),
+                name="study_exam_scaled_score_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(question_count__gte=1), name="study_exam_has_questions"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "started_at"], name="study_exam_user_started")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.user_id}, {self.started_at:%Y-%m-%d})"
+
+
+class ExamItem(models.Model):
+    """One question of an exam, with the learner's current choice, saved as soon as it is made."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"))
+    option_order = models.JSONField(default=list)  # answer ids, shuffled once per exam
+    chosen_answer_ids = models.JSONField(_("answers chosen"), default=list, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    flagged = models.BooleanField(_("flagged for review"), default=False)
+    correct = models.BooleanField(_("correct"), null=True, blank=True)  # set at submission
+
+    class Meta:
+        ordering = ["exam", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exam", "position"], name="study_examitem_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["exam", "question"], name="study_examitem_unique_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exam_id}#{self.position}"
