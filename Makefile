@@ -75,7 +75,7 @@ run: migrate
 migrate: $(VENV)/.installed-runtime messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
-	$(MANAGE) loaddata content
+	$(MANAGE) seed_content
 
 messages: $(VENV)/.installed-runtime
 ifneq ($(PO_FILES),)

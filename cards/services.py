@@ -1,0 +1,69 @@
+"""Writes to the content tables that span several rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core import serializers
+from django.db import transaction
+
+from .models import Answer, Deck, Question
+
+
+@dataclass
+class SeedReport:
+    created: Counter[str] = field(default_factory=Counter)
+    kept: int = 0
+    linked: int = 0
+
+    def summary(self) -> str:
+        made = ", ".join(f"{n} {label}" for label, n in sorted(self.created.items())) or "nothing"
+        return f"created {made}; kept {self.kept} existing; added {self.linked} cards to decks"
+
+
+def content_seed(*, fixture_path: Path) -> SeedReport:
+    """Insert the content of a fixture that the database lacks; never overwrite what is there.
+
+    `loaddata` would reset every seeded card to the fixture on each start, losing edits made
+    in the admin. Here an existing topic, question, answer or deck is left as it is; a new
+    question comes with its answers and joins the decks the fixture puts it in. One
+    transaction: a bad fixture leaves nothing behind.
+    """
+    report = SeedReport()
+    new_question_ids: set[int] = set()
+    with fixture_path.open(encoding="utf-8") as stream, transaction.atomic():
+        # Objects are built lazily, so each natural key resolves against rows saved before it.
+        for item in serializers.deserialize("json", stream, handle_forward_references=True):
+            instance = item.object
+            label = instance._meta.model_name or "object"
+            if instance.pk is not None:
+                report.kept += 1
+                if isinstance(instance, Deck):
+                    report.linked += _deck_link_new(instance, item.m2m_data, new_question_ids)
+                continue
+            if isinstance(instance, Answer) and instance.question_id not in new_question_ids:
+                # An existing question keeps the answers it has, however they were edited.
+                report.kept += 1
+                continue
+            linking = len((item.m2m_data or {}).get("questions", []))
+            item.save()  # a new deck takes all the questions the fixture gives it
+            if isinstance(instance, Deck):
+                report.linked += linking
+            if isinstance(instance, Question) and instance.pk is not None:
+                new_question_ids.add(instance.pk)
+            report.created[label] += 1
+    return report
+
+
+def _deck_link_new(
+    deck: Deck, m2m_data: Mapping[str, Sequence[Any]] | None, new_ids: set[int]
+) -> int:
+    """Put the questions created by this seed into the deck; leave existing membership alone."""
+    wanted = [pk for pk in (m2m_data or {}).get("questions", []) if pk in new_ids]
+    if wanted:
+        deck.questions.add(*wanted)
+    return len(wanted)
