@@ -30,7 +30,19 @@ _md.add_render_rule("link_open", _link_open)
 
 
 def render_note_markdown(text: str) -> str:
-    return _md.renderInline(text or "").strip()
+    """One line renders inline; several lines become block-displayed spans, and a line starting
+    with `>` a quote. Spans, not <p>/<blockquote>, so the result is valid inside a heading."""
+    lines = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return _md.renderInline(text or "").strip()
+    parts = []
+    for line in lines:
+        if line.startswith(">"):
+            inner = _md.renderInline(line.lstrip(">").strip()).strip()
+            parts.append(f'<span class="note-quote">{inner}</span>')
+        else:
+            parts.append(f'<span class="note-line">{_md.renderInline(line).strip()}</span>')
+    return "".join(parts)
 
 
 def note_plain_text(text: str) -> str:

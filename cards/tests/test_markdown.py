@@ -76,3 +76,19 @@ def test_filters_in_a_template_escape_what_they_do_not_render() -> None:
 def test_filters_accept_none() -> None:
     template = engines["django"].from_string("{% load notes %}[{{ value|note_markdown }}]")
     assert template.render({"value": None}) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Which service?\n\n> ＿＿ runs <code>",
+            '<span class="note-line">Which service?</span>'
+            '<span class="note-quote">＿＿ runs &lt;code&gt;</span>',
+        ),
+        ("> one line stays literal", "&gt; one line stays literal"),
+        ("one line\n", "one line"),
+    ],
+)
+def test_several_lines_and_quotes_render_as_block_spans(text: str, expected: str) -> None:
+    assert render_note_markdown(text) == expected
