@@ -48,6 +48,13 @@ class SettingsForm(forms.ModelForm):
         max_value=REVIEWS_PER_DAY_MAX,
         help_text=_("From 1 to 10000."),
     )
+    ui_language = forms.ChoiceField(
+        label=capfirst(_("interface language")),
+        # Language names in their own language, as every switcher shows them.
+        choices=[("", _("As my browser asks")), ("ko", "한국어"), ("en", "English")],
+        required=False,
+        help_text=_("Kept for your account on every device; the header switch changes it too."),
+    )
     time_zone = forms.ChoiceField(
         label=capfirst(_("time zone")),
         choices=time_zone_choices,
@@ -62,6 +69,7 @@ class SettingsForm(forms.ModelForm):
             "new_cards_per_day",
             "max_reviews_per_day",
             "time_zone",
+            "ui_language",
             "card_language",
         ]
         widgets = {"card_language": forms.RadioSelect}

@@ -1,11 +1,14 @@
 from typing import cast
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from .forms import SettingsForm
 from .models import User
@@ -29,3 +32,14 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     else:
         form = SettingsForm(instance=user)
     return render(request, "accounts/settings.html", {"form": form})
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Anyone: switch the interface language; a signed-in learner keeps it on their account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    known = language in dict(django_settings.LANGUAGES) and check_for_language(language)
+    if request.user.is_authenticated and known:
+        User.objects.filter(pk=request.user.pk).update(ui_language=language)
+    return response

@@ -202,5 +202,6 @@ def test_the_form_lists_only_learner_settings() -> None:
         "new_cards_per_day",
         "max_reviews_per_day",
         "time_zone",
+        "ui_language",
         "card_language",
     }
