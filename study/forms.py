@@ -3,11 +3,13 @@ services' job (they know the presentation behind the token)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .data import MAX_IMPORT_BYTES
 from .models import Rating
 
 MAX_DURATION_MS = 60 * 60 * 1000  # an hour: longer than that, the learner left the tab open
@@ -44,6 +46,26 @@ class RegradeForm(forms.Form):
         choices=[(Rating.HARD, _("I guessed")), (Rating.EASY, _("Easy"))],
         coerce=int,
     )
+
+
+class ImportForm(forms.Form):
+    """A data export to load into a fresh account: checked for size and JSON here; its content
+    is checked by study.data.history_import."""
+
+    file = forms.FileField(
+        label=_("Export file (JSON)"),
+        help_text=_("A file downloaded from “Download my data”, at most 5 MB."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        try:
+            # utf-8-sig: a file saved by an editor that adds a byte-order mark still loads.
+            return json.loads(upload.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            raise forms.ValidationError(_("The file is not valid JSON.")) from error
 
 
 def first_error(form: forms.Form) -> str:

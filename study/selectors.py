@@ -28,14 +28,15 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Mod
+from django.db.models.functions import Coalesce, Mod, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cards.models import Deck, Question, QuestionKind, Topic
+from cards.models import Deck, Question, QuestionKind, TaskStatement, Topic
 
-from . import scheduling
-from .models import Attempt, CardState, Mode, ReviewState
+from . import progress, scheduling
+from .models import Attempt, CardState, Mode, Rating, ReviewState
 
 LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
@@ -391,4 +392,246 @@ def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
         attempts_7d=attempts_7d,
         accuracy_7d=_accuracy(correct_7d, attempts_7d),
         topics=rows,
+    )
+
+
+# --- The grown-up progress page (issue 4): forecast, heatmap, streak, retention, readiness. ---
+
+
+@dataclass(frozen=True)
+class GroupReadiness:
+    """Readiness of a topic, a task statement or the whole domain, with its name."""
+
+    key: str
+    label: str
+    readiness: progress.Readiness
+
+
+@dataclass(frozen=True)
+class Leech:
+    question_id: int
+    key: str
+    prompt: str
+    topic_name: str
+    lapses: int
+    agains: int
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    summary: ProgressSummary
+    today: dt.date
+    forecast: list[progress.DayCount]
+    heatmap: list[progress.DayCount]
+    streak: int
+    retention: float | None
+    retention_reviews: int
+    retention_correct: int
+    domain: GroupReadiness
+    task_statements: list[GroupReadiness]
+    topics: list[GroupReadiness]
+    leeches: list[Leech]
+
+    @property
+    def forecast_total(self) -> int:
+        return sum(day.count for day in self.forecast)
+
+    @property
+    def heatmap_total(self) -> int:
+        return sum(day.count for day in self.heatmap)
+
+    @property
+    def heatmap_active_days(self) -> int:
+        return sum(1 for day in self.heatmap if day.count)
+
+    @property
+    def topic_rows(self) -> list[tuple[TopicProgress, progress.Readiness]]:
+        """Each topic's summary row beside its readiness (same topics, same order)."""
+        return [
+            (row, group.readiness)
+            for row, group in zip(self.summary.topics, self.topics, strict=True)
+        ]
+
+
+def _leech_question_ids(user: Any) -> QuerySet[Any]:
+    """Ids of the learner's leeches (see progress.is_leech), as a subquery."""
+    by_agains = (
+        Attempt.objects.filter(user=user, rating=Rating.AGAIN)
+        .order_by()
+        .values("question")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=progress.LEECH_AGAINS)
+        .values("question")
+    )
+    by_lapses = ReviewState.objects.filter(user=user, lapses__gte=progress.LEECH_LAPSES).values(
+        "question"
+    )
+    return Question.objects.filter(Q(pk__in=by_agains) | Q(pk__in=by_lapses)).values("pk")
+
+
+def leeches(*, user: Any) -> list[Leech]:
+    """The learner's leeches, most often failed first, in one query."""
+    agains = (
+        Attempt.objects.filter(user=user, question=OuterRef("pk"), rating=Rating.AGAIN)
+        .order_by()
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    lapses = ReviewState.objects.filter(user=user, question=OuterRef("pk")).values("lapses")[:1]
+    rows = (
+        Question.objects.filter(pk__in=_leech_question_ids(user))
+        .annotate(
+            agains=Coalesce(Subquery(agains, output_field=IntegerField()), Value(0)),
+            lapses=Coalesce(Subquery(lapses, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("-agains", "-lapses", "topic__order", "order", "pk")
+        .values("pk", "key", "prompt", "topic__name", "agains", "lapses")
+    )
+    return [
+        Leech(
+            question_id=row["pk"],
+            key=row["key"],
+            prompt=row["prompt"],
+            topic_name=row["topic__name"],
+            lapses=row["lapses"],
+            agains=row["agains"],
+        )
+        for row in rows
+    ]
+
+
+def leech_count(*, user: Any) -> int:
+    return Question.objects.filter(pk__in=_leech_question_ids(user)).count()
+
+
+def leech_card(*, user: Any) -> tuple[Question, Deck] | None:
+    """The next leech to practise, least recently attempted first, with a deck to show it in.
+
+    Only leeches in a deck the learner may still see are offered: the answer is checked against
+    that deck like any other. Three queries: the pick, the question with its answers, the deck.
+    """
+    last_attempt = (
+        Attempt.objects.filter(user=user, question=OuterRef("question_id"))
+        .order_by()
+        .values("question")
+        .annotate(last=Max("reviewed_at"))
+        .values("last")
+    )
+    pick = (
+        DeckQuestion.objects.filter(
+            question__in=_leech_question_ids(user),
+            deck__in=Deck.objects.visible_to(user).values("pk"),
+        )
+        .annotate(last_attempt=Subquery(last_attempt))
+        .order_by(
+            F("last_attempt").asc(nulls_first=True),
+            "question_id",
+            "deck__order",
+            "deck__name",
+            "deck_id",
+        )
+        .values_list("question_id", "deck_id")
+        .first()
+    )
+    if pick is None:
+        return None
+    question_id, deck_id = pick
+    return _question_with_answers(question_id), Deck.objects.get(pk=deck_id)
+
+
+def _readiness_groups(
+    summary: ProgressSummary, recalls_by_topic: dict[int, list[float]]
+) -> tuple[GroupReadiness, list[GroupReadiness], list[GroupReadiness]]:
+    """Readiness for the domain, each task statement (all five, in order) and each topic."""
+    topics = []
+    by_statement: dict[str, tuple[list[float], int]] = {
+        value: ([], 0) for value in TaskStatement.values
+    }
+    all_recalls: list[float] = []
+    for row in summary.topics:
+        recalls = recalls_by_topic.get(row.topic.pk, [])
+        topics.append(
+            GroupReadiness(
+                key=row.topic.slug,
+                label=row.topic.name,
+                readiness=progress.readiness(recalls, row.total),
+            )
+        )
+        statement_recalls, statement_total = by_statement.get(row.topic.task_statement, ([], 0))
+        by_statement[row.topic.task_statement] = (
+            statement_recalls + recalls,
+            statement_total + row.total,
+        )
+        all_recalls += recalls
+    statements = [
+        GroupReadiness(
+            key=value,
+            label=str(TaskStatement(value).label),
+            readiness=progress.readiness(*by_statement[value]),
+        )
+        for value in TaskStatement.values
+    ]
+    domain = GroupReadiness(
+        key="3",
+        label=_("Domain 3: Design High-Performing Architectures"),
+        readiness=progress.readiness(all_recalls, sum(row.total for row in summary.topics)),
+    )
+    return domain, statements, topics
+
+
+def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
+    """Everything the progress page shows, in seven queries however long the history.
+
+    The four of progress_summary, then one row per studied card (forecast, readiness), one row
+    per local day with answers (heatmap, streak, 30-day retention) and the leeches.
+    """
+    summary = progress_summary(user=user, now=now)
+    zone = user_zone(user)
+    today = progress.local_date(now, zone)
+
+    recalls_by_topic: dict[int, list[float]] = {}
+    dues = []
+    for topic_id, stability, last_review, due in ReviewState.objects.filter(user=user).values_list(
+        "question__topic_id", "stability", "last_review", "due"
+    ):
+        dues.append(due)
+        recalls_by_topic.setdefault(topic_id, []).append(
+            progress.retrievability(stability=stability, last_review=last_review, now=now)
+        )
+
+    since = now - progress.RETENTION_WINDOW
+    in_window = Q(reviewed_at__gt=since, rescheduled=True, state_before=CardState.REVIEW)
+    days = (
+        Attempt.objects.filter(user=user)
+        .annotate(day=TruncDate("reviewed_at", tzinfo=zone))
+        .order_by()
+        .values("day")
+        .annotate(
+            n=Count("pk"),
+            reviews=Count("pk", filter=in_window),
+            right=Count("pk", filter=in_window & Q(correct=True)),
+        )
+    )
+    per_day: dict[dt.date, int] = {}
+    retention_reviews = retention_correct = 0
+    for row in days:
+        per_day[row["day"]] = row["n"]
+        retention_reviews += row["reviews"]
+        retention_correct += row["right"]
+
+    domain, statements, topics = _readiness_groups(summary, recalls_by_topic)
+    return ProgressReport(
+        summary=summary,
+        today=today,
+        forecast=progress.due_forecast(dues, today=today, zone=zone),
+        heatmap=progress.heatmap_days(per_day, today=today),
+        streak=progress.streak(per_day.keys(), today=today),
+        retention=progress.share(retention_correct, retention_reviews),
+        retention_reviews=retention_reviews,
+        retention_correct=retention_correct,
+        domain=domain,
+        task_statements=statements,
+        topics=topics,
+        leeches=leeches(user=user),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exam_views, views
 
 app_name = "study"
 
@@ -10,4 +10,18 @@ urlpatterns = [
     path("decks/<slug:slug>/study/result/<str:token>/", views.result, name="result"),
     path("decks/<slug:slug>/study/regrade/", views.regrade, name="regrade"),
     path("progress/", views.progress, name="progress"),
+    path("progress/leeches/study/", views.leech_session, name="leech_session"),
+    path("progress/leeches/study/answer/", views.leech_answer, name="leech_answer"),
+    path("progress/leeches/study/result/<str:token>/", views.leech_result, name="leech_result"),
+    path("progress/data/", views.my_data, name="data"),
+    path("progress/data/export.json", views.data_export_json, name="data_export_json"),
+    path("progress/data/attempts.csv", views.data_export_csv, name="data_export_csv"),
+    path("progress/data/import/", views.data_import, name="data_import"),
+    path("exams/", exam_views.exam_list, name="exam_list"),
+    path("exams/start/", exam_views.exam_start, name="exam_start"),
+    path("exams/<int:pk>/", exam_views.exam_take, name="exam_take"),
+    path("exams/<int:pk>/save/", exam_views.exam_save, name="exam_save"),
+    path("exams/<int:pk>/finish/", exam_views.exam_confirm, name="exam_confirm"),
+    path("exams/<int:pk>/submit/", exam_views.exam_submit, name="exam_submit"),
+    path("exams/<int:pk>/results/", exam_views.exam_results, name="exam_results"),
 ]

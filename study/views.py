@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cards.models import Deck
+from cards.models import Deck, Question
 
+from . import data as data_io
+from . import progress as progress_maths
 from . import selectors, services
-from .forms import AnswerForm, RegradeForm, first_error
+from .forms import AnswerForm, ImportForm, RegradeForm, first_error
 from .models import Mode, Presentation, Rating
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
@@ -193,6 +204,189 @@ def regrade(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
-    """Signed-in learners: their own cards studied, due, reviews today and accuracy by topic."""
-    summary = selectors.progress_summary(user=request.user, now=now())
-    return render(request, "study/progress.html", {"summary": summary})
+    """Signed-in learners: their own figures, forecast, heatmap, readiness and leeches."""
+    report = selectors.progress_report(user=request.user, now=now())
+    return render(
+        request,
+        "study/progress.html",
+        {"summary": report.summary, "report": report, "weight": progress_maths.DOMAIN_WEIGHT},
+    )
+
+
+def _card_context(question: Question, presentation: Presentation) -> dict[str, Any]:
+    """What session.html's card needs for a practice showing (no intervals: nothing moves)."""
+    answers = list(question.answers.all())
+    if presentation.mode == Mode.CHOICE:
+        by_id = {answer.id: answer for answer in answers}
+        return {
+            "options": [by_id[i] for i in presentation.option_order if i in by_id],
+            "choose": sum(answer.is_correct for answer in answers),
+        }
+    return {
+        "backs": [a for a in answers if a.is_correct] if question.is_choice else answers,
+        "ratings": [(rating.value, rating.label, RATING_KEYS[rating], None) for rating in Rating],
+    }
+
+
+@require_safe
+@login_required
+def leech_session(request: HttpRequest) -> HttpResponse:
+    """Signed-in learners: practise their own leeches, one at a time, schedule untouched."""
+    current = now()
+    context: dict[str, Any] = {"leech_count": selectors.leech_count(user=request.user)}
+    picked = selectors.leech_card(user=request.user)
+    if picked is None:
+        return render(request, "study/leech_session.html", context)
+    question, deck = picked
+    # Each leech in the way it can be asked: options when it has them, else as a flashcard.
+    mode = Mode.CHOICE if question.is_choice else Mode.FLASHCARD
+    presentation = services.presentation_issue(
+        user=request.user, deck=deck, question=question, mode=mode, practice=True, now=current
+    )
+    context.update(
+        deck=deck,
+        mode=mode,
+        question=question,
+        presentation=presentation,
+        **_card_context(question, presentation),
+    )
+    return render(request, "study/leech_session.html", context)
+
+
+@require_POST
+@login_required
+def leech_answer(request: HttpRequest) -> HttpResponse:
+    """Signed-in learners, for a leech shown to them: record the answer, then show the result."""
+    back_url = reverse("study:leech_session")
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, first_error(form), back_url)
+    data = form.cleaned_data
+    presentation = (
+        Presentation.objects.filter(
+            user=cast(Any, request.user), token=data["token"], practice=True
+        )
+        .select_related("deck")
+        .first()
+    )
+    if (
+        presentation is None
+        or not Deck.objects.visible_to(request.user).filter(pk=presentation.deck_id).exists()
+    ):
+        return bad_request(
+            request, _("This card was not shown to you. Go back and load the next card."), back_url
+        )
+    try:
+        services.attempt_record(
+            user=request.user,
+            token=data["token"],
+            deck=presentation.deck,
+            answer_ids=data["answer"] or None,
+            rating=data["rating"],
+            duration_ms=data["duration_ms"],
+            now=now(),
+        )
+    except services.StudyError as error:
+        return bad_request(request, str(error.message), back_url)
+    return HttpResponseRedirect(reverse("study:leech_result", args=[data["token"]]), status=303)
+
+
+@require_safe
+@login_required
+def leech_result(request: HttpRequest, token: str) -> HttpResponse:
+    """The learner who answered a leech: right or wrong and why, then the next leech."""
+    presentation = get_object_or_404(
+        Presentation.objects.select_related("attempt", "question__topic", "deck"),
+        user=request.user,
+        token=token,
+        practice=True,
+    )
+    attempt = getattr(presentation, "attempt", None)
+    if attempt is None:
+        raise Http404("not answered yet")
+    question = presentation.question
+    answers = list(question.answers.all())
+    if presentation.mode == Mode.CHOICE:
+        by_id = {answer.id: answer for answer in answers}
+        answers = [by_id[i] for i in presentation.option_order if i in by_id] + [
+            a for a in answers if a.id not in presentation.option_order
+        ]
+    chosen = set(attempt.chosen_answer_ids or [])
+    return render(
+        request,
+        "study/result.html",
+        {
+            "deck": presentation.deck,
+            "presentation": presentation,
+            "attempt": attempt,
+            "question": question,
+            "answers": [(answer, answer.id in chosen) for answer in answers],
+            "rating_label": Rating(attempt.rating).label,
+            "regrade": False,  # practice answers never move the schedule, so nothing to re-grade
+            "now": now(),
+            "next_url": reverse("study:leech_session"),
+        },
+    )
+
+
+def _download_name(request: HttpRequest, extension: str) -> str:
+    today = selectors.study_day_start(request.user, now()).date()
+    return f"saaprep-{today.isoformat()}.{extension}"
+
+
+@require_safe
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Signed-in learners: download their own data, or load an export into a fresh account."""
+    return render(request, "study/data.html", {"form": ImportForm()})
+
+
+@require_safe
+@login_required
+def data_export_json(request: HttpRequest) -> HttpResponse:
+    """Signed-in learners: everything they have done here, as one JSON file (theirs only)."""
+    document = data_io.history_export(user=request.user, now=now())
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(request, "json")}"'
+    return response
+
+
+@require_safe
+@login_required
+def data_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Signed-in learners: their own attempts as a CSV spreadsheet (UTF-8 with a BOM)."""
+    response = StreamingHttpResponse(
+        data_io.attempts_csv(user=request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(request, "csv")}"'
+    return response
+
+
+@require_POST
+@login_required
+def data_import(request: HttpRequest) -> HttpResponse:
+    """Signed-in learners with no history yet: load their export from another account."""
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            counts = data_io.history_import(
+                user=request.user, document=form.cleaned_data["file"], now=now()
+            )
+        except data_io.DataImportError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(
+                request,
+                _("Imported %(states)d card states, %(attempts)d answers and %(exams)d exams.")
+                % {
+                    "states": counts.review_states,
+                    "attempts": counts.attempts,
+                    "exams": counts.exams,
+                },
+            )
+            return HttpResponseRedirect(reverse("study:progress"), status=303)
+    return render(request, "study/data.html", {"form": form})

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
 from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
+from study import progress
+from study.progress import DayCount
 from study.scheduling import format_interval
 
 register = template.Library()
@@ -67,3 +74,204 @@ def due_in(due: datetime | None, now: datetime) -> str:
 def bucket_counts(counts: Any) -> dict[str, Any]:
     """The learning / review / new pills."""
     return {"counts": counts}
+
+
+# --- Progress charts: server-rendered SVG, styled by class (the CSP allows no style="") ---
+
+FORECAST_BAR_STEP = 30
+FORECAST_BAR_WIDTH = 20
+FORECAST_TOP = 18
+FORECAST_PLOT = 110
+FORECAST_BOTTOM = 22
+HEAT_CELL = 10
+HEAT_STEP = 12
+HEAT_LEFT = 30
+HEAT_TOP = 16
+
+
+def _svg(
+    *, css_class: str, label_id: str, width: int, height: int, title: str, desc: str, body: str
+) -> SafeString:
+    return format_html(
+        '<svg class="chart {}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+        'aria-labelledby="{}-title {}-desc" preserveAspectRatio="xMinYMin meet">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
+        css_class,
+        width,
+        height,
+        width,
+        height,
+        label_id,
+        label_id,
+        label_id,
+        title,
+        label_id,
+        desc,
+        body,
+    )
+
+
+@register.simple_tag
+def forecast_chart(days: Sequence[DayCount]) -> SafeString:
+    """Bars: cards due on each of the next days, today first (overdue cards count as today)."""
+    peak = max((day.count for day in days), default=0)
+    bars = []
+    described = []
+    for i, day in enumerate(days):
+        height = round(FORECAST_PLOT * day.count / peak) if peak else 0
+        x = i * FORECAST_BAR_STEP + (FORECAST_BAR_STEP - FORECAST_BAR_WIDTH) // 2
+        y = FORECAST_TOP + FORECAST_PLOT - height
+        middle = i * FORECAST_BAR_STEP + FORECAST_BAR_STEP // 2
+        name = _("Today") if i == 0 else date_format(day.day, "n/j")
+        label = ngettext(
+            "%(day)s: %(count)d card due", "%(day)s: %(count)d cards due", day.count
+        ) % {"day": date_format(day.day, "DATE_FORMAT"), "count": day.count}
+        described.append(label)
+        bars.append(
+            format_html(
+                '<g class="forecast-day"><title>{}</title>'
+                '<rect class="forecast-bar{}" x="{}" y="{}" width="{}" height="{}" rx="3"></rect>'
+                '<text class="chart-count" x="{}" y="{}" text-anchor="middle">{}</text>'
+                '<text class="chart-label{}" x="{}" y="{}" text-anchor="middle">{}</text></g>',
+                label,
+                " is-today" if i == 0 else "",
+                x,
+                y,
+                FORECAST_BAR_WIDTH,
+                height,
+                middle,
+                y - 4,
+                day.count,
+                # Every other date is a minor label: a phone hides those to keep them legible.
+                " is-minor" if i % 2 else "",
+                middle,
+                FORECAST_TOP + FORECAST_PLOT + 16,
+                name,
+            )
+        )
+    width = FORECAST_BAR_STEP * len(days)
+    baseline = format_html(
+        '<line class="chart-axis" x1="0" x2="{}" y1="{}" y2="{}"></line>',
+        width,
+        FORECAST_TOP + FORECAST_PLOT,
+        FORECAST_TOP + FORECAST_PLOT,
+    )
+    total = sum(day.count for day in days)
+    return _svg(
+        css_class="forecast-chart",
+        label_id="forecast",
+        width=width,
+        height=FORECAST_TOP + FORECAST_PLOT + FORECAST_BOTTOM,
+        title=ngettext(
+            "%(count)d card due in the next %(days)d days",
+            "%(count)d cards due in the next %(days)d days",
+            total,
+        )
+        % {"count": total, "days": len(days)},
+        desc="; ".join(described),
+        body=mark_safe(baseline + "".join(bars)),  # noqa: S308 - pieces built by format_html
+    )
+
+
+WEEKDAY_LABELS = {
+    0: pgettext_lazy("weekday in a chart", "Mon"),
+    2: pgettext_lazy("weekday in a chart", "Wed"),
+    4: pgettext_lazy("weekday in a chart", "Fri"),
+}
+
+
+@register.simple_tag
+def heatmap_chart(days: Sequence[DayCount]) -> SafeString:
+    """One square per day, a column per week (Monday on top), shaded by answers that day."""
+    if not days:
+        return SafeString("")
+    peak = max(day.count for day in days)
+    offset = days[0].day.weekday()
+    cells = []
+    months = []
+    for i, day in enumerate(days):
+        column, row = divmod(i + offset, 7)
+        x = HEAT_LEFT + column * HEAT_STEP
+        if day.day.day == 1 or (i == 0 and day.day.day <= 21):
+            months.append(
+                format_html(
+                    '<text class="chart-label" x="{}" y="{}">{}</text>',
+                    x,
+                    HEAT_TOP - 5,
+                    date_format(day.day, "M"),
+                )
+            )
+        label = ngettext("%(day)s: %(count)d answer", "%(day)s: %(count)d answers", day.count) % {
+            "day": date_format(day.day, "DATE_FORMAT"),
+            "count": day.count,
+        }
+        cells.append(
+            format_html(
+                '<rect class="heat heat-{}" x="{}" y="{}" width="{}" height="{}" rx="2">'
+                "<title>{}</title></rect>",
+                progress.heat_level(day.count, peak),
+                x,
+                HEAT_TOP + row * HEAT_STEP,
+                HEAT_CELL,
+                HEAT_CELL,
+                label,
+            )
+        )
+    weekdays = [
+        format_html(
+            '<text class="chart-label" x="0" y="{}">{}</text>',
+            HEAT_TOP + row * HEAT_STEP + HEAT_CELL - 1,
+            name,
+        )
+        for row, name in WEEKDAY_LABELS.items()
+    ]
+    columns = (len(days) - 1 + offset) // 7 + 1
+    total = sum(day.count for day in days)
+    active = sum(1 for day in days if day.count)
+    busiest = max(days, key=lambda day: day.count)
+    desc = (
+        _("Busiest day: %(day)s, %(count)d answers.")
+        % {"day": date_format(busiest.day, "DATE_FORMAT"), "count": busiest.count}
+        if busiest.count
+        else ""
+    )
+    return _svg(
+        css_class="heatmap-chart",
+        label_id="heatmap",
+        width=HEAT_LEFT + columns * HEAT_STEP,
+        height=HEAT_TOP + 7 * HEAT_STEP,
+        title=ngettext(
+            "%(count)d answer on %(active)d of the last %(days)d days",
+            "%(count)d answers on %(active)d of the last %(days)d days",
+            total,
+        )
+        % {"count": total, "active": active, "days": len(days)},
+        desc=desc,
+        body=mark_safe("".join(months + weekdays + cells)),  # noqa: S308 - built by format_html
+    )
+
+
+@register.simple_tag
+def heat_legend() -> SafeString:
+    """The five shades, lightest to darkest, as a small key under the heatmap."""
+    return format_html(
+        '<svg class="heat-legend" viewBox="0 0 {} {}" width="{}" height="{}" aria-hidden="true">'
+        "{}</svg>",
+        5 * HEAT_STEP,
+        HEAT_CELL,
+        5 * HEAT_STEP,
+        HEAT_CELL,
+        mark_safe(  # noqa: S308 - integers only
+            "".join(
+                f'<rect class="heat heat-{level}" x="{level * HEAT_STEP}" y="0" '
+                f'width="{HEAT_CELL}" height="{HEAT_CELL}" rx="2"></rect>'
+                for level in range(progress.HEAT_LEVELS + 1)
+            )
+        ),
+    )
+
+
+@register.filter
+def meter(value: float | None) -> int:
+    """A share 0..1 as a whole percentage for <meter>/<progress> values (0 when unknown)."""
+    return 0 if value is None else round(value * 100)

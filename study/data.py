@@ -1,0 +1,819 @@
+"""Your data is yours: a learner's whole history out as JSON (and attempts as CSV), and back in.
+
+Questions travel by natural key (`Question.key`) and answers by their `order` within the
+question, never by database id, so an export loads into another installation built from the
+same notes. An import goes only into a fresh account, is validated completely before anything is
+written, and is written in one transaction: a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.forms import SettingsForm
+from cards.models import Answer, Deck, Question, Topic
+
+from . import scheduling
+from .models import Attempt, CardState, Exam, ExamItem, ExamScope, Mode, Rating, ReviewState
+from .selectors import user_zone
+
+FORMAT = "saaprep-export"
+VERSION = 1
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_ERRORS_SHOWN = 20
+SETTINGS_FIELDS = (
+    "desired_retention",
+    "new_cards_per_day",
+    "max_reviews_per_day",
+    "time_zone",
+    "card_language",
+)
+SMALL_INT_MAX = 32767  # PositiveSmallIntegerField on every backend
+INT_MAX = 2147483647  # PositiveIntegerField
+_DRY_RUN = scheduling.build_scheduler(0.9, fuzzing=False)
+# A spreadsheet runs a cell starting with one of these as a formula: quote it as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class DataImportError(Exception):
+    """An import refused as a whole; `messages` say why, in words a learner can act on."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    review_states: int
+    attempts: int
+    exams: int
+
+
+# --- Export ---
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    # isoformat keeps the microseconds (DjangoJSONEncoder would cut them to milliseconds), so an
+    # imported history reproduces the same figures to the microsecond.
+    return value.isoformat() if value is not None else None
+
+
+def _answer_orders(question_ids: Any) -> dict[int, int]:
+    """Answer id -> its order within its question, for the answers of these questions."""
+    return dict(Answer.objects.filter(question_id__in=question_ids).values_list("pk", "order"))
+
+
+def _orders(answer_ids: list[int] | None, orders: dict[int, int]) -> list[int]:
+    # An answer deleted since (content edited) cannot be named in another database: left out.
+    return [orders[pk] for pk in answer_ids or [] if pk in orders]
+
+
+STATE_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "first_review",
+    "reps",
+    "lapses",
+)
+EXAM_FIELDS = (
+    "scope",
+    "title",
+    "question_count",
+    "timed",
+    "started_at",
+    "deadline",
+    "submitted_at",
+    "raw_score",
+    "scaled_score",
+)
+ITEM_FIELDS = ("position", "answered_at", "flagged", "correct")
+ATTEMPT_FIELDS = (
+    "mode",
+    "rescheduled",
+    "correct",
+    "rating",
+    "reviewed_at",
+    "duration_ms",
+    "state_before",
+    "due_before",
+    "due_after",
+)
+
+
+def _plain(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The named columns of a values() row, times as ISO 8601 text."""
+    return {
+        name: _iso(row[name]) if isinstance(row[name], dt.datetime) else row[name]
+        for name in fields
+    }
+
+
+def history_export(*, user: Any, now: dt.datetime) -> dict[str, Any]:
+    """The learner's settings, card states, exams and every attempt, as JSON-ready data."""
+    states = ReviewState.objects.filter(user=user).order_by("question__key")
+    attempts = Attempt.objects.filter(user=user).order_by("reviewed_at", "pk")
+    exams = Exam.objects.filter(user=user).order_by("started_at", "pk")
+    items = ExamItem.objects.filter(exam__user=user).order_by("exam_id", "position")
+    orders = _answer_orders(
+        Question.objects.filter(
+            Q(pk__in=attempts.values("question_id")) | Q(pk__in=items.values("question_id"))
+        ).values("pk")
+    )
+
+    exam_rows = list(exams.values("pk", "deck__slug", "topic__slug", *EXAM_FIELDS))
+    exam_index = {row["pk"]: i for i, row in enumerate(exam_rows)}
+    items_by_exam: dict[int, list[dict[str, Any]]] = {row["pk"]: [] for row in exam_rows}
+    item_ref: dict[int, dict[str, int]] = {}
+    for item in items.values(
+        "pk", "exam_id", "question__key", "option_order", "chosen_answer_ids", *ITEM_FIELDS
+    ):
+        items_by_exam[item["exam_id"]].append(
+            {
+                "question": item["question__key"],
+                "option_order": _orders(item["option_order"], orders),
+                "chosen_answers": _orders(item["chosen_answer_ids"], orders),
+                **_plain(item, ITEM_FIELDS),
+            }
+        )
+        item_ref[item["pk"]] = {"exam": exam_index[item["exam_id"]], "position": item["position"]}
+
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _iso(now),
+        "account": {"email": user.email, "display_name": user.display_name},
+        "settings": {
+            "desired_retention": str(user.desired_retention),
+            "new_cards_per_day": user.new_cards_per_day,
+            "max_reviews_per_day": user.max_reviews_per_day,
+            "time_zone": user.time_zone,
+            "card_language": user.card_language,
+            "ui_language": user.ui_language,
+        },
+        "review_states": [
+            {"question": row["question__key"], **_plain(row, STATE_FIELDS)}
+            for row in states.values("question__key", *STATE_FIELDS)
+        ],
+        "exams": [
+            {
+                "deck": row["deck__slug"],
+                "topic": row["topic__slug"],
+                **_plain(row, EXAM_FIELDS),
+                "items": items_by_exam[row["pk"]],
+            }
+            for row in exam_rows
+        ],
+        "attempts": [
+            {
+                "question": row["question__key"],
+                "chosen_answers": _orders(row["chosen_answer_ids"], orders),
+                **_plain(row, ATTEMPT_FIELDS),
+                # The card id inside is this database's question id: meaningless elsewhere.
+                "card_before": (
+                    {k: v for k, v in row["card_before"].items() if k != "card_id"}
+                    if isinstance(row["card_before"], dict)
+                    else None
+                ),
+                "exam_item": item_ref.get(row["exam_item_id"]) if row["exam_item_id"] else None,
+            }
+            for row in attempts.values(
+                "question__key", "chosen_answer_ids", "card_before", "exam_item_id", *ATTEMPT_FIELDS
+            )
+        ],
+    }
+
+
+CSV_COLUMNS = (
+    "reviewed_at",
+    "question",
+    "task_statement",
+    "topic",
+    "prompt",
+    "mode",
+    "practice",
+    "correct",
+    "rating",
+    "rating_name",
+    "answers_chosen",
+    "duration_ms",
+    "state_before",
+    "due_after",
+)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _text_cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def attempts_csv(*, user: Any) -> Iterator[str]:
+    """Every attempt of the learner as CSV lines, oldest first, starting with a UTF-8 BOM.
+
+    The byte-order mark makes spreadsheet programs read the file as UTF-8, so Korean prompts
+    and topic names open correctly. Times are in the learner's own time zone.
+    """
+    zone = user_zone(user)
+    attempts = Attempt.objects.filter(user=user).order_by("reviewed_at", "pk")
+    orders = _answer_orders(attempts.values("question_id"))
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(CSV_COLUMNS)
+    rows = attempts.values_list(
+        "reviewed_at",
+        "question__key",
+        "question__topic__task_statement",
+        "question__topic__name",
+        "question__prompt",
+        "mode",
+        "rescheduled",
+        "correct",
+        "rating",
+        "chosen_answer_ids",
+        "duration_ms",
+        "state_before",
+        "due_after",
+    )
+    for (
+        reviewed_at,
+        key,
+        statement,
+        topic,
+        prompt,
+        mode,
+        rescheduled,
+        correct,
+        rating,
+        chosen,
+        duration_ms,
+        state_before,
+        due_after,
+    ) in rows.iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                reviewed_at.astimezone(zone).isoformat(),
+                key,
+                statement,
+                _text_cell(topic),
+                _text_cell(prompt),
+                mode,
+                int(not rescheduled),
+                int(correct),
+                rating,
+                Rating(rating).label,
+                " ".join(str(order) for order in _orders(chosen, orders)),
+                "" if duration_ms is None else duration_ms,
+                "" if state_before is None else CardState(state_before).label,
+                "" if due_after is None else due_after.astimezone(zone).isoformat(),
+            ]
+        )
+
+
+# --- Import: validation ---
+
+
+class _Invalid(Exception):
+    """One field's value is wrong; the message says what was expected."""
+
+
+def _int(low: int, high: int, *, null: bool = False) -> Callable[[Any], int | None]:
+    def check(value: Any) -> int | None:
+        if value is None and null:
+            return None
+        # bool is an int subclass in Python, but true is not a count.
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _Invalid(
+                _("must be a whole number from %(low)d to %(high)d") % {"low": low, "high": high}
+            )
+        return value
+
+    return check
+
+
+def _choice(values: list[Any], *, null: bool = False) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if value is None and null:
+            return None
+        if isinstance(value, bool) or value not in values:
+            raise _Invalid(
+                _("must be one of: %(values)s") % {"values": ", ".join(str(v) for v in values)}
+            )
+        return value
+
+    return check
+
+
+def _bool(*, null: bool = False) -> Callable[[Any], bool | None]:
+    def check(value: Any) -> bool | None:
+        if value is None and null:
+            return None
+        if not isinstance(value, bool):
+            raise _Invalid(_("must be true or false"))
+        return value
+
+    return check
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _Invalid(_("must be a number"))
+    return float(value)
+
+
+def _positive(value: Any) -> float | None:
+    number = _float(value)
+    if number is not None and number <= 0:
+        raise _Invalid(_("must be a number above 0"))
+    return number
+
+
+def _text(max_length: int, *, null: bool = False) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value is None and null:
+            return None
+        if not isinstance(value, str) or len(value) > max_length:
+            raise _Invalid(
+                _("must be text of at most %(n)d characters") % {"n": max_length},
+            )
+        return value
+
+    return check
+
+
+def _moment(*, null: bool = False) -> Callable[[Any], dt.datetime | None]:
+    def check(value: Any) -> dt.datetime | None:
+        if value is None and null:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise _Invalid(_("must be a date and time with its UTC offset (ISO 8601)"))
+        return moment
+
+    return check
+
+
+def _orders_list(value: Any) -> list[int]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= SMALL_INT_MAX for v in value
+    ):
+        raise _Invalid(_("must be a list of answer numbers"))
+    return value
+
+
+def _question_key(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise _Invalid(_("must be a question key"))
+    return value
+
+
+def _card(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _Invalid(_("must be a saved FSRS card"))
+    try:
+        scheduling.card_from_dict({**value, "card_id": 0})
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise _Invalid(_("must be a saved FSRS card")) from error
+    return value
+
+
+class _Reader:
+    """Checks records field by field, collecting every problem with where it is."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(f"{path}: {message}")
+
+    def record(self, value: Any, path: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.error(path, _("must be an object"))
+            return None
+        return value
+
+    def records(self, document: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+        value = document.get(name)
+        if not isinstance(value, list):
+            self.error(name, _("must be a list"))
+            return []
+        found = []
+        for i, entry in enumerate(value):
+            record = self.record(entry, f"{name}[{i}]")
+            if record is not None:
+                found.append((f"{name}[{i}]", record))
+        return found
+
+    def read(
+        self, record: dict[str, Any], path: str, checks: dict[str, Callable[[Any], Any]]
+    ) -> dict[str, Any]:
+        clean: dict[str, Any] = {}
+        for name, check in checks.items():
+            if name not in record:
+                self.error(f"{path}.{name}", _("is missing"))
+                continue
+            try:
+                clean[name] = check(record[name])
+            except _Invalid as problem:
+                self.error(f"{path}.{name}", str(problem))
+        return clean
+
+
+STATE_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "question": _question_key,
+    "state": _choice(CardState.values),
+    "step": _int(0, SMALL_INT_MAX, null=True),
+    "stability": _positive,
+    "difficulty": _positive,
+    "due": _moment(),
+    "last_review": _moment(null=True),
+    "first_review": _moment(),
+    "reps": _int(0, INT_MAX),
+    "lapses": _int(0, INT_MAX),
+}
+ATTEMPT_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "question": _question_key,
+    "mode": _choice(Mode.values),
+    "rescheduled": _bool(),
+    "chosen_answers": _orders_list,
+    "correct": _bool(),
+    "rating": _choice(Rating.values),
+    "reviewed_at": _moment(),
+    "duration_ms": _int(0, INT_MAX, null=True),
+    "state_before": _choice(CardState.values, null=True),
+    "due_before": _moment(null=True),
+    "due_after": _moment(null=True),
+    "card_before": _card,
+}
+EXAM_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "scope": _choice(ExamScope.values),
+    "deck": _text(80, null=True),
+    "topic": _text(80, null=True),
+    "title": _text(200),
+    "question_count": _int(1, SMALL_INT_MAX),
+    "timed": _bool(),
+    "started_at": _moment(),
+    "deadline": _moment(null=True),
+    "submitted_at": _moment(null=True),
+    "raw_score": _int(0, SMALL_INT_MAX, null=True),
+    "scaled_score": _int(100, 1000, null=True),
+}
+ITEM_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "question": _question_key,
+    "position": _int(0, SMALL_INT_MAX),
+    "option_order": _orders_list,
+    "chosen_answers": _orders_list,
+    "answered_at": _moment(null=True),
+    "flagged": _bool(),
+    "correct": _bool(null=True),
+}
+
+
+@dataclass
+class _Parsed:
+    settings: dict[str, Any]
+    states: list[tuple[str, dict[str, Any]]]
+    exams: list[tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]]
+    attempts: list[tuple[str, dict[str, Any], tuple[int, int] | None]]
+
+
+def _parse_settings(reader: _Reader, document: dict[str, Any]) -> dict[str, Any]:
+    record = reader.record(document.get("settings"), "settings")
+    if record is None:
+        return {}
+    clean = {name: record[name] for name in SETTINGS_FIELDS if name in record}
+    for name in SETTINGS_FIELDS:
+        if name not in record:
+            reader.error(f"settings.{name}", _("is missing"))
+    language = record.get("ui_language", "")
+    if language not in ("", *(code for code, _name in settings.LANGUAGES)):
+        reader.error("settings.ui_language", _("is not a language of this site"))
+    else:
+        clean["ui_language"] = language
+    return clean
+
+
+def _parse_exams(
+    reader: _Reader, document: dict[str, Any]
+) -> list[tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]]:
+    exams = []
+    for path, record in reader.records(document, "exams"):
+        exam = reader.read(record, path, EXAM_CHECKS)
+        if (
+            "timed" in exam
+            and "deadline" in exam
+            and exam["timed"] != (exam["deadline"] is not None)
+        ):
+            reader.error(path, _("a timed exam has a deadline and an untimed one has none"))
+        items = []
+        positions: set[int] = set()
+        keys: set[str] = set()
+        raw_items = record.get("items")
+        if not isinstance(raw_items, list):
+            reader.error(f"{path}.items", _("must be a list"))
+            raw_items = []
+        for i, entry in enumerate(raw_items):
+            item_path = f"{path}.items[{i}]"
+            item_record = reader.record(entry, item_path)
+            if item_record is None:
+                continue
+            item = reader.read(item_record, item_path, ITEM_CHECKS)
+            if item.get("position") in positions:
+                reader.error(f"{item_path}.position", _("appears twice in this exam"))
+            if item.get("question") in keys:
+                reader.error(f"{item_path}.question", _("appears twice in this exam"))
+            positions.add(item.get("position", -1))
+            keys.add(item.get("question", ""))
+            items.append((item_path, item))
+        exams.append((path, exam, items))
+    return exams
+
+
+def _parse_attempts(
+    reader: _Reader,
+    document: dict[str, Any],
+    exams: list[tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]],
+) -> list[tuple[str, dict[str, Any], tuple[int, int] | None]]:
+    positions = [{item.get("position") for _path, item in items} for _p, _e, items in exams]
+    linked: set[tuple[int, int]] = set()
+    attempts = []
+    for path, record in reader.records(document, "attempts"):
+        attempt = reader.read(record, path, ATTEMPT_CHECKS)
+        link = record.get("exam_item")
+        ref: tuple[int, int] | None = None
+        if link is not None:
+            exam = link.get("exam") if isinstance(link, dict) else None
+            position = link.get("position") if isinstance(link, dict) else None
+            if (
+                isinstance(exam, int)
+                and not isinstance(exam, bool)
+                and 0 <= exam < len(exams)
+                and isinstance(position, int)
+                and position in positions[exam]
+            ):
+                ref = (exam, position)
+                if ref in linked:
+                    reader.error(f"{path}.exam_item", _("is already linked to another attempt"))
+                linked.add(ref)
+            else:
+                reader.error(f"{path}.exam_item", _("does not name a question of an exam above"))
+        attempts.append((path, attempt, ref))
+    return attempts
+
+
+def _schedulable(state: dict[str, Any]) -> bool:
+    """Whether the scheduler can review this card: an imported state must not break studying."""
+    try:
+        card = scheduling.card_from_fields(
+            card_id=0,
+            state=state["state"],
+            step=state["step"],
+            stability=state["stability"],
+            difficulty=state["difficulty"],
+            due=state["due"],
+            last_review=state["last_review"],
+        )
+        scheduling.review(card, Rating.GOOD, now=state["due"], scheduler=_DRY_RUN)
+    # fsrs asserts its own invariants; any of these means the card cannot be studied.
+    except (AssertionError, ArithmeticError, IndexError, KeyError, TypeError, ValueError):
+        return False
+    return True
+
+
+def _parse(document: Any) -> _Parsed:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DataImportError([_("This is not a saaprep data export.")])
+    if document.get("version") != VERSION:
+        raise DataImportError([_("This export comes from a version of saaprep we cannot read.")])
+    reader = _Reader()
+    settings_data = _parse_settings(reader, document)
+    states = [
+        (path, reader.read(record, path, STATE_CHECKS))
+        for path, record in reader.records(document, "review_states")
+    ]
+    seen: set[str] = set()
+    for path, state in states:
+        if state.get("question") in seen:
+            reader.error(f"{path}.question", _("has two card states"))
+        seen.add(state.get("question", ""))
+        if len(state) == len(STATE_CHECKS) and not _schedulable(state):
+            reader.error(path, _("is not a card state the scheduler can use"))
+    exams = _parse_exams(reader, document)
+    attempts = _parse_attempts(reader, document, exams)
+    _raise_if(reader.errors)
+    return _Parsed(settings=settings_data, states=states, exams=exams, attempts=attempts)
+
+
+def _raise_if(errors: list[str]) -> None:
+    if not errors:
+        return
+    shown = errors[:MAX_ERRORS_SHOWN]
+    if len(errors) > len(shown):
+        shown.append(
+            _("… and %(n)d more problems.") % {"n": len(errors) - len(shown)},
+        )
+    raise DataImportError(shown)
+
+
+def _question_keys(parsed: _Parsed) -> set[str]:
+    keys = {state["question"] for _path, state in parsed.states}
+    keys |= {attempt["question"] for _path, attempt, _ref in parsed.attempts}
+    keys |= {item["question"] for _p, _e, items in parsed.exams for _path, item in items}
+    return keys
+
+
+def _settings_form(user: Any, values: dict[str, Any]) -> SettingsForm:
+    """The settings page's own form checks imported settings: same bounds, same messages."""
+    data = {name: values.get(name) for name in SETTINGS_FIELDS}
+    return SettingsForm(data={**data, "display_name": user.display_name}, instance=user)
+
+
+# --- Import: writing ---
+
+
+def _has_history(user: Any) -> bool:
+    return (
+        ReviewState.objects.filter(user=user).exists()
+        or Attempt.objects.filter(user=user).exists()
+        or Exam.objects.filter(user=user).exists()
+    )
+
+
+def _write(*, user: Any, parsed: _Parsed) -> ImportCounts:
+    keys = _question_keys(parsed)
+    question_ids = dict(Question.objects.filter(key__in=keys).values_list("key", "pk"))
+    unknown = sorted(keys - question_ids.keys())
+    if unknown:
+        shown = ", ".join(unknown[:MAX_ERRORS_SHOWN])
+        if len(unknown) > MAX_ERRORS_SHOWN:
+            shown += " …"
+        raise DataImportError(
+            [
+                _("These questions do not exist on this site (%(n)d): %(keys)s")
+                % {"n": len(unknown), "keys": shown}
+            ]
+        )
+    answer_ids = {
+        (question_id, order): pk
+        for question_id, order, pk in Answer.objects.filter(
+            question_id__in=question_ids.values()
+        ).values_list("question_id", "order", "pk")
+    }
+    errors: list[str] = []
+
+    def ids(key: str, orders: list[int], path: str) -> list[int]:
+        question_id = question_ids[key]
+        missing = [order for order in orders if (question_id, order) not in answer_ids]
+        if missing:
+            errors.append(
+                f"{path}: "
+                + _("question %(key)s has no answer numbered %(orders)s")
+                % {"key": key, "orders": ", ".join(str(o) for o in missing)}
+            )
+            return []
+        return [answer_ids[(question_id, order)] for order in orders]
+
+    form = _settings_form(user, parsed.settings)
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            errors += [f"settings.{name}: {message}" for message in messages]
+
+    deck_slugs = {exam.get("deck") for _p, exam, _i in parsed.exams} - {None}
+    topic_slugs = {exam.get("topic") for _p, exam, _i in parsed.exams} - {None}
+    # Only decks the learner may see: an import must not link to someone's private deck.
+    decks = dict(
+        Deck.objects.visible_to(user).filter(slug__in=deck_slugs).values_list("slug", "pk")
+    )
+    topics = dict(Topic.objects.filter(slug__in=topic_slugs).values_list("slug", "pk"))
+
+    states = [
+        ReviewState(
+            user=user,
+            question_id=question_ids[state["question"]],
+            **{name: state[name] for name in STATE_CHECKS if name != "question"},
+        )
+        for _path, state in parsed.states
+    ]
+    exams: list[tuple[Exam, list[ExamItem]]] = []
+    for _path, exam, exam_items in parsed.exams:
+        exams.append(
+            (
+                Exam(
+                    user=user,
+                    deck_id=decks.get(exam["deck"]),
+                    topic_id=topics.get(exam["topic"]),
+                    **{k: v for k, v in exam.items() if k not in ("deck", "topic")},
+                ),
+                [
+                    ExamItem(
+                        question_id=question_ids[item["question"]],
+                        position=item["position"],
+                        option_order=ids(item["question"], item["option_order"], path),
+                        chosen_answer_ids=ids(item["question"], item["chosen_answers"], path),
+                        answered_at=item["answered_at"],
+                        flagged=item["flagged"],
+                        correct=item["correct"],
+                    )
+                    for path, item in exam_items
+                ],
+            )
+        )
+    attempts: list[tuple[Attempt, tuple[int, int] | None]] = []
+    for path, attempt, ref in parsed.attempts:
+        question_id = question_ids[attempt["question"]]
+        card = attempt["card_before"]
+        attempts.append(
+            (
+                Attempt(
+                    user=user,
+                    question_id=question_id,
+                    chosen_answer_ids=ids(attempt["question"], attempt["chosen_answers"], path),
+                    card_before={**card, "card_id": question_id} if card is not None else None,
+                    **{
+                        name: attempt[name]
+                        for name in ATTEMPT_CHECKS
+                        if name not in ("question", "chosen_answers", "card_before")
+                    },
+                ),
+                ref,
+            )
+        )
+    _raise_if(errors)
+
+    form.save(commit=False)
+    user.ui_language = parsed.settings.get("ui_language", user.ui_language)
+    user.save(update_fields=[*SETTINGS_FIELDS, "ui_language"])
+    ReviewState.objects.bulk_create(states, batch_size=500)
+    new_items: list[ExamItem] = []
+    for new_exam, its_items in exams:
+        new_exam.save()
+        for new_item in its_items:
+            new_item.exam = new_exam
+        new_items += its_items
+    ExamItem.objects.bulk_create(new_items, batch_size=500)
+    item_ids = {
+        (exam_id, position): pk
+        for exam_id, position, pk in ExamItem.objects.filter(exam__user=user).values_list(
+            "exam_id", "position", "pk"
+        )
+    }
+    for attempt_row, ref in attempts:
+        if ref is not None:
+            attempt_row.exam_item_id = item_ids[(exams[ref[0]][0].pk, ref[1])]
+    Attempt.objects.bulk_create([row for row, _ref in attempts], batch_size=500)
+    return ImportCounts(review_states=len(states), attempts=len(attempts), exams=len(exams))
+
+
+def history_import(*, user: Any, document: Any, now: dt.datetime) -> ImportCounts:
+    """Load an export into the learner's account, which must have no history yet.
+
+    All or nothing: the file is checked completely first, then written in one transaction; any
+    problem raises DataImportError and leaves the account as it was. `now` is unused today and
+    kept for the service signature every write shares.
+    """
+    parsed = _parse(document)
+    try:
+        with transaction.atomic():
+            # Lock the learner's row: two imports posted at once must not both find it empty.
+            locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+            if _has_history(locked):
+                raise DataImportError(
+                    [
+                        _(
+                            "Your account already has study history. Data can only be imported "
+                            "into a fresh account."
+                        )
+                    ]
+                )
+            return _write(user=locked, parsed=parsed)
+    except IntegrityError as error:
+        raise DataImportError(
+            [_("The file contradicts itself or this site's content; nothing was imported.")]
+        ) from error

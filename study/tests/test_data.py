@@ -1,0 +1,591 @@
+"""Your data is yours: export as JSON and CSV, import into a fresh account, all or nothing."""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.test import Client
+from django.urls import reverse
+
+from cards.models import Deck
+from study import data, selectors, services
+from study.models import (
+    Attempt,
+    CardState,
+    Exam,
+    ExamItem,
+    ExamScope,
+    Mode,
+    Presentation,
+    Rating,
+    ReviewState,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 3, 10, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    monkeypatch.setattr("study.views.now", lambda: NOW)
+    return NOW
+
+
+def answer(user, deck, question, when, *, right=True, practice=False, rating=None):
+    """Show `question` and answer it at `when` through the real services."""
+    mode = Mode.CHOICE if question.is_choice else Mode.FLASHCARD
+    presentation = services.presentation_issue(
+        user=user, deck=deck, question=question, mode=mode, practice=practice, now=when
+    )
+    if mode == Mode.CHOICE:
+        answers = list(question.answers.all())
+        chosen = [a.pk for a in answers if a.is_correct == right][:1]
+        return services.attempt_record(
+            user=user,
+            token=presentation.token,
+            deck=deck,
+            answer_ids=chosen,
+            rating=None,
+            duration_ms=4200,
+            now=when,
+        )
+    return services.attempt_record(
+        user=user,
+        token=presentation.token,
+        deck=deck,
+        answer_ids=None,
+        rating=rating or (Rating.GOOD if right else Rating.AGAIN),
+        duration_ms=None,
+        now=when,
+    )
+
+
+def build_history(user, deck):
+    """Three weeks of study, a regrade, practice, a leech and a submitted exam."""
+    questions = list(deck.questions.order_by("pk"))
+    for days_ago in (21, 14, 9, 5, 3, 2, 1, 0):
+        when = NOW - timedelta(days=days_ago, hours=1)
+        for i, question in enumerate(questions):
+            answer(user, deck, question, when + timedelta(minutes=i), right=(i + days_ago) % 3 != 0)
+    # A lucky guess re-graded as Hard.
+    last = answer(user, deck, questions[0], NOW - timedelta(minutes=5))
+    if last.correct and last.presentation is not None:
+        services.attempt_regrade(
+            user=user, token=last.presentation.token, rating=Rating.HARD, now=NOW
+        )
+    # Eight wrong practice answers make questions[1] a leech.
+    for i in range(8):
+        answer(
+            user,
+            deck,
+            questions[1],
+            NOW - timedelta(days=30, minutes=i),
+            right=False,
+            practice=True,
+        )
+    exam = Exam.objects.create(
+        user=user,
+        scope=ExamScope.DECK,
+        deck=deck,
+        title="Practice exam 1",
+        question_count=2,
+        timed=True,
+        started_at=NOW - timedelta(days=4),
+        deadline=NOW - timedelta(days=4) + timedelta(minutes=4),
+        submitted_at=NOW - timedelta(days=4) + timedelta(minutes=3),
+        raw_score=1,
+        scaled_score=550,
+    )
+    for position, question in enumerate(questions[:2], start=1):
+        answers = list(question.answers.all())
+        item = ExamItem.objects.create(
+            exam=exam,
+            question=question,
+            position=position,
+            option_order=[a.pk for a in reversed(answers)],
+            chosen_answer_ids=[answers[position - 1].pk],
+            answered_at=exam.started_at + timedelta(minutes=position),
+            flagged=position == 2,
+            correct=position == 1,
+        )
+    Attempt.objects.create(
+        user=user,
+        question=questions[1],
+        mode=Mode.EXAM,
+        rescheduled=False,
+        chosen_answer_ids=item.chosen_answer_ids,
+        correct=False,
+        rating=Rating.AGAIN,
+        reviewed_at=exam.submitted_at or NOW,
+        exam_item=item,
+    )
+
+
+def export_of(user):
+    return data.history_export(user=user, now=NOW)
+
+
+def upload(document, name="saaprep.json"):
+    raw = document if isinstance(document, bytes) else json.dumps(document).encode()
+    return SimpleUploadedFile(name, raw, content_type="application/json")
+
+
+def history_rows(user):
+    return (
+        ReviewState.objects.filter(user=user).count(),
+        Attempt.objects.filter(user=user).count(),
+        Exam.objects.filter(user=user).count(),
+    )
+
+
+@pytest.fixture
+def learner(student, deck):
+    student.time_zone = "America/New_York"
+    student.desired_retention = Decimal("0.85")
+    student.new_cards_per_day = 7
+    student.save()
+    build_history(student, deck)
+    return student
+
+
+# --- The round trip ---
+
+
+def test_importing_an_export_reproduces_every_figure(client, learner, other_student, clock):
+    document = json.loads(json.dumps(export_of(learner)))  # through real JSON text
+    client.force_login(other_student)
+
+    response = client.post(reverse("study:data_import"), {"file": upload(document)})
+
+    assert response.status_code == 303
+    assert response["Location"] == reverse("study:progress")
+    other_student.refresh_from_db()
+    assert other_student.time_zone == "America/New_York"
+    assert other_student.desired_retention == Decimal("0.85")
+    assert other_student.new_cards_per_day == 7
+    assert other_student.display_name == "Other Student"  # identity is not imported
+    assert selectors.progress_summary(user=other_student, now=NOW) == selectors.progress_summary(
+        user=learner, now=NOW
+    )
+    copied = selectors.progress_report(user=other_student, now=NOW)
+    original = selectors.progress_report(user=learner, now=NOW)
+    assert copied == original
+    # The history is not trivial: every figure has something in it.
+    assert original.retention_reviews > 0
+    assert original.streak == 6  # New York days 4 to 9 March: the exam filled the 5th
+    assert original.forecast_total > 0
+    assert original.leeches
+    assert original.domain.readiness.readiness > 0
+    # And exporting the copy gives the same file, but for whose account it is.
+    copy_export, original_export = export_of(other_student), export_of(learner)
+    assert copy_export.pop("account") != original_export.pop("account")
+    assert copy_export == original_export
+
+
+def test_round_trip_keeps_exams_items_and_their_attempt(learner, other_student):
+    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+
+    exam = Exam.objects.get(user=other_student)
+    original = Exam.objects.get(user=learner)
+    assert (exam.title, exam.deck_id, exam.scaled_score, exam.deadline) == (
+        original.title,
+        original.deck_id,
+        original.scaled_score,
+        original.deadline,
+    )
+    items = list(exam.items.values_list("question_id", "position", "option_order", "flagged"))
+    assert items == list(
+        original.items.values_list("question_id", "position", "option_order", "flagged")
+    )
+    linked = Attempt.objects.get(user=other_student, exam_item__isnull=False)
+    assert linked.exam_item is not None
+    assert linked.exam_item.exam == exam
+    assert linked.exam_item.position == 2
+    assert linked.presentation is None
+
+
+def test_imported_card_before_names_this_databases_question(learner, other_student):
+    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    for question_id, card in Attempt.objects.filter(
+        user=other_student, card_before__isnull=False
+    ).values_list("question_id", "card_before"):
+        assert card is not None
+        assert card["card_id"] == question_id
+
+
+def test_an_imported_regrade_still_works_from_the_copied_card(learner, other_student, deck):
+    """The copied card_before is a real FSRS card: the copy can go on studying."""
+    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    question = deck.questions.order_by("pk")[2]
+
+    attempt = answer(other_student, deck, question, NOW + timedelta(days=1))
+
+    assert attempt.rescheduled
+    assert attempt.state_before is not None
+
+
+# --- The export ---
+
+
+def test_export_names_questions_and_answers_portably(learner, deck):
+    document = export_of(learner)
+
+    assert (document["format"], document["version"]) == ("saaprep-export", 1)
+    assert document["settings"]["time_zone"] == "America/New_York"
+    assert document["settings"]["desired_retention"] == "0.85"
+    keys = {q.key for q in deck.questions.all()}
+    assert {row["question"] for row in document["review_states"]} == keys
+    assert {row["question"] for row in document["attempts"]} == keys
+    choice = next(row for row in document["attempts"] if row["mode"] == "choice")
+    assert choice["chosen_answers"] and set(choice["chosen_answers"]) <= {1, 2, 3}
+    assert all(
+        row["card_before"] is None or "card_id" not in row["card_before"]
+        for row in document["attempts"]
+    )
+    exam = document["exams"][0]
+    assert exam["deck"] == deck.slug
+    assert [item["option_order"] for item in exam["items"]] == [[3, 2, 1], [3, 2, 1]]
+    assert [item["chosen_answers"] for item in exam["items"]] == [[1], [2]]
+    linked = [row["exam_item"] for row in document["attempts"] if row["exam_item"]]
+    assert linked == [{"exam": 0, "position": 2}]
+
+
+def test_export_keeps_microseconds(student, question):
+    moment = NOW.replace(microsecond=123456)
+    Attempt.objects.create(
+        user=student,
+        question=question,
+        mode=Mode.CHOICE,
+        correct=True,
+        rating=3,
+        reviewed_at=moment,
+    )
+    assert export_of(student)["attempts"][0]["reviewed_at"] == "2025-03-10T03:00:00.123456+00:00"
+
+
+def test_json_download_is_the_owners_only(client, learner, other_student, deck, clock):
+    build_history(other_student, deck)
+    other_exam = Exam.objects.get(user=other_student)
+    other_exam.title = "Someone else's exam"
+    other_exam.save()
+    client.force_login(learner)
+
+    response = client.get(reverse("study:data_export_json"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    # The date is the learner's own: 03:00 UTC is still the evening before in New York.
+    assert response["Content-Disposition"] == 'attachment; filename="saaprep-2025-03-09.json"'
+    document = json.loads(response.content)
+    assert document["account"]["email"] == learner.email
+    assert len(document["attempts"]) == Attempt.objects.filter(user=learner).count()
+    assert [exam["title"] for exam in document["exams"]] == ["Practice exam 1"]
+    assert "Someone else" not in response.content.decode()
+    assert other_student.email not in response.content.decode()
+
+
+def test_csv_download_opens_in_a_spreadsheet(client, student, deck, clock):
+    question = deck.questions.order_by("pk").first()
+    question.prompt = '=HYPERLINK("x") 람다는 무엇인가요?'
+    question.save()
+    answer(student, deck, question, NOW - timedelta(hours=1))
+    client.force_login(student)
+
+    response = client.get(reverse("study:data_export_csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="saaprep-2025-03-10.csv"'
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == list(data.CSV_COLUMNS)
+    assert len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["reviewed_at"] == "2025-03-10T11:00:00+09:00"  # in the learner's zone
+    assert row["question"] == question.key
+    assert row["topic"] == "Lambda"
+    assert row["prompt"] == '\'=HYPERLINK("x") 람다는 무엇인가요?'  # never a formula
+    assert (row["mode"], row["practice"], row["correct"], row["rating"]) == (
+        "choice",
+        "0",
+        "1",
+        "3",
+    )
+    assert row["answers_chosen"] == "1"
+    assert row["duration_ms"] == "4200"
+
+
+def test_csv_has_only_the_owners_attempts(client, student, other_student, deck, clock):
+    question = deck.questions.order_by("pk").first()
+    answer(other_student, deck, question, NOW - timedelta(hours=1))
+    client.force_login(student)
+    raw = b"".join(client.get(reverse("study:data_export_csv")).streaming_content)
+    assert len(raw.decode("utf-8-sig").strip().splitlines()) == 1  # the header alone
+
+
+def test_the_data_page_offers_downloads_and_the_import_form(client, student):
+    client.force_login(student)
+    response = client.get(reverse("study:data"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("study:data_export_json") in html
+    assert reverse("study:data_export_csv") in html
+    assert 'enctype="multipart/form-data"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+# --- Refused imports write nothing ---
+
+
+def test_import_into_an_account_with_history_is_refused(client, learner, student, deck, clock):
+    document = export_of(learner)
+    before = history_rows(learner)
+    client.force_login(learner)
+
+    response = client.post(reverse("study:data_import"), {"file": upload(document)})
+
+    assert response.status_code == 200
+    assert "only be imported into a fresh account" in response.content.decode()
+    assert history_rows(learner) == before
+
+
+def test_unknown_questions_are_listed_and_nothing_is_written(client, learner, other_student, clock):
+    document = export_of(learner)
+    document["review_states"][0]["question"] = "no-such-question"
+    document["attempts"][-1]["question"] = "gone-too"
+    client.force_login(other_student)
+
+    response = client.post(reverse("study:data_import"), {"file": upload(document)})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "These questions do not exist on this site (2): gone-too, no-such-question" in html
+    assert "Nothing was imported." in html
+    assert history_rows(other_student) == (0, 0, 0)
+    other_student.refresh_from_db()
+    assert other_student.time_zone == "Asia/Seoul"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "The file is not valid JSON."),
+        (b"\xff\xfe\x00garbage", "The file is not valid JSON."),
+        (b"[" * 100_000 + b"]" * 100_000, "The file is not valid JSON."),
+        (b"[]", "This is not a saaprep data export."),
+        (b'{"format": "other"}', "This is not a saaprep data export."),
+        (b'{"format": "saaprep-export", "version": 99}', "a version of saaprep we cannot read"),
+        (b'{"format": "saaprep-export", "version": 1}', "settings: must be an object"),
+    ],
+)
+def test_a_bad_file_is_a_form_error(client, other_student, content, message):
+    client.force_login(other_student)
+
+    response = client.post(reverse("study:data_import"), {"file": upload(content)})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert history_rows(other_student) == (0, 0, 0)
+
+
+def test_a_missing_file_is_a_form_error(client, other_student):
+    client.force_login(other_student)
+    response = client.post(reverse("study:data_import"), {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+
+
+def test_a_file_over_5_mb_is_refused(client, other_student):
+    client.force_login(other_student)
+    big = b'{"format": "saaprep-export", "pad": "' + b"x" * (5 * 1024 * 1024) + b'"}'
+    response = client.post(reverse("study:data_import"), {"file": upload(big)})
+    assert "larger than 5 MB" in response.content.decode()
+    assert history_rows(other_student) == (0, 0, 0)
+
+
+def mutate(document, path, value):
+    target = document
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("attempts", 0, "rating"), 7, "attempts[0].rating: must be one of: 1, 2, 3, 4"),
+        (("attempts", 0, "correct"), "yes", "attempts[0].correct: must be true or false"),
+        (("attempts", 0, "reviewed_at"), "2025-03-10", "attempts[0].reviewed_at: must be a date"),
+        (("attempts", 0, "duration_ms"), -1, "attempts[0].duration_ms: must be a whole number"),
+        (("attempts", 0, "card_before"), {"due": 1}, "attempts[0].card_before: must be a saved"),
+        (("attempts", 0, "chosen_answers"), [True], "attempts[0].chosen_answers: must be a list"),
+        (("attempts", 0, "exam_item"), {"exam": 5, "position": 1}, "does not name a question"),
+        (("attempts", 0), "oops", "attempts[0]: must be an object"),
+        (("review_states", 0, "state"), 9, "review_states[0].state: must be one of"),
+        (("review_states", 0, "stability"), "NaN", "review_states[0].stability: must be a number"),
+        (("review_states", 0, "reps"), True, "review_states[0].reps: must be a whole number"),
+        (
+            ("review_states", 0, "stability"),
+            -1,
+            "review_states[0].stability: must be a number above",
+        ),
+        (("review_states", 0, "stability"), None, "review_states[0]: is not a card state the"),
+        (("exams", 0, "scaled_score"), 99, "exams[0].scaled_score: must be a whole number"),
+        (("exams", 0, "deadline"), None, "a timed exam has a deadline"),
+        (("exams", 0, "items", 1, "position"), 1, "exams[0].items[1].position: appears twice"),
+        (("exams", 0, "items"), {}, "exams[0].items: must be a list"),
+        (("settings", "time_zone"), "Mars/Olympus", "settings.time_zone:"),
+        (("settings", "desired_retention"), "0.5", "settings.desired_retention:"),
+        (("settings", "ui_language"), "fr", "settings.ui_language: is not a language"),
+        (("attempts",), None, "attempts: must be a list"),
+        (("settings", "new_cards_per_day"), {"a": 1}, "settings.new_cards_per_day:"),
+        (("settings", "time_zone"), ["Asia/Seoul"], "settings.time_zone:"),
+    ],
+)
+def test_an_invalid_field_is_named_and_nothing_is_written(
+    client, learner, other_student, path, value, message
+):
+    document = export_of(learner)
+    mutate(document, path, value)
+    client.force_login(other_student)
+
+    response = client.post(reverse("study:data_import"), {"file": upload(document)})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert history_rows(other_student) == (0, 0, 0)
+    other_student.refresh_from_db()
+    assert other_student.time_zone == "Asia/Seoul"
+
+
+def test_a_missing_field_is_named(learner, other_student):
+    document = export_of(learner)
+    del document["review_states"][0]["due"]
+    with pytest.raises(data.DataImportError) as refused:
+        data.history_import(user=other_student, document=document, now=NOW)
+    assert refused.value.messages == ["review_states[0].due: is missing"]
+
+
+def test_an_unknown_answer_number_is_refused(learner, other_student):
+    document = export_of(learner)
+    choice = next(row for row in document["attempts"] if row["chosen_answers"])
+    choice["chosen_answers"] = [9]
+    with pytest.raises(data.DataImportError) as refused:
+        data.history_import(user=other_student, document=document, now=NOW)
+    assert "has no answer numbered 9" in refused.value.messages[0]
+    assert history_rows(other_student) == (0, 0, 0)
+
+
+def test_many_problems_are_cut_short(learner, other_student):
+    document = export_of(learner)
+    for row in document["attempts"]:
+        row["rating"] = 0
+    with pytest.raises(data.DataImportError) as refused:
+        data.history_import(user=other_student, document=document, now=NOW)
+    assert len(refused.value.messages) == data.MAX_ERRORS_SHOWN + 1
+    assert refused.value.messages[-1].endswith("more problems.")
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(learner, other_student, monkeypatch):
+    document = export_of(learner)
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(Attempt.objects, "bulk_create", broken)
+
+    with pytest.raises(data.DataImportError):
+        data.history_import(user=other_student, document=document, now=NOW)
+
+    assert history_rows(other_student) == (0, 0, 0)
+    assert not ExamItem.objects.filter(exam__user=other_student).exists()
+    other_student.refresh_from_db()
+    assert other_student.time_zone == "Asia/Seoul"
+
+
+def test_an_exam_in_a_deck_the_importer_cannot_see_loses_its_deck(
+    learner, other_student, teacher, deck
+):
+    private = Deck.objects.create(slug="private", name="Private", owner=teacher)
+    Exam.objects.filter(user=learner).update(deck=private)
+    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    assert Exam.objects.get(user=other_student).deck is None
+
+
+def test_an_empty_export_imports_settings_only(student, other_student):
+    student.time_zone = "Europe/Berlin"
+    student.save()
+    counts = data.history_import(user=other_student, document=export_of(student), now=NOW)
+    assert counts == data.ImportCounts(review_states=0, attempts=0, exams=0)
+    other_student.refresh_from_db()
+    assert other_student.time_zone == "Europe/Berlin"
+
+
+# --- Access ---
+
+
+@pytest.mark.parametrize("name", ["study:data", "study:data_export_json", "study:data_export_csv"])
+def test_data_pages_send_anonymous_visitors_to_login(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_anonymous_import_is_sent_to_login(client, db):
+    response = client.post(reverse("study:data_import"), {})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("study:data", "post"),
+        ("study:data_export_json", "post"),
+        ("study:data_export_csv", "post"),
+        ("study:data_import", "get"),
+    ],
+)
+def test_data_views_refuse_the_wrong_method(client, student, name, method):
+    client.force_login(student)
+    assert getattr(client, method)(reverse(name)).status_code == 405
+
+
+def test_import_needs_csrf(other_student, learner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(other_student)
+    response = client.post(reverse("study:data_import"), {"file": upload(export_of(learner))})
+    assert response.status_code == 403
+    assert history_rows(other_student) == (0, 0, 0)
+
+
+def test_posted_user_fields_are_ignored(client, learner, other_student, clock):
+    client.force_login(other_student)
+    client.post(
+        reverse("study:data_import"),
+        {"file": upload(export_of(learner)), "user": learner.pk, "is_staff": "on"},
+    )
+    other_student.refresh_from_db()
+    assert not other_student.is_staff
+    assert history_rows(other_student) == history_rows(learner)
+
+
+def test_presentations_are_not_exported(learner):
+    assert Presentation.objects.filter(user=learner).exists()
+    assert "presentations" not in export_of(learner)
+
+
+def test_review_states_keep_their_state(learner, other_student):
+    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    fields = ("question_id", "state", "stability", "difficulty", "due", "reps", "lapses")
+    assert list(
+        ReviewState.objects.filter(user=other_student).order_by("question_id").values_list(*fields)
+    ) == list(ReviewState.objects.filter(user=learner).order_by("question_id").values_list(*fields))
+    assert ReviewState.objects.filter(user=other_student, state=CardState.REVIEW).exists()
