@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -311,3 +312,48 @@ def attempt_regrade(*, user: Any, token: str, rating: int, now: dt.datetime) -> 
     attempt.due_after = card_after.due
     attempt.save(update_fields=["rating", "due_after"])
     return attempt
+
+
+@dataclass(frozen=True)
+class ReviewApplied:
+    """What reviewing a card changed, for the Attempt that records it."""
+
+    state: ReviewState
+    card_before: dict[str, Any]
+    state_before: int | None
+    due_before: dt.datetime | None
+    due_after: dt.datetime
+
+
+def review_state_apply(
+    *, user: Any, question: Question, rating: int, now: dt.datetime
+) -> ReviewApplied:
+    """Reschedule the learner's card for `question` as answered with `rating` at `now`.
+
+    Locks (or creates, for a new card) the ReviewState and saves the FSRS result, the same way a
+    recorded study answer does. Runs inside the caller's transaction, which must be open: the
+    caller writes the Attempt from the returned values in the same one.
+    """
+    state, created = _locked_review_state(user=user, question=question, now=now)
+    if created:
+        card_before = scheduling.new_card(question.pk, now)
+        state_before = None
+        due_before = None
+    else:
+        card_before = _card_of(state)
+        state_before = state.state
+        due_before = state.due
+    card_after = scheduling.review(card_before, rating, now=now, scheduler=_scheduler_for(user))
+    _apply_card(
+        state,
+        card_after,
+        lapse=state_before == CardState.REVIEW and rating == Rating.AGAIN,
+        count_rep=True,
+    )
+    return ReviewApplied(
+        state=state,
+        card_before=scheduling.card_to_dict(card_before),
+        state_before=state_before,
+        due_before=due_before,
+        due_after=card_after.due,
+    )

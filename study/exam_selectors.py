@@ -1,0 +1,261 @@
+"""Reads for practice exams: the learner's exams, one question page, the results.
+
+Each function runs a fixed number of queries, whatever the exam's size or the learner's history:
+an exam page reads the exam, its item statuses and one question; the results read the items
+with their questions and all their answers in two more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from cards.models import Answer, Deck, Question, TaskStatement, Topic
+
+from . import exams, selectors
+from .exam_services import CHOICE_KINDS
+from .models import Exam, ExamItem
+
+HISTORY_LIMIT = 50  # exams listed on /exams/
+CHART_LIMIT = 30  # exams plotted
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def option_letter(index: int) -> str:
+    return LETTERS[index] if 0 <= index < len(LETTERS) else str(index + 1)
+
+
+def exam_for_user(user: Any, pk: int) -> Exam:
+    """The learner's own exam, else 404: someone else's exam does not exist for them."""
+    return get_object_or_404(Exam.objects.filter(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    position: int
+    answered: bool
+    flagged: bool
+
+
+def exam_navigator(exam: Exam) -> list[NavEntry]:
+    """Answered / flagged status of every question of the exam, in order (one query)."""
+    return [
+        NavEntry(position=position, answered=answered_at is not None, flagged=flagged)
+        for position, answered_at, flagged in ExamItem.objects.filter(exam=exam)
+        .order_by("position")
+        .values_list("position", "answered_at", "flagged")
+    ]
+
+
+def _with_answers() -> Prefetch:
+    return Prefetch("question__answers", queryset=Answer.objects.order_by("order", "pk"))
+
+
+def in_option_order(answers: list[Answer], option_order: list[int]) -> list[Answer]:
+    """The answers in the exam's shuffled order; any added since the exam began go last."""
+    by_id = {answer.pk: answer for answer in answers}
+    ordered = [by_id[pk] for pk in option_order if pk in by_id]
+    return ordered + [answer for answer in answers if answer.pk not in set(option_order)]
+
+
+@dataclass(frozen=True)
+class ExamQuestion:
+    item: ExamItem
+    question: Question
+    options: list[Answer]
+    chosen: set[int]
+    choose: int  # how many answers to choose (the real exam says so for multiple response)
+
+
+def exam_question(exam: Exam, position: int) -> ExamQuestion | None:
+    """The question at `position` with its options in the exam's order (two queries)."""
+    item = (
+        ExamItem.objects.filter(exam=exam, position=position)
+        .select_related("question")
+        .prefetch_related(_with_answers())
+        .first()
+    )
+    if item is None:
+        return None
+    answers = list(item.question.answers.all())
+    return ExamQuestion(
+        item=item,
+        question=item.question,
+        options=in_option_order(answers, item.option_order),
+        chosen=set(item.chosen_answer_ids or []),
+        choose=sum(answer.is_correct for answer in answers),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewOption:
+    answer: Answer
+    letter: str
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    item: ExamItem
+    question: Question
+    options: list[ReviewOption]
+    answered: bool
+    correct: bool
+    chosen_letters: str
+    right_letters: str
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    code: str
+    label: str
+    correct: int
+    total: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class ExamResults:
+    exam: Exam
+    rows: list[ReviewRow]
+    total: int
+    correct: int
+    unanswered: int
+    percent: int
+    scaled: int
+    passed: bool
+    by_topic: list[BreakdownRow]
+    by_task: list[BreakdownRow]
+
+
+def _review_row(item: ExamItem) -> ReviewRow:
+    answers = list(item.question.answers.all())
+    chosen = set(item.chosen_answer_ids or [])
+    options = [
+        ReviewOption(answer=answer, letter=option_letter(i), chosen=answer.pk in chosen)
+        for i, answer in enumerate(in_option_order(answers, item.option_order))
+    ]
+    return ReviewRow(
+        item=item,
+        question=item.question,
+        options=options,
+        answered=bool(chosen),
+        correct=bool(item.correct),
+        chosen_letters=", ".join(o.letter for o in options if o.chosen),
+        right_letters=", ".join(o.letter for o in options if o.answer.is_correct),
+    )
+
+
+def exam_results(exam: Exam) -> ExamResults:
+    """Score, per-topic and per-task-statement breakdown, and every question to review.
+
+    Three queries for any exam size: the items with their questions and topics, then the answers.
+    """
+    items = list(
+        ExamItem.objects.filter(exam=exam)
+        .select_related("question__topic")
+        .prefetch_related(_with_answers())
+        .order_by("position")
+    )
+    rows = [_review_row(item) for item in items]
+    total = len(rows)
+    correct = sum(row.correct for row in rows)
+
+    topics: dict[int, Topic] = {row.question.topic_id: row.question.topic for row in rows}
+    topic_tally = exams.tally((row.question.topic_id, row.correct) for row in rows)
+    by_topic = [
+        BreakdownRow(
+            code=topics[pk].task_statement,
+            label=topics[pk].name,
+            correct=t.correct,
+            total=t.total,
+            percent=t.percent,
+        )
+        for pk, t in sorted(
+            topic_tally.items(), key=lambda kv: (topics[kv[0]].order, topics[kv[0]].name)
+        )
+    ]
+    task_tally = exams.tally((row.question.topic.task_statement, row.correct) for row in rows)
+    labels = dict(TaskStatement.choices)
+    by_task = [
+        BreakdownRow(
+            code=code,
+            label=str(labels.get(code, code)),
+            correct=t.correct,
+            total=t.total,
+            percent=t.percent,
+        )
+        for code, t in sorted(task_tally.items())
+    ]
+    scaled = exam.scaled_score
+    if scaled is None:  # only reached for a submitted exam, which always has one
+        scaled = exams.scaled_score(correct, total) if total else exams.MIN_SCALED
+    return ExamResults(
+        exam=exam,
+        rows=rows,
+        total=total,
+        correct=correct,
+        unanswered=sum(not row.answered for row in rows),
+        percent=exams.percent(correct, total),
+        scaled=scaled,
+        passed=exams.passed(scaled),
+        by_topic=by_topic,
+        by_task=by_task,
+    )
+
+
+@dataclass(frozen=True)
+class ExamListing:
+    open: Sequence[Exam]  # with .answered annotated
+    past: Sequence[Exam]  # submitted, newest first
+    chart: exams.ScoreChart | None
+    chart_exams: Sequence[Exam]  # the plotted exams, oldest first
+
+
+def exam_listing(user: Any) -> ExamListing:
+    """The learner's recent exams, open ones first, and the chart of their scores (one query)."""
+    recent = list(
+        Exam.objects.filter(user=user)
+        .annotate(answered=Count("items", filter=Q(items__answered_at__isnull=False)))
+        .order_by("-started_at", "-pk")[:HISTORY_LIMIT]
+    )
+    open_exams = [exam for exam in recent if exam.submitted_at is None]
+    past = [exam for exam in recent if exam.submitted_at is not None]
+    plotted = sorted(
+        (exam for exam in past[:CHART_LIMIT] if exam.scaled_score is not None),
+        key=lambda exam: (exam.submitted_at, exam.pk),
+    )
+    zone = selectors.user_zone(user)
+    dates = [f"{e.submitted_at.astimezone(zone):%m-%d}" for e in plotted if e.submitted_at]
+    scores = [exam.scaled_score or 0 for exam in plotted]
+    chart = exams.score_chart(scores, dates) if plotted else None
+    return ExamListing(open=open_exams, past=past, chart=chart, chart_exams=plotted)
+
+
+def topics_for_exams() -> QuerySet[Topic]:
+    """Topics that have choice questions, each with `choice_count`."""
+    return (
+        Topic.objects.annotate(
+            choice_count=Count("questions", filter=Q(questions__kind__in=CHOICE_KINDS))
+        )
+        .filter(choice_count__gt=0)
+        .order_by("order", "name")
+    )
+
+
+def decks_for_exams(user: Any) -> QuerySet[Deck]:
+    """Decks the user can see that have choice questions, each with `choice_count`."""
+    return (
+        Deck.objects.visible_to(user)
+        .annotate(
+            choice_count=Count(
+                "questions", filter=Q(questions__kind__in=CHOICE_KINDS), distinct=True
+            )
+        )
+        .filter(choice_count__gt=0)
+        .order_by("order", "name")
+    )

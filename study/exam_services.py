@@ -1,0 +1,267 @@
+"""Writes for practice exams: starting one, saving each choice as it is made, submitting.
+
+Every write takes the Exam row's lock first, then (at submission) the learner's ReviewStates, the
+same order the study services use. So a save that arrives while the exam is being submitted
+waits, then finds it submitted and is refused; submitting twice finds the first submission.
+The deadline is checked here, against the `now` the caller passes in: the browser's clock only
+decorates the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from cards.models import Answer, Deck, Question, QuestionKind, Topic
+
+from . import exams, scheduling
+from .models import Attempt, Exam, ExamItem, ExamScope, Mode
+from .services import review_state_apply
+
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+
+class ExamError(Exception):
+    """A request the exam pages refuse with a 400 and this message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ExamTimeUp(ExamError):
+    """The answer came after the deadline: refused, and the exam has been submitted."""
+
+
+def exam_questions(*, user: Any, scope: str, topic: Topic | None, deck: Deck | None) -> QuerySet:
+    """The choice questions an exam of this scope draws from (flashcards never go into exams)."""
+    questions = Question.objects.filter(kind__in=CHOICE_KINDS)
+    if scope == ExamScope.DOMAIN:
+        return questions
+    if scope == ExamScope.TOPIC:
+        if topic is None:
+            raise ExamError(_("Choose a topic."))
+        return questions.filter(topic=topic)
+    if scope == ExamScope.DECK:
+        if deck is None or not Deck.objects.visible_to(user).filter(pk=deck.pk).exists():
+            raise ExamError(_("Choose one of your decks."))
+        return questions.filter(decks=deck)
+    raise ExamError(_("Choose what the exam should cover."))
+
+
+def _title(scope: str, topic: Topic | None, deck: Deck | None) -> str:
+    if scope == ExamScope.TOPIC and topic is not None:
+        return topic.name
+    if scope == ExamScope.DECK and deck is not None:
+        return deck.name
+    return _("Domain 3: Design High-Performing Architectures")
+
+
+@transaction.atomic
+def exam_start(
+    *,
+    user: Any,
+    scope: str,
+    topic: Topic | None = None,
+    deck: Deck | None = None,
+    question_count: int | None,
+    timed: bool,
+    now: dt.datetime,
+    seed: int | None = None,
+) -> Exam:
+    """Draw the questions and shuffle each one's options, once, for a new exam.
+
+    `question_count` None means a full exam if the scope has enough questions. The same `seed`
+    over the same questions gives the same exam, so tests (and a re-run) can rely on it.
+    """
+    available = list(
+        exam_questions(user=user, scope=scope, topic=topic, deck=deck).values_list("pk", flat=True)
+    )
+    if not available:
+        raise ExamError(_("There are no choice questions to make an exam from here yet."))
+    count = (
+        exams.default_question_count(len(available)) if question_count is None else question_count
+    )
+    if not 1 <= count <= exams.FULL_EXAM_QUESTIONS:
+        raise ExamError(
+            _("An exam has between 1 and %(max)d questions.") % {"max": exams.FULL_EXAM_QUESTIONS}
+        )
+    if count > len(available):
+        raise ExamError(
+            _("Only %(n)d questions are available here: choose %(n)d or fewer.")
+            % {"n": len(available)}
+        )
+    rng = random.Random(seed if seed is not None else secrets.randbits(64))  # noqa: S311 - not security
+    chosen = exams.pick_questions(available, count, rng)
+    answer_ids: dict[int, list[int]] = {pk: [] for pk in chosen}
+    for question_id, answer_id in (
+        Answer.objects.filter(question_id__in=chosen)
+        .order_by("question_id", "order", "pk")
+        .values_list("question_id", "pk")
+    ):
+        answer_ids[question_id].append(answer_id)
+
+    exam = Exam.objects.create(
+        user=user,
+        scope=scope,
+        topic=topic if scope == ExamScope.TOPIC else None,
+        deck=deck if scope == ExamScope.DECK else None,
+        title=_title(scope, topic, deck),
+        question_count=count,
+        timed=timed,
+        started_at=now,
+        deadline=exams.deadline_for(now, count) if timed else None,
+    )
+    ExamItem.objects.bulk_create(
+        ExamItem(
+            exam=exam,
+            question_id=question_id,
+            position=position,
+            option_order=exams.shuffled(answer_ids[question_id], rng),
+        )
+        for position, question_id in enumerate(chosen, start=1)
+    )
+    return exam
+
+
+def _locked_exam(*, user: Any, exam: Exam) -> Exam:
+    locked = Exam.objects.select_for_update().filter(pk=exam.pk, user=user).first()
+    if locked is None:  # the views fetch through the user's exams; this is the second fence
+        raise ExamError(_("This exam is not yours."))
+    return locked
+
+
+def _chosen_ids(*, question_id: int, kind: str, answer_ids: list[int]) -> list[int]:
+    """The choice as stored: sorted ids, all of this question, at most one for a single choice."""
+    chosen = set(answer_ids)
+    if not chosen:
+        return []
+    valid = set(Answer.objects.filter(question_id=question_id).values_list("pk", flat=True))
+    if not chosen <= valid:
+        raise ExamError(_("That answer does not belong to this question."))
+    if kind == QuestionKind.SINGLE and len(chosen) != 1:
+        raise ExamError(_("Choose exactly one answer."))
+    return sorted(chosen)
+
+
+def exam_answer_save(
+    *,
+    user: Any,
+    exam: Exam,
+    position: int,
+    answer_ids: list[int],
+    flagged: bool,
+    now: dt.datetime,
+) -> ExamItem:
+    """Save the learner's current choice (and review flag) for the question at `position`.
+
+    An empty choice clears the answer: the form always carries the whole current state of the
+    question, so the last save wins. After the deadline nothing is saved: the exam is submitted
+    as it stands and ExamTimeUp raised, after that submission has committed.
+    """
+    with transaction.atomic():
+        locked = _locked_exam(user=user, exam=exam)
+        if locked.submitted_at is not None:
+            raise ExamError(_("This exam has been submitted: its answers can no longer change."))
+        if not exams.is_over(locked.deadline, now):
+            item = (
+                ExamItem.objects.select_related("question")
+                .filter(exam=locked, position=position)
+                .first()
+            )
+            if item is None:
+                raise ExamError(_("This exam has no question %(n)d.") % {"n": position})
+            chosen = _chosen_ids(
+                question_id=item.question_id, kind=item.question.kind, answer_ids=answer_ids
+            )
+            item.chosen_answer_ids = chosen
+            item.answered_at = now if chosen else None
+            item.flagged = flagged
+            item.save(update_fields=["chosen_answer_ids", "answered_at", "flagged"])
+            return item
+        _submit(user=user, exam=locked, now=now)
+    raise ExamTimeUp(
+        _(
+            "Time is up: this answer arrived after the deadline and was not saved. "
+            "Your exam has been submitted with the answers saved before it."
+        )
+    )
+
+
+def _submit(*, user: Any, exam: Exam, now: dt.datetime) -> None:
+    """Grade every item, feed each answered one to FSRS once, and record the score."""
+    items = list(
+        ExamItem.objects.filter(exam=exam)
+        .select_related("question")
+        .prefetch_related(Prefetch("question__answers", queryset=Answer.objects.order_by("pk")))
+        .order_by("position")
+    )
+    # Belt and braces: the exam lock and submitted_at already stop a second pass, and the
+    # OneToOne on Attempt.exam_item is the database's own guarantee.
+    fed = set(
+        Attempt.objects.filter(exam_item__in=[item.pk for item in items]).values_list(
+            "exam_item_id", flat=True
+        )
+    )
+    attempts = []
+    raw = 0
+    for item in items:
+        answers = list(item.question.answers.all())
+        existing = {answer.pk for answer in answers}
+        chosen = {pk for pk in item.chosen_answer_ids or [] if pk in existing}
+        correct = scheduling.is_exact_choice(chosen, {a.pk for a in answers if a.is_correct})
+        item.correct = correct
+        raw += correct
+        if not chosen or item.pk in fed:
+            continue  # an unanswered question is not an attempt: nothing was recalled
+        rating = scheduling.grade_choice(correct)
+        applied = review_state_apply(user=user, question=item.question, rating=rating, now=now)
+        attempts.append(
+            Attempt(
+                user=user,
+                question=item.question,
+                exam_item=item,
+                mode=Mode.EXAM,
+                rescheduled=True,
+                chosen_answer_ids=sorted(chosen),
+                correct=correct,
+                rating=rating,
+                reviewed_at=now,
+                state_before=applied.state_before,
+                due_before=applied.due_before,
+                due_after=applied.due_after,
+                card_before=applied.card_before,
+            )
+        )
+    ExamItem.objects.bulk_update(items, ["correct"])
+    Attempt.objects.bulk_create(attempts)
+    exam.submitted_at = now
+    exam.raw_score = raw
+    exam.scaled_score = exams.scaled_score(raw, len(items)) if items else exams.MIN_SCALED
+    exam.save(update_fields=["submitted_at", "raw_score", "scaled_score"])
+
+
+@transaction.atomic
+def exam_submit(*, user: Any, exam: Exam, now: dt.datetime) -> Exam:
+    """Submit the exam (before or after its deadline). Submitting again changes nothing."""
+    locked = _locked_exam(user=user, exam=exam)
+    if locked.submitted_at is None:
+        _submit(user=user, exam=locked, now=now)
+    return locked
+
+
+def exam_close_if_over(*, user: Any, exam: Exam, now: dt.datetime) -> Exam:
+    """Submit an exam whose time has run out; any other exam is returned as it is.
+
+    The pages call this when they are loaded, so an exam left open past its deadline is
+    submitted the next time the learner comes back to it.
+    """
+    if exam.submitted_at is None and exams.is_over(exam.deadline, now):
+        return exam_submit(user=user, exam=exam, now=now)
+    return exam

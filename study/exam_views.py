@@ -1,0 +1,269 @@
+"""Practice exam pages: the list and start form, one question per page, review, results.
+
+Every page reads the deadline on the server: an exam whose time has run out is submitted when
+any of its pages is next loaded, and an answer posted after it is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from . import exam_selectors, exam_services, exams
+from .exam_forms import ExamSaveForm, ExamStartForm
+from .forms import first_error
+from .models import Exam
+
+
+def now() -> datetime:
+    """The clock every exam page reads: one place, so a test can move it."""
+    return timezone.now()
+
+
+def take_url(exam: Exam, position: int | None = None) -> str:
+    url = reverse("study:exam_take", args=[exam.pk])
+    return f"{url}?q={position}" if position is not None else url
+
+
+def results_url(exam: Exam) -> str:
+    return reverse("study:exam_results", args=[exam.pk])
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(url, status=303)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """exam.js asks for JSON; a plain form post gets pages and redirects."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def refuse(
+    request: HttpRequest, message: str, back_url: str, *, results: str | None = None
+) -> HttpResponse:
+    """The 400 answer: a JSON error for exam.js, the site's 400 page for a form post."""
+    if wants_json(request):
+        return JsonResponse({"error": message, "results_url": results}, status=400)
+    return render(request, "400.html", {"message": message, "back_url": back_url}, status=400)
+
+
+def clock_context(exam: Exam, current: datetime) -> dict[str, Any]:
+    left = exams.seconds_left(exam.deadline, current)
+    return {
+        "seconds_left": left,
+        "clock": exams.format_clock(left) if left is not None else "",
+        "clock_low": left is not None and left < 5 * 60,
+    }
+
+
+def _time_up_redirect(request: HttpRequest, exam: Exam, current: datetime) -> HttpResponse | None:
+    """Submit an open exam whose time is up and send the learner to the results."""
+    if exam.submitted_at is not None:
+        return see_other(results_url(exam))
+    if exams.is_over(exam.deadline, current):
+        exam_services.exam_close_if_over(user=request.user, exam=exam, now=current)
+        messages.info(request, _("Time is up: your exam was submitted with the answers saved."))
+        return see_other(results_url(exam))
+    return None
+
+
+def _list_page(request: HttpRequest, form: ExamStartForm) -> HttpResponse:
+    current = now()
+    listing = exam_selectors.exam_listing(request.user)
+    open_rows = [(exam, clock_context(exam, current)) for exam in listing.open]
+    return render(
+        request,
+        "study/exams/list.html",
+        {
+            "form": form,
+            "listing": listing,
+            "open_rows": open_rows,
+            "pass_scaled": exams.PASS_SCALED,
+        },
+    )
+
+
+@require_safe
+@login_required
+def exam_list(request: HttpRequest) -> HttpResponse:
+    """Signed-in learners: their own past and open exams, a chart of scores, the start form."""
+    return _list_page(request, ExamStartForm(user=request.user))
+
+
+@require_POST
+@login_required
+def exam_start(request: HttpRequest) -> HttpResponse:
+    """Signed-in learners: start an exam on the whole domain, a topic or a deck they can see."""
+    form = ExamStartForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            exam = exam_services.exam_start(
+                user=request.user,
+                scope=data["scope"],
+                topic=data["topic"],
+                deck=data["deck"],
+                question_count=data["question_count"],
+                timed=data["timed"],
+                now=now(),
+            )
+        except exam_services.ExamError as error:
+            form.add_error(None, error.message)
+        else:
+            return see_other(take_url(exam, 1))
+    return _list_page(request, form)
+
+
+def _position(request: HttpRequest, nav: list[exam_selectors.NavEntry]) -> int:
+    """?q=n, clamped to the exam; by default the first unanswered question."""
+    raw = request.GET.get("q", "")
+    if raw.isascii() and raw.isdecimal() and len(raw) <= 5:
+        return min(max(1, int(raw)), len(nav))
+    return next((entry.position for entry in nav if not entry.answered), 1)
+
+
+@require_safe
+@login_required
+def exam_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner who owns the exam: one question, the clock and the navigator."""
+    exam = exam_selectors.exam_for_user(request.user, pk)
+    current = now()
+    done = _time_up_redirect(request, exam, current)
+    if done is not None:
+        return done
+    nav = exam_selectors.exam_navigator(exam)
+    if not nav:
+        raise Http404("exam without questions")
+    position = _position(request, nav)
+    page = exam_selectors.exam_question(exam, position)
+    if page is None:
+        raise Http404("no such question")
+    return render(
+        request,
+        "study/exams/take.html",
+        {
+            "exam": exam,
+            "page": page,
+            "nav": nav,
+            "total": len(nav),
+            "answered_count": sum(entry.answered for entry in nav),
+            "is_last": position == len(nav),
+            **clock_context(exam, current),
+        },
+    )
+
+
+def _destination(exam: Exam, go: str, position: int, total: int) -> str:
+    if go == "finish" or (go == "next" and position >= total):
+        return reverse("study:exam_confirm", args=[exam.pk])
+    if go == "next":
+        return take_url(exam, position + 1)
+    if go == "prev":
+        return take_url(exam, max(1, position - 1))
+    if go == "stay":
+        return take_url(exam, position)
+    return take_url(exam, min(int(go), total))
+
+
+@require_POST
+@login_required
+def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner who owns the open exam: save one question's choice and flag, then move on."""
+    exam = exam_selectors.exam_for_user(request.user, pk)
+    form = ExamSaveForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, first_error(form), take_url(exam))
+    data = form.cleaned_data
+    try:
+        item = exam_services.exam_answer_save(
+            user=request.user,
+            exam=exam,
+            position=data["position"],
+            answer_ids=data["answer"],
+            flagged=data["flagged"],
+            now=now(),
+        )
+    except exam_services.ExamTimeUp as error:
+        return refuse(request, error.message, results_url(exam), results=results_url(exam))
+    except exam_services.ExamError as error:
+        finished = exam.submitted_at is not None
+        back = results_url(exam) if finished else take_url(exam, data["position"])
+        return refuse(request, error.message, back, results=results_url(exam) if finished else None)
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "position": item.position,
+                "answered": item.answered_at is not None,
+                "flagged": item.flagged,
+                "seconds_left": exams.seconds_left(exam.deadline, now()),
+            }
+        )
+    return see_other(_destination(exam, data["go"], item.position, exam.question_count))
+
+
+@require_safe
+@login_required
+def exam_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner who owns the open exam: what is unanswered or flagged, and the submit button."""
+    exam = exam_selectors.exam_for_user(request.user, pk)
+    current = now()
+    done = _time_up_redirect(request, exam, current)
+    if done is not None:
+        return done
+    nav = exam_selectors.exam_navigator(exam)
+    return render(
+        request,
+        "study/exams/confirm.html",
+        {
+            "exam": exam,
+            "nav": nav,
+            "total": len(nav),
+            "answered_count": sum(entry.answered for entry in nav),
+            "unanswered": [entry for entry in nav if not entry.answered],
+            "flagged": [entry for entry in nav if entry.flagged],
+            **clock_context(exam, current),
+        },
+    )
+
+
+@require_POST
+@login_required
+def exam_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner who owns the exam: submit it (again: nothing changes) and see the results."""
+    exam = exam_selectors.exam_for_user(request.user, pk)
+    exam_services.exam_submit(user=request.user, exam=exam, now=now())
+    return see_other(results_url(exam))
+
+
+@require_safe
+@login_required
+def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner who owns the submitted exam: score, breakdown and every question reviewed."""
+    exam = exam_selectors.exam_for_user(request.user, pk)
+    exam = exam_services.exam_close_if_over(user=request.user, exam=exam, now=now())
+    if exam.submitted_at is None:
+        return HttpResponseRedirect(take_url(exam))
+    return render(
+        request,
+        "study/exams/results.html",
+        {
+            "exam": exam,
+            "results": exam_selectors.exam_results(exam),
+            "pass_scaled": exams.PASS_SCALED,
+        },
+    )
