@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from cards.models import Answer, Deck, Question, Topic
@@ -62,14 +63,21 @@ def other_student(db: None) -> Any:
     return make_user("other@example.com", display_name="Other Student")
 
 
+def make_teacher(email: str, **extra: Any) -> Any:
+    """A user in the Teachers group, which a data migration of the classrooms app creates."""
+    user = make_user(email, **extra)
+    user.groups.add(Group.objects.get(name="Teachers"))
+    return user
+
+
 @pytest.fixture
 def teacher(db: None) -> Any:
-    return make_user("teacher@example.com", display_name="Teacher Lee")
+    return make_teacher("teacher@example.com", display_name="Teacher Lee")
 
 
 @pytest.fixture
 def other_teacher(db: None) -> Any:
-    return make_user("teacher2@example.com", display_name="Teacher Park")
+    return make_teacher("teacher2@example.com", display_name="Teacher Park")
 
 
 @pytest.fixture

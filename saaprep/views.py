@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cards.models import Deck
+from classrooms import selectors as classroom_selectors
 from study import selectors
 from study import views as study_views
 from study.models import Mode
@@ -23,11 +24,19 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Anyone: what saaprep is and the decks; a signed-in learner also sees what is due in each."""
+    """Anyone: what saaprep is and the decks; a signed-in learner also sees what is due in each
+    and their open assignments."""
     decks = list(Deck.objects.visible_to(request.user).with_card_counts())
     context: dict[str, Any] = {"decks": decks}
     if request.user.is_authenticated:
-        due = selectors.deck_due_counts(user=request.user, decks=decks, now=study_views.now())
+        now = study_views.now()
+        due = selectors.deck_due_counts(user=request.user, decks=decks, now=now)
+        context["assignments"] = [
+            (item, study_views.session_url(item.assignment.deck, Mode.FLASHCARD))
+            for item in classroom_selectors.student_assignments(
+                user=request.user, now=now, open_only=True
+            )
+        ]
         context["deck_rows"] = [
             (
                 deck,

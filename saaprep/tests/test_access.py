@@ -39,6 +39,20 @@ PUBLIC = {
 STATE_CHANGING = {
     "study:answer",
     "study:regrade",
+    "study:leech_answer",
+    "study:data_import",
+    "study:exam_start",
+    "study:exam_save",
+    "study:exam_submit",
+    "classrooms:classroom_rename",
+    "classrooms:classroom_archive",
+    "classrooms:classroom_rotate_code",
+    "classrooms:student_remove",
+    "classrooms:assignment_delete",
+    "classrooms:deck_edit",
+    "classrooms:deck_add",
+    "classrooms:deck_remove",
+    "classrooms:class_leave",
 }
 
 # Placeholder values for URL parameters, by name.
@@ -54,6 +68,8 @@ PARAMS = {
     "model_name": "question",
     "url": "x",
     "id": "999999",
+    "code": "not-a-join-code",
+    "student_id": 999999,
 }
 
 

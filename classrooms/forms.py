@@ -1,0 +1,157 @@
+"""Every input the classroom pages accept, parsed and checked here before a service runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cards.models import Deck, Question, QuestionKind, TaskStatement, Topic
+
+from .goals import Goal
+from .models import Classroom
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["name"]
+        labels = {"name": _("Class name")}
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError(_("Give the class a name."))
+        return name
+
+
+class ArchiveForm(forms.Form):
+    archived = forms.BooleanField(required=False)
+
+
+class DeckChoiceField(forms.ModelChoiceField):
+    """Decks labelled with their card count; the teacher's own marked with a star."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        count = getattr(obj, "card_count", None)
+        mine = "" if obj.owner_id is None else " ★"
+        return f"{obj.name}{mine} ({count})" if count is not None else f"{obj.name}{mine}"
+
+
+class AssignmentForm(forms.Form):
+    deck = DeckChoiceField(
+        label=_("Deck"), queryset=Deck.objects.none(), empty_label=_("Choose a deck")
+    )
+    goal = forms.ChoiceField(
+        label=_("Goal"), choices=Goal.choices, widget=forms.RadioSelect, initial=Goal.ANSWER_ALL
+    )
+    target_percent = forms.IntegerField(
+        label=_("Share of the deck to remember (%)"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        initial=80,
+        help_text=_("For the memory goal: the share of cards at recall ≥ 90% on the due date."),
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        help_text=_("In your time zone."),
+    )
+
+    def __init__(self, *args: Any, decks: Any, now: dt.datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = now
+        cast(forms.ModelChoiceField, self.fields["deck"]).queryset = decks
+
+    def clean_deck(self) -> Deck:
+        deck: Deck = self.cleaned_data["deck"]
+        if getattr(deck, "card_count", 1) == 0:
+            raise forms.ValidationError(_("This deck has no cards yet."))
+        return deck
+
+    def clean_due_at(self) -> dt.datetime:
+        due: dt.datetime = self.cleaned_data["due_at"]
+        if due <= self.now:
+            raise forms.ValidationError(_("The due date must be in the future."))
+        return due
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("goal") == Goal.RECALL and data.get("target_percent") is None:
+            self.add_error("target_percent", _("Give the share of the deck to remember."))
+        if data.get("goal") == Goal.ANSWER_ALL:
+            data["target_percent"] = None
+        return data
+
+
+class DeckForm(forms.ModelForm):
+    """Name and describe a teacher's deck; on creation, whole topics may be added at once."""
+
+    class Meta:
+        model = Deck
+        fields = ["name", "description"]
+        labels = {"name": _("Deck name"), "description": _("Description")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError(_("Give the deck a name."))
+        return name
+
+
+class DeckCreateForm(DeckForm):
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Start with whole topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta(DeckForm.Meta):
+        pass
+
+
+class QuestionSearchForm(forms.Form):
+    """Filters for finding questions to add (read from the query string)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("Any topic")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Any kind")), *QuestionKind.choices], required=False
+    )
+    task_statement = forms.ChoiceField(
+        label=_("Task statement"),
+        choices=[("", _("Any task statement")), *TaskStatement.choices],
+        required=False,
+    )
+
+
+class DeckAddForm(forms.Form):
+    questions = forms.ModelMultipleChoiceField(queryset=Question.objects.all(), required=False)
+    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("questions") and not data.get("topics"):
+            raise forms.ValidationError(_("Tick the questions or topics to add."))
+        return data
+
+
+class DeckRemoveForm(forms.Form):
+    questions = forms.ModelMultipleChoiceField(
+        queryset=Question.objects.none(),
+        error_messages={"required": _("Tick the cards to remove.")},
+    )
+
+    def __init__(self, *args: Any, deck: Deck, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["questions"])
+        field.queryset = deck.questions.all()

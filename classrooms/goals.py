@@ -1,0 +1,161 @@
+"""Assignment goals and statuses: pure rules, no ORM, tested as tables.
+
+An assignment asks for one of two things by its due date:
+
+- answer every card of the deck at least once (any mode, any time), or
+- remember: at least X % of the deck's cards at recall ≥ 0.9 *now*, where recall is the FSRS
+  retrievability computed by fsrs from the learner's stability and last review.
+
+Progress is the share of that goal reached, from 0 to 1. The status compares it with the share of
+the assignment's window (set → due) that has passed: keeping pace means "on track".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from fsrs import Card, Scheduler, State
+
+from study import scheduling
+
+RECALL_THRESHOLD = 0.9
+
+
+class Goal(models.TextChoices):
+    ANSWER_ALL = "answer_all", _("Answer every card at least once")
+    RECALL = "recall", _("Reach recall ≥ 90% on a share of the deck")
+
+
+class Status(models.TextChoices):
+    DONE = "done", _("Done")
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind")
+    LATE = "late", _("Late")
+    MISSING = "missing", _("Missing")
+
+
+@cache
+def _scheduler() -> Scheduler:
+    # Retrievability depends on the FSRS parameters only, not on the desired retention.
+    return scheduling.build_scheduler(RECALL_THRESHOLD, fuzzing=False)
+
+
+def retrievability(
+    *, stability: float | None, last_review: dt.datetime | None, now: dt.datetime
+) -> float:
+    """The chance, by fsrs, that the learner recalls the card at `now` (0 for a card never
+    reviewed)."""
+    if stability is None or last_review is None:
+        return 0.0
+    card = Card(
+        card_id=1,
+        state=State.Review,
+        stability=stability,
+        last_review=scheduling.as_utc(last_review),
+        due=scheduling.as_utc(now),
+    )
+    return float(_scheduler().get_card_retrievability(card, scheduling.as_utc(now)))
+
+
+def count_recalled(
+    states: Iterable[tuple[float | None, dt.datetime | None]], now: dt.datetime
+) -> int:
+    """How many of these (stability, last_review) pairs are at recall ≥ 0.9 at `now`."""
+    return sum(
+        1
+        for stability, last_review in states
+        if retrievability(stability=stability, last_review=last_review, now=now) >= RECALL_THRESHOLD
+    )
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """One learner's standing on one assignment."""
+
+    goal: str
+    target_percent: int | None
+    total: int
+    answered: int
+    recalled: int
+
+    @property
+    def counted(self) -> int:
+        """The cards that count toward this goal: answered ones, or remembered ones."""
+        return self.recalled if self.goal == Goal.RECALL else self.answered
+
+    @property
+    def needed(self) -> int:
+        """Cards the goal asks for: the whole deck, or the target share of it (rounded up)."""
+        if self.goal == Goal.RECALL:
+            percent = self.target_percent or 100
+            return -(-self.total * percent // 100)
+        return self.total
+
+    @property
+    def met(self) -> bool:
+        return self.total > 0 and self.counted >= self.needed
+
+    @property
+    def share(self) -> float:
+        """Progress toward the goal, 0..1."""
+        if self.total == 0 or self.needed == 0:
+            return 0.0
+        return min(1.0, self.counted / self.needed)
+
+    @property
+    def percent(self) -> int:
+        """Whole percent, rounded down: 99.6 % of the way is not yet 100 %."""
+        return 100 if self.met else min(99, int(self.share * 100))
+
+
+def elapsed_share(*, start: dt.datetime, due: dt.datetime, now: dt.datetime) -> float:
+    """How much of the assignment window (start → due) has passed, 0..1."""
+    window = (due - start).total_seconds()
+    if window <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (now - start).total_seconds() / window))
+
+
+def status_for(
+    progress: GoalProgress, *, start: dt.datetime, due: dt.datetime, now: dt.datetime
+) -> Status:
+    """Done when the goal is met. Before the due date: on track when progress keeps pace with the
+    time passed (progress share ≥ elapsed share), else behind. After it: late with some progress,
+    missing with none."""
+    if progress.met:
+        return Status.DONE
+    if now > due:
+        return Status.LATE if progress.counted > 0 else Status.MISSING
+    if progress.share >= elapsed_share(start=start, due=due, now=now):
+        return Status.ON_TRACK
+    return Status.BEHIND
+
+
+# Formula injection: a spreadsheet runs a cell that starts with one of these.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: text starting like a formula gets a quote."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def format_duration(milliseconds: int) -> str:
+    """Time spent, for a table: "0 min", "under 1 min", "12 min", "1 h 05 min"."""
+    minutes = round(milliseconds / 60_000)
+    if minutes == 0 and milliseconds > 0:
+        return gettext("under 1 min")
+    if minutes < 60:
+        return gettext("%(minutes)d min") % {"minutes": minutes}
+    return gettext("%(hours)d h %(minutes)02d min") % {
+        "hours": minutes // 60,
+        "minutes": minutes % 60,
+    }

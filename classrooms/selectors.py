@@ -1,0 +1,434 @@
+"""Reads for teaching: students' assignments, rosters, the per-assignment dashboard.
+
+Each function runs a fixed number of queries whatever the number of students, cards or attempts:
+per-student figures come from grouped queries, and recall is computed in Python over one query
+of review states (fsrs needs each card's stability and last review).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+
+from cards.models import Answer, Deck, Question
+from study.models import Attempt, ReviewState
+
+from .goals import Goal, GoalProgress, Status, count_recalled, elapsed_share, status_for
+from .models import Assignment, Classroom, Membership
+
+DeckQuestion = Deck.questions.through
+MOST_MISSED = 10
+
+
+# --- A student's own assignments ---
+
+
+@dataclass(frozen=True)
+class StudentAssignment:
+    assignment: Assignment
+    progress: GoalProgress
+    status: Status
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == Status.DONE
+
+
+def _deck_card_facts(
+    *, user: Any, deck_ids: list[int], now: dt.datetime
+) -> dict[int, tuple[int, int, int]]:
+    """(total, answered, recalled) of each deck for one learner, in one query over the decks'
+    cards with the learner's review state and "answered at least once" alongside."""
+    links: QuerySet[Any] = DeckQuestion.objects.filter(deck_id__in=deck_ids).annotate(
+        mine=FilteredRelation(
+            "question__review_states", condition=Q(question__review_states__user=user)
+        ),
+        answered=Exists(Attempt.objects.filter(user=user, question=OuterRef("question_id"))),
+    )
+    rows = links.values_list("deck_id", "answered", "mine__stability", "mine__last_review")
+    total: Counter[int] = Counter()
+    answered: Counter[int] = Counter()
+    states: dict[int, list[tuple[float | None, dt.datetime | None]]] = defaultdict(list)
+    for deck_id, was_answered, stability, last_review in rows:
+        total[deck_id] += 1
+        answered[deck_id] += bool(was_answered)
+        if stability is not None:
+            states[deck_id].append((stability, last_review))
+    return {
+        deck_id: (total[deck_id], answered[deck_id], count_recalled(states[deck_id], now))
+        for deck_id in deck_ids
+    }
+
+
+def student_assignments(
+    *, user: Any, now: dt.datetime, classroom: Classroom | None = None, open_only: bool = False
+) -> list[StudentAssignment]:
+    """The learner's assignments with their progress, soonest due first (two queries; one when
+    there are none).
+
+    `open_only`: what the home page lists — active classrooms only, and a met goal only until
+    its due date. Late and missing work stays listed: it can still be studied.
+    """
+    assignments = Assignment.objects.filter(classroom__memberships__student=user).select_related(
+        "deck", "classroom"
+    )
+    if classroom is not None:
+        assignments = assignments.filter(classroom=classroom)
+    if open_only:
+        assignments = assignments.filter(classroom__archived_at__isnull=True)
+    found = list(assignments.order_by("due_at", "pk"))
+    if not found:
+        return []
+    facts = _deck_card_facts(user=user, deck_ids=list({a.deck_id for a in found}), now=now)
+    result = []
+    for assignment in found:
+        total, answered, recalled = facts[assignment.deck_id]
+        progress = GoalProgress(
+            goal=assignment.goal,
+            target_percent=assignment.target_percent,
+            total=total,
+            answered=answered,
+            recalled=recalled,
+        )
+        status = status_for(progress, start=assignment.assigned_at, due=assignment.due_at, now=now)
+        if open_only and status == Status.DONE and assignment.due_at < now:
+            continue
+        result.append(StudentAssignment(assignment=assignment, progress=progress, status=status))
+    return result
+
+
+def my_memberships(user: Any) -> QuerySet[Membership]:
+    """The classes the user is enrolled in, with their teacher and assignment counts."""
+    return (
+        Membership.objects.filter(student=user)
+        .select_related("classroom__teacher")
+        .annotate(assignment_count=Count("classroom__assignments"))
+        .order_by(F("classroom__archived_at").asc(nulls_first=True), "classroom__name", "pk")
+    )
+
+
+# --- A teacher's classrooms ---
+
+
+def teacher_classrooms(user: Any) -> QuerySet[Classroom]:
+    """The user's classrooms with student and assignment counts, active ones first."""
+    return (
+        Classroom.objects.taught_by(user)
+        .annotate(
+            student_count=Count("memberships", distinct=True),
+            assignment_count=Count("assignments", distinct=True),
+        )
+        .order_by(F("archived_at").asc(nulls_first=True), "name", "pk")
+    )
+
+
+def roster(classroom: Classroom) -> list[Membership]:
+    """Students of the class with their latest answer anywhere (`last_activity`), one query."""
+    return list(
+        Membership.objects.filter(classroom=classroom)
+        .select_related("student")
+        .annotate(last_activity=Max("student__attempts__reviewed_at"))
+        .order_by("student__display_name", "student__email", "pk")
+    )
+
+
+def _members(classroom: Classroom) -> QuerySet[Any]:
+    return Membership.objects.filter(classroom=classroom).values("student_id")
+
+
+@dataclass(frozen=True)
+class AssignmentSummary:
+    assignment: Assignment
+    card_count: int
+    done: int
+    students: int
+
+
+def classroom_assignments(
+    *, classroom: Classroom, student_ids: list[int], now: dt.datetime
+) -> list[AssignmentSummary]:
+    """Every assignment of the class with how many of its students have met the goal.
+
+    Four queries however many assignments and students: the assignments, their decks' cards,
+    the (student, card) pairs answered, and the students' review states for recall goals.
+    """
+    assignments = list(
+        Assignment.objects.filter(classroom=classroom).select_related("deck").order_by("-due_at")
+    )
+    if not assignments:
+        return []
+    deck_ids = list({a.deck_id for a in assignments})
+    cards: dict[int, set[int]] = defaultdict(set)
+    for deck_id, question_id in DeckQuestion.objects.filter(deck_id__in=deck_ids).values_list(
+        "deck_id", "question_id"
+    ):
+        cards[deck_id].add(question_id)
+    all_cards = set().union(*cards.values()) if cards else set()
+    answered: dict[int, set[int]] = defaultdict(set)
+    recalled: dict[int, set[int]] = defaultdict(set)
+    if student_ids and all_cards:
+        pairs = (
+            Attempt.objects.filter(user_id__in=student_ids, question_id__in=all_cards)
+            .order_by()
+            .values_list("user_id", "question_id")
+            .distinct()
+        )
+        for user_id, question_id in pairs:
+            answered[user_id].add(question_id)
+        if any(a.goal == Goal.RECALL for a in assignments):
+            states = ReviewState.objects.filter(
+                user_id__in=student_ids, question_id__in=all_cards, stability__isnull=False
+            ).values_list("user_id", "question_id", "stability", "last_review")
+            for user_id, question_id, stability, last_review in states:
+                if count_recalled([(stability, last_review)], now):
+                    recalled[user_id].add(question_id)
+    summaries = []
+    for assignment in assignments:
+        deck_cards = cards.get(assignment.deck_id, set())
+        done = sum(
+            GoalProgress(
+                goal=assignment.goal,
+                target_percent=assignment.target_percent,
+                total=len(deck_cards),
+                answered=len(answered[user_id] & deck_cards),
+                recalled=len(recalled[user_id] & deck_cards),
+            ).met
+            for user_id in student_ids
+        )
+        summaries.append(
+            AssignmentSummary(
+                assignment=assignment,
+                card_count=len(deck_cards),
+                done=done,
+                students=len(student_ids),
+            )
+        )
+    return summaries
+
+
+# --- The per-assignment dashboard ---
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    membership: Membership
+    progress: GoalProgress
+    status: Status
+    attempts: int
+    correct: int
+    time_ms: int
+    last_activity: dt.datetime | None
+
+    @property
+    def student(self) -> Any:
+        return self.membership.student
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.attempts if self.attempts else None
+
+
+@dataclass(frozen=True)
+class MissedQuestion:
+    question: Question
+    wrong: int
+    students: int
+    top_wrong_answer: Answer | None
+    top_wrong_count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    assignment: Assignment
+    card_count: int
+    elapsed: float
+    rows: list[StudentRow]
+    status_counts: dict[str, int]
+    most_missed: list[MissedQuestion]
+
+
+def _deck_cards(deck_id: int) -> QuerySet[Any]:
+    return DeckQuestion.objects.filter(deck_id=deck_id).values("question_id")
+
+
+def assignment_rows(
+    *, assignment: Assignment, card_count: int, now: dt.datetime
+) -> list[StudentRow]:
+    """One row per student of the class: three queries however many students and cards.
+
+    Accuracy, time spent and last activity count the answers to the deck's cards given since
+    the assignment was set; "answered" counts any answer ever given to a card.
+    """
+    members = list(
+        Membership.objects.filter(classroom_id=assignment.classroom_id)
+        .select_related("student")
+        .order_by("student__display_name", "student__email", "pk")
+    )
+    cards = _deck_cards(assignment.deck_id)
+    since = Q(reviewed_at__gte=assignment.assigned_at)
+    activity = {
+        row["user_id"]: row
+        for row in Attempt.objects.filter(
+            user__in=_members(assignment.classroom), question__in=cards
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(
+            answered=Count("question", distinct=True),
+            attempts=Count("pk", filter=since),
+            correct=Count("pk", filter=since & Q(correct=True)),
+            time_ms=Sum("duration_ms", filter=since),
+            last=Max("reviewed_at", filter=since),
+        )
+    }
+    recalled: dict[int, int] = {}
+    if assignment.goal == Goal.RECALL:
+        states: dict[int, list[tuple[float | None, dt.datetime | None]]] = defaultdict(list)
+        for user_id, stability, last_review in ReviewState.objects.filter(
+            user__in=_members(assignment.classroom), question__in=cards, stability__isnull=False
+        ).values_list("user_id", "stability", "last_review"):
+            states[user_id].append((stability, last_review))
+        recalled = {user_id: count_recalled(pairs, now) for user_id, pairs in states.items()}
+    rows = []
+    for membership in members:
+        data = activity.get(membership.student_id, {})
+        progress = GoalProgress(
+            goal=assignment.goal,
+            target_percent=assignment.target_percent,
+            total=card_count,
+            answered=data.get("answered", 0),
+            recalled=recalled.get(membership.student_id, 0),
+        )
+        rows.append(
+            StudentRow(
+                membership=membership,
+                progress=progress,
+                status=status_for(
+                    progress, start=assignment.assigned_at, due=assignment.due_at, now=now
+                ),
+                attempts=data.get("attempts", 0),
+                correct=data.get("correct", 0),
+                time_ms=data.get("time_ms") or 0,
+                last_activity=data.get("last"),
+            )
+        )
+    return rows
+
+
+def most_missed(*, assignment: Assignment, limit: int = MOST_MISSED) -> list[MissedQuestion]:
+    """The class's most-missed cards of the deck since the assignment was set, each with the
+    wrong option chosen most often. Two queries: the wrong attempts (counted in Python, since
+    the chosen answers are a JSON list), then the top questions with their answers."""
+    wrong_attempts = Attempt.objects.filter(
+        user__in=_members(assignment.classroom),
+        question__in=_deck_cards(assignment.deck_id),
+        reviewed_at__gte=assignment.assigned_at,
+        correct=False,
+    ).values_list("question_id", "user_id", "chosen_answer_ids")
+    wrong: Counter[int] = Counter()
+    who: dict[int, set[int]] = defaultdict(set)
+    chosen: dict[int, Counter[int]] = defaultdict(Counter)
+    for question_id, user_id, answer_ids in wrong_attempts:
+        wrong[question_id] += 1
+        who[question_id].add(user_id)
+        for answer_id in answer_ids or []:
+            if isinstance(answer_id, int):
+                chosen[question_id][answer_id] += 1
+    if not wrong:
+        return []
+    top = sorted(wrong, key=lambda pk: (-wrong[pk], pk))[:limit]
+    questions = {q.pk: q for q in Question.objects.with_answers().filter(pk__in=top)}
+    result = []
+    for pk in top:
+        question = questions.get(pk)
+        if question is None:
+            continue
+        wrong_options = {a.pk: a for a in question.answers.all() if not a.is_correct}
+        picks = [
+            (n, answer_id) for answer_id, n in chosen[pk].items() if answer_id in wrong_options
+        ]
+        best = max(picks, key=lambda pick: (pick[0], -pick[1]), default=None)
+        result.append(
+            MissedQuestion(
+                question=question,
+                wrong=wrong[pk],
+                students=len(who[pk]),
+                top_wrong_answer=wrong_options[best[1]] if best else None,
+                top_wrong_count=best[0] if best else 0,
+            )
+        )
+    return result
+
+
+def dashboard(*, assignment: Assignment, card_count: int, now: dt.datetime) -> Dashboard:
+    """Everything the teacher's page for one assignment shows (five or six queries)."""
+    rows = assignment_rows(assignment=assignment, card_count=card_count, now=now)
+    counts = Counter(row.status.value for row in rows)
+    return Dashboard(
+        assignment=assignment,
+        card_count=card_count,
+        elapsed=elapsed_share(start=assignment.assigned_at, due=assignment.due_at, now=now),
+        rows=rows,
+        status_counts={status.value: counts.get(status.value, 0) for status in Status},
+        most_missed=most_missed(assignment=assignment),
+    )
+
+
+# --- Teachers' decks ---
+
+
+def teacher_decks(user: Any) -> QuerySet[Deck]:
+    """The user's own decks with card and assignment counts."""
+    return (
+        Deck.objects.filter(owner=user)
+        .annotate(
+            card_count=Count("questions", distinct=True),
+            assignment_count=Count("assignments", distinct=True),
+        )
+        .order_by("name", "pk")
+    )
+
+
+SEARCH_LIMIT = 50
+
+
+def search_questions(
+    *,
+    text: str = "",
+    topic: Any = None,
+    kind: str = "",
+    task_statement: str = "",
+    limit: int = SEARCH_LIMIT,
+) -> tuple[list[Question], int]:
+    """Questions matching the filters (first `limit`, in deck order) and how many match."""
+    questions = Question.objects.select_related("topic")
+    if text:
+        questions = questions.filter(Q(prompt__icontains=text) | Q(prompt_en__icontains=text))
+    if topic is not None:
+        questions = questions.filter(topic=topic)
+    if kind:
+        questions = questions.filter(kind=kind)
+    if task_statement:
+        questions = questions.filter(topic__task_statement=task_statement)
+    questions = questions.order_by("topic__order", "order", "pk")
+    found = list(questions[: limit + 1])
+    total = len(found) if len(found) <= limit else questions.count()
+    return found[:limit], total
+
+
+def deck_question_ids(deck: Deck) -> set[int]:
+    return set(DeckQuestion.objects.filter(deck=deck).values_list("question_id", flat=True))

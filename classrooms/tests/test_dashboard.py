@@ -1,0 +1,289 @@
+"""The teacher's dashboard for one assignment: per-student rows, most-missed cards, the CSV, and
+a query count that does not grow with students or cards."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from cards.models import Deck
+from classrooms import services
+from classrooms.goals import Goal
+from classrooms.models import Membership
+
+from .factories import enrol, make_student
+
+pytestmark = pytest.mark.django_db
+
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def as_teacher(client, teacher):
+    client.force_login(teacher)
+    return client
+
+
+def dashboard_url(assignment):
+    return reverse("classrooms:assignment_detail", args=[assignment.pk])
+
+
+def csv_url(assignment):
+    return reverse("classrooms:assignment_csv", args=[assignment.pk])
+
+
+def wrong_and_right(question):
+    answers = list(question.answers.order_by("order"))
+    return [a for a in answers if not a.is_correct], [a for a in answers if a.is_correct]
+
+
+@pytest.fixture
+def week(classroom, membership, teacher_deck, other_student, now):
+    """Three days into a ten-day assignment (30 % of the time gone), two students."""
+    enrol(classroom, other_student)
+    return services.assignment_create(
+        classroom=classroom,
+        deck=teacher_deck,
+        goal=Goal.ANSWER_ALL,
+        target_percent=None,
+        due_at=now + 7 * DAY,
+        now=now - 3 * DAY,
+    )
+
+
+def test_one_row_per_student_with_progress_accuracy_time_and_status(
+    as_teacher, week, student, other_student, record, frozen
+):
+    q1, q2, _q3 = week.deck.questions.order_by("pk")
+    # Before the assignment: counts as answered, not as work on this assignment.
+    record(student, q1, at=week.assigned_at - DAY, duration_ms=99_000)
+    record(student, q1, at=frozen - 2 * HOUR, correct=False, duration_ms=30_000)
+    record(student, q2, at=frozen - HOUR, correct=True, duration_ms=90_000)
+    record(student, q2, at=frozen - HOUR, correct=True, duration_ms=None)
+
+    response = as_teacher.get(dashboard_url(week))
+    rows = {row.student: row for row in response.context["board"].rows}
+    mine = rows[student]
+    assert (mine.progress.answered, mine.progress.total, mine.progress.percent) == (2, 3, 66)
+    assert (mine.attempts, mine.correct) == (3, 2)
+    assert mine.accuracy == pytest.approx(2 / 3)
+    assert mine.time_ms == 120_000
+    assert mine.last_activity == frozen - HOUR
+    assert mine.status == "on_track"  # 66 % done, 30 % of the time gone
+
+    theirs = rows[other_student]
+    assert (theirs.progress.answered, theirs.attempts, theirs.time_ms) == (0, 0, 0)
+    assert theirs.last_activity is None
+    assert theirs.accuracy is None
+    assert theirs.status == "behind"
+
+    html = response.content.decode()
+    assert "학생 김" in html
+    assert "2 min" in html
+    assert "67%" in html  # accuracy
+    assert "How progress and status are measured" in html
+    assert response.context["board"].status_counts == {
+        "done": 0,
+        "on_track": 1,
+        "behind": 1,
+        "late": 0,
+        "missing": 0,
+    }
+
+
+def test_memory_goal_counts_cards_at_recall_of_at_least_90_percent(
+    as_teacher, classroom, membership, deck, student, record, frozen
+):
+    assignment = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=40,  # 2 of the 5 cards
+        due_at=frozen + DAY,
+        now=frozen - DAY,
+    )
+    q1, q2, q3, *_ = deck.questions.order_by("pk")
+    record(student, q1, at=frozen - 2 * DAY, stability=10.0)  # well remembered
+    record(student, q2, at=frozen - 4 * DAY, stability=2.0)  # faded below 90 %
+    record(student, q3, at=frozen - HOUR, stability=1.0)  # just reviewed
+    [row] = as_teacher.get(dashboard_url(assignment)).context["board"].rows
+    assert (row.progress.recalled, row.progress.needed) == (2, 2)
+    assert row.status == "done"
+
+
+def test_late_and_missing_after_the_due_date(
+    as_teacher, week, student, other_student, record, monkeypatch
+):
+    from classrooms import views
+
+    record(student, week.deck.questions.first(), at=week.assigned_at + HOUR)
+    monkeypatch.setattr(views, "now", lambda: week.due_at + DAY)
+    rows = {r.student: r for r in as_teacher.get(dashboard_url(week)).context["board"].rows}
+    assert rows[student].status == "late"
+    assert rows[other_student].status == "missing"
+
+
+def test_most_missed_cards_with_the_most_chosen_wrong_option(
+    as_teacher, week, student, other_student, record, frozen, teacher_deck, make_question, topic
+):
+    q1, q2, q3 = teacher_deck.questions.order_by("pk")
+    ec2, s3 = wrong_and_right(q1)[0]
+    (lam,) = wrong_and_right(q1)[1]
+    at = frozen - HOUR
+    record(student, q1, at=at, correct=False, chosen=[s3.pk])
+    record(student, q1, at=at, correct=False, chosen=[s3.pk])
+    record(other_student, q1, at=at, correct=False, chosen=[ec2.pk])
+    record(other_student, q1, at=at, correct=True, chosen=[lam.pk])
+    record(student, q2, at=at, correct=False, chosen=[])  # a flashcard-style miss
+    record(student, q3, at=at, correct=True)
+    # Not this class, or not this deck, or before the assignment: not counted.
+    outsider = make_student("outsider@example.com")
+    record(outsider, q3, at=at, correct=False)
+    record(student, make_question(topic), at=at, correct=False)
+    record(student, q3, at=week.assigned_at - HOUR, correct=False)
+
+    response = as_teacher.get(dashboard_url(week))
+    missed = response.context["board"].most_missed
+    assert [(m.question, m.wrong, m.students) for m in missed] == [(q1, 3, 2), (q2, 1, 1)]
+    assert (missed[0].top_wrong_answer, missed[0].top_wrong_count) == (s3, 2)
+    assert missed[1].top_wrong_answer is None
+    html = response.content.decode()
+    assert "Amazon S3" in html
+    assert "2 times" in html
+
+
+def test_most_missed_keeps_the_ten_worst(
+    as_teacher, week, student, record, frozen, topic, make_question
+):
+    extra = [make_question(topic, prompt=f"Extra {i}") for i in range(12)]
+    week.deck.questions.add(*extra)
+    for i, question in enumerate(extra):
+        for _ in range(i + 1):
+            record(student, question, at=frozen - HOUR, correct=False)
+    missed = as_teacher.get(dashboard_url(week)).context["board"].most_missed
+    assert len(missed) == 10
+    assert [m.wrong for m in missed] == list(range(12, 2, -1))
+
+
+def test_chosen_answers_of_an_odd_shape_do_not_break_the_page(
+    as_teacher, week, student, record, frozen
+):
+    question = week.deck.questions.first()
+    record(student, question, at=frozen - HOUR, correct=False, chosen=["x", None, 10**12])
+    response = as_teacher.get(dashboard_url(week))
+    assert response.status_code == 200
+    assert response.context["board"].most_missed[0].top_wrong_answer is None
+
+
+# --- CSV ---
+
+
+def read_csv(response):
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    assert raw.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_has_the_dashboard_columns_and_one_row_per_student(
+    as_teacher, week, student, other_student, record, frozen
+):
+    record(student, week.deck.questions.first(), at=frozen - HOUR, duration_ms=600_000)
+    response = as_teacher.get(csv_url(week))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    header, *rows = read_csv(response)
+    assert header == [
+        "Student",
+        "Email",
+        "Progress (%)",
+        "Cards",
+        "Accuracy (%)",
+        "Answers",
+        "Time spent",
+        "Last activity",
+        "Status",
+    ]
+    by_email = {row[1]: row for row in rows}
+    assert len(rows) == 2
+    # The Korean name survives the round trip; times are in the teacher's zone (UTC+9).
+    assert by_email[student.email] == [
+        "학생 김",
+        student.email,
+        "33",
+        "1/3",
+        "100",
+        "1",
+        "10 min",
+        "2026-03-02 17:00",
+        "On track",
+    ]
+    assert by_email[other_student.email][2:] == ["0", "0/3", "", "0", "0 min", "", "Behind"]
+
+
+def test_csv_cells_cannot_start_a_formula(as_teacher, classroom, week, now):
+    evil = make_student("evil@example.com", display_name='=HYPERLINK("http://x")')
+    plus = make_student("plus@example.com", display_name="+1 555")
+    for user in (evil, plus):
+        enrol(classroom, user, now)
+    rows = read_csv(as_teacher.get(csv_url(week)))
+    names = {row[1]: row[0] for row in rows[1:]}
+    assert names["evil@example.com"] == '\'=HYPERLINK("http://x")'
+    assert names["plus@example.com"] == "'+1 555"
+
+
+# --- Queries ---
+
+
+def add_students(classroom, deck, record, n, at):
+    questions = list(deck.questions.all())
+    for _ in range(n):
+        user = make_student(f"s{Membership.objects.count()}@example.com", display_name="학생")
+        enrol(classroom, user, at)
+        for i, question in enumerate(questions):
+            wrong, right = wrong_and_right(question)
+            record(user, question, at=at, correct=bool(i % 2), chosen=[wrong[0].pk])
+            record(user, question, at=at + HOUR, correct=True, chosen=[right[0].pk])
+
+
+@pytest.mark.parametrize("goal", [Goal.ANSWER_ALL, Goal.RECALL])
+def test_dashboard_and_csv_queries_do_not_grow_with_students_or_cards(
+    as_teacher,
+    teacher,
+    topic,
+    make_question,
+    record,
+    frozen,
+    goal,
+    django_assert_max_num_queries,
+):
+    classroom = services.classroom_create(teacher=teacher, name="Big", now=frozen - DAY)
+    deck = services.deck_create(owner=teacher, name="Big deck")
+    deck.questions.set([make_question(topic) for _ in range(4)])
+    assignment = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=goal,
+        target_percent=80 if goal == Goal.RECALL else None,
+        due_at=frozen + DAY,
+        now=frozen - DAY,
+    )
+    add_students(classroom, deck, record, 3, frozen - 2 * HOUR)
+    with django_assert_max_num_queries(10):
+        small = as_teacher.get(dashboard_url(assignment))
+    with django_assert_max_num_queries(8):
+        as_teacher.get(csv_url(assignment))
+
+    deck.questions.add(*[make_question(topic) for _ in range(16)])
+    add_students(classroom, deck, record, 57, frozen - 2 * HOUR)
+    with django_assert_max_num_queries(10):
+        big = as_teacher.get(dashboard_url(assignment))
+    with django_assert_max_num_queries(8):
+        response = as_teacher.get(csv_url(assignment))
+    assert len(small.context["board"].rows) == 3
+    assert len(big.context["board"].rows) == 60
+    assert len(read_csv(response)) == 61
+    assert len(big.context["board"].most_missed) == 10
+    assert Deck.objects.get(pk=deck.pk).questions.count() == 20
