@@ -28,17 +28,22 @@ if TYPE_CHECKING:
 SOURCE_FIELDS = ("source_file", "source_first_line", "source_last_line", "source_text")
 
 
+# Korean and English are edited side by side: two boxes this wide fit beside their labels in the
+# admin's content column on a laptop screen, and wrap one under the other on a narrow one.
+TEXT_COLS = 36
+
+
 def text_rows(rows: int) -> Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]:
     return {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": rows, "cols": 70})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": rows, "cols": TEXT_COLS})},
         # A reference typed without a scheme is a documentation page: https, as Django 6 will.
         models.URLField: {"assume_scheme": "https"},
     }
 
 
 # Answers are a sentence or two, prompts a short scenario: keep a whole question on one screen.
-COMPACT_TEXT = text_rows(2)
-PROSE_TEXT = text_rows(4)
+COMPACT_TEXT = text_rows(4)
+PROSE_TEXT = text_rows(6)
 
 
 @admin.register(Topic)
@@ -60,11 +65,11 @@ class AnswerInline(admin.StackedInline):
     model = Answer
     formset = AnswerInlineFormSet
     formfield_overrides = COMPACT_TEXT
+    # Stacked, not tabular: six text boxes in one table row leave each too narrow for a sentence.
     fields = (
-        ("text", "is_correct", "order"),
-        "text_en",
+        ("text", "text_en"),
         ("explanation", "explanation_en"),
-        "reference_url",
+        ("is_correct", "order", "reference_url"),
     )
 
     def get_extra(self, request: HttpRequest, obj: Question | None = None, **kwargs: Any) -> int:
@@ -79,7 +84,7 @@ class QuestionAdmin(admin.ModelAdmin):
     formfield_overrides = PROSE_TEXT
     list_display = ("key", "topic", "kind", "origin", "short_prompt", "citation")
     list_filter = ("topic", "kind", "origin", "topic__task_statement")
-    search_fields = ("key", "prompt", "prompt_en", "answers__text")
+    search_fields = ("key", "prompt", "prompt_en", "answers__text", "answers__text_en")
     list_select_related = ("topic",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> _FieldsetSpec:
@@ -88,7 +93,7 @@ class QuestionAdmin(admin.ModelAdmin):
             (None, {"fields": ("key", "topic", ("kind", "origin"), "order")}),
             (
                 _("Question"),
-                {"fields": ("prompt", "prompt_en", "explanation", "explanation_en")},
+                {"fields": (("prompt", "prompt_en"), ("explanation", "explanation_en"))},
             ),
             (_("Source in the notes"), {"fields": source}),
         ]
@@ -159,7 +164,7 @@ class DeckAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "owner", "card_count", "order")
     list_filter = (OwnershipFilter,)
     list_select_related = ("owner",)
-    search_fields = ("slug", "name", "name_en")
+    search_fields = ("slug", "name", "name_en", "description", "description_en")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("questions",)
     formfield_overrides = PROSE_TEXT

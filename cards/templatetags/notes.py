@@ -1,13 +1,21 @@
-"""Render note text: Markdown links become safe links, everything else is escaped text."""
+"""Render note text: Markdown links become safe links, everything else is escaped text.
+
+Also picks which language of a card's text a reader sees first (`bilingual`); the markup of the
+toggle that shows the other language is `templates/cards/bilingual.html`.
+"""
 
 from typing import Any
 
 from django import template
+from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+
+from cards.bilingual import CardText, CardTexts, card_text, card_texts, first_language
 
 register = template.Library()
 
@@ -62,3 +70,30 @@ def note_markdown(value: Any) -> SafeString:
 def note_text(value: Any) -> str:
     """Plain text for previews and titles; the template escapes it like any other string."""
     return note_plain_text(str(value or ""))
+
+
+# --- Cards in two languages: `{% bilingual question "prompt" as prompt %}` picks the wording ---
+
+
+def reader_card_language(context: Context) -> str:
+    """A signed-in learner's "card language shown first"; anyone else reads the UI's language."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return first_language(user.card_language)
+    return first_language(get_language())
+
+
+@register.simple_tag(takes_context=True)
+def bilingual(context: Context, obj: Any, field: str) -> CardText:
+    """`field` of `obj` (its `field_en` holds the English) in the reader's card language first."""
+    return card_text(
+        getattr(obj, field), getattr(obj, f"{field}_en"), reader_card_language(context)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def bilingual_each(context: Context, objects: Any, field: str) -> CardTexts:
+    """`bilingual` for every object of a list, e.g. the options of a question."""
+    first = reader_card_language(context)
+    return card_texts(((getattr(o, field), getattr(o, f"{field}_en")) for o in objects), first)

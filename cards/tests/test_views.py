@@ -165,9 +165,10 @@ def test_korean_text_and_english_translation_render_as_is(
 
     assert response["Content-Type"] == "text/html; charset=utf-8"
     html = response.content.decode()
-    assert '<h1 class="prompt" lang="ko">서버 없이 코드를 실행하는 서비스는?</h1>' in html
-    assert '<p class="prompt-en" lang="en">Which service runs code?</p>' in html
-    assert "AWS Lambda (English)" in html
+    # An English-speaking visitor reads the English first, the Korean behind a toggle.
+    assert '<h1 class="prompt" lang="en">Which service runs code?</h1>' in html
+    assert '<p class="prompt" lang="ko">서버 없이 코드를 실행하는 서비스는?</p>' in html
+    assert '<span class="answer-text" lang="en">AWS Lambda (English)</span>' in html
 
 
 def test_markdown_links_render_safely_and_markup_is_escaped(
