@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from django.utils.translation import gettext as _
 from fsrs import Card, Rating, Scheduler, State
@@ -68,6 +68,31 @@ def card_from_fields(
         difficulty=difficulty,
         due=as_utc(due),
         last_review=as_utc(last_review) if last_review is not None else None,
+    )
+
+
+class StoredCard(Protocol):
+    """What a ReviewState row offers; any object with these attributes will do."""
+
+    question_id: int
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+
+
+def card_from_state(row: StoredCard) -> Card:
+    """The FSRS card of a stored review state (the card id is the question's id)."""
+    return card_from_fields(
+        card_id=row.question_id,
+        state=row.state,
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=row.due,
+        last_review=row.last_review,
     )
 
 

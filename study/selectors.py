@@ -303,18 +303,11 @@ def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | 
 def interval_preview(*, user: Any, question: Question, now: dt.datetime) -> dict[int, dt.timedelta]:
     """For each rating 1..4, how long until this card is due again if answered now (one query)."""
     state = ReviewState.objects.filter(user=user, question=question).first()
-    if state is None:
-        card = scheduling.new_card(question.pk, now)
-    else:
-        card = scheduling.card_from_fields(
-            card_id=question.pk,
-            state=state.state,
-            step=state.step,
-            stability=state.stability,
-            difficulty=state.difficulty,
-            due=state.due,
-            last_review=state.last_review,
-        )
+    card = (
+        scheduling.new_card(question.pk, now)
+        if state is None
+        else scheduling.card_from_state(state)
+    )
     return scheduling.preview_intervals(card, now, user.desired_retention)
 
 

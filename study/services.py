@@ -39,18 +39,6 @@ def _scheduler_for(user: Any) -> Scheduler:
     return scheduling.build_scheduler(user.desired_retention, fuzzing=settings.FSRS_FUZZING)
 
 
-def _card_of(state: ReviewState) -> Card:
-    return scheduling.card_from_fields(
-        card_id=state.question_id,
-        state=state.state,
-        step=state.step,
-        stability=state.stability,
-        difficulty=state.difficulty,
-        due=state.due,
-        last_review=state.last_review,
-    )
-
-
 def _question_in_deck(question_id: int, deck_id: int) -> bool:
     return Deck.questions.through.objects.filter(deck_id=deck_id, question_id=question_id).exists()
 
@@ -239,7 +227,7 @@ def attempt_record(
         state_before = None
         due_before = None
     else:
-        card_before = _card_of(state)
+        card_before = scheduling.card_from_state(state)
         state_before = state.state
         due_before = state.due
 
@@ -340,7 +328,7 @@ def review_state_apply(
         state_before = None
         due_before = None
     else:
-        card_before = _card_of(state)
+        card_before = scheduling.card_from_state(state)
         state_before = state.state
         due_before = state.due
     card_after = scheduling.review(card_before, rating, now=now, scheduler=_scheduler_for(user))

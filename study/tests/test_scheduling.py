@@ -224,3 +224,15 @@ def test_grade_choice(correct, rating):
 )
 def test_is_exact_choice(chosen, correct, exact):
     assert scheduling.is_exact_choice(chosen, correct) is exact
+
+
+def test_card_from_state_reads_a_stored_row():
+    from types import SimpleNamespace
+
+    due = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    row = SimpleNamespace(
+        question_id=42, state=2, step=None, stability=3.5, difficulty=5.1, due=due, last_review=due
+    )
+    card = scheduling.card_from_state(row)
+    assert (card.card_id, card.state, card.stability, card.difficulty) == (42, 2, 3.5, 5.1)
+    assert card.due == due
