@@ -4,13 +4,14 @@ Test data is built here and in the tests, never loaded from the committed fixtur
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 
 from cards.models import Answer, Deck, Question, Topic
 
@@ -39,6 +40,17 @@ def _test_settings(settings: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Code outside a request (template tags, model methods, services) speaks English in tests.
+
+    Without a request no language is active and gettext falls back to LANGUAGE_CODE, Korean;
+    a test's English wording would then depend on whether an earlier test left English active.
+    """
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ class AssignmentForm(forms.Form):
         max_value=100,
         required=False,
         initial=80,
+        # xgettext:no-python-format
         help_text=_("For the memory goal: the share of cards at recall ≥ 90% on the due date."),
     )
     due_at = forms.DateTimeField(

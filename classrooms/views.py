@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cards.models import Topic
@@ -446,7 +447,9 @@ def deck_add(request: HttpRequest, pk: int) -> HttpResponse:
     added = services.deck_add_questions(
         deck=deck, questions=form.cleaned_data["questions"], topics=form.cleaned_data["topics"]
     )
-    messages.success(request, _("%(n)d cards added.") % {"n": added})
+    messages.success(
+        request, ngettext("%(n)d card added.", "%(n)d cards added.", added) % {"n": added}
+    )
     back = reverse("classrooms:deck_detail", args=[deck.pk])
     query = request.POST.get("search", "")
     return see_other(f"{back}?{query}" if query and query.isprintable() else back)
@@ -462,7 +465,10 @@ def deck_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Nothing was removed. Tick the cards of this deck to remove."))
         return _deck_page(request, deck, remove_form=form)
     removed = services.deck_remove_questions(deck=deck, questions=form.cleaned_data["questions"])
-    messages.success(request, _("%(n)d cards removed.") % {"n": removed})
+    messages.success(
+        request,
+        ngettext("%(n)d card removed.", "%(n)d cards removed.", removed) % {"n": removed},
+    )
     return see_other(reverse("classrooms:deck_detail", args=[deck.pk]))
 
 

@@ -37,9 +37,14 @@ class ReviewState(models.Model):
     """A learner's FSRS memory state for one question: one row per (user, question)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_states",
+        verbose_name=_("learner"),
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_states")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="review_states", verbose_name=_("question")
+    )
     state = models.PositiveSmallIntegerField(_("state"), choices=CardState.choices)
     step = models.PositiveSmallIntegerField(_("learning step"), null=True, blank=True)
     stability = models.FloatField(_("stability"), null=True, blank=True)
@@ -81,21 +86,35 @@ class Presentation(models.Model):
     submission twice (double click, back button, two tabs) records exactly one Attempt.
     """
 
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presentations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="presentations",
+        verbose_name=_("learner"),
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
-    mode = models.CharField(max_length=10, choices=Mode.choices)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+    )
+    deck = models.ForeignKey(
+        Deck, on_delete=models.CASCADE, related_name="+", verbose_name=_("deck")
+    )
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     practice = models.BooleanField(
-        default=False, help_text=_("Practice: recorded, but the schedule is not changed.")
+        _("practice"),
+        default=False,
+        help_text=_("Practice: recorded, but the schedule is not changed."),
     )
-    option_order = models.JSONField(default=list, blank=True)  # answer ids, shuffled per showing
-    created_at = models.DateTimeField()
-    answered_at = models.DateTimeField(null=True, blank=True)
+    # Answer ids, shuffled per showing.
+    option_order = models.JSONField(_("option order"), default=list, blank=True)
+    created_at = models.DateTimeField(_("shown at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("card showing")
+        verbose_name_plural = _("card showings")
         constraints = [
             models.CheckConstraint(
                 condition=Q(mode__in=Mode.values), name="study_presentation_mode_valid"
@@ -116,15 +135,21 @@ class Attempt(models.Model):
     """Append-only log of every answer a learner gave."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        verbose_name=_("learner"),
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="attempts")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("question")
+    )
     presentation = models.OneToOneField(
         Presentation,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="attempt",
+        verbose_name=_("card showing"),
     )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     rescheduled = models.BooleanField(_("rescheduled"), default=True)
@@ -142,7 +167,12 @@ class Attempt(models.Model):
     card_before = models.JSONField(_("card before"), null=True, blank=True)
     # Set for the attempt an exam answer fed into the schedule: at most one per exam item.
     exam_item = models.OneToOneField(
-        "ExamItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempt"
+        "ExamItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attempt",
+        verbose_name=_("exam question"),
     )
 
     class Meta:
@@ -175,14 +205,27 @@ class Exam(models.Model):
     """A practice exam in the SAA-C03 format. The deadline is kept here, on the server."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exams"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exams",
+        verbose_name=_("learner"),
     )
     scope = models.CharField(_("scope"), max_length=10, choices=ExamScope.choices)
     deck = models.ForeignKey(
-        Deck, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Deck,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deck"),
     )
     topic = models.ForeignKey(
-        "cards.Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "cards.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("topic"),
     )
     title = models.CharField(_("title"), max_length=200)
     question_count = models.PositiveSmallIntegerField(_("number of questions"))
@@ -223,16 +266,23 @@ class Exam(models.Model):
 class ExamItem(models.Model):
     """One question of an exam, with the learner's current choice, saved as soon as it is made."""
 
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="items")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    exam = models.ForeignKey(
+        Exam, on_delete=models.CASCADE, related_name="items", verbose_name=_("exam")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
-    option_order = models.JSONField(default=list)  # answer ids, shuffled once per exam
+    # Answer ids, shuffled once per exam.
+    option_order = models.JSONField(_("option order"), default=list)
     chosen_answer_ids = models.JSONField(_("answers chosen"), default=list, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     flagged = models.BooleanField(_("flagged for review"), default=False)
     correct = models.BooleanField(_("correct"), null=True, blank=True)  # set at submission
 
     class Meta:
+        verbose_name = _("exam question")
+        verbose_name_plural = _("exam questions")
         ordering = ["exam", "position"]
         constraints = [
             models.UniqueConstraint(
