@@ -14,6 +14,24 @@ from .goals import Goal
 from .models import Classroom
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+ID_MAX = 2**63 - 1  # BigAutoField
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked rows by id. An id beyond the id column's range is a wrong choice, not a query:
+    SQLite refuses integers past 64 bits with an OverflowError (a 500)."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            digits = str(pk).strip().lstrip("+-")
+            # The length first: int() refuses strings of more than 4,300 digits.
+            if digits.isdecimal() and (len(digits) > len(str(ID_MAX)) or int(digits) > ID_MAX):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
 
 
 class ClassroomForm(forms.ModelForm):
@@ -107,7 +125,7 @@ class DeckForm(forms.ModelForm):
 
 
 class DeckCreateForm(DeckForm):
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdsChoiceField(
         label=_("Start with whole topics"),
         queryset=Topic.objects.all(),
         required=False,
@@ -136,8 +154,8 @@ class QuestionSearchForm(forms.Form):
 
 
 class DeckAddForm(forms.Form):
-    questions = forms.ModelMultipleChoiceField(queryset=Question.objects.all(), required=False)
-    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False)
+    questions = IdsChoiceField(queryset=Question.objects.all(), required=False)
+    topics = IdsChoiceField(queryset=Topic.objects.all(), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -147,7 +165,7 @@ class DeckAddForm(forms.Form):
 
 
 class DeckRemoveForm(forms.Form):
-    questions = forms.ModelMultipleChoiceField(
+    questions = IdsChoiceField(
         queryset=Question.objects.none(),
         error_messages={"required": _("Tick the cards to remove.")},
     )

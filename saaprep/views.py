@@ -4,9 +4,10 @@ This module sits above the apps, so it may import any of them.
 """
 
 import logging
+import sys
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -68,6 +69,36 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+# How long a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 60
+
+
+def database_unavailable(exception: BaseException | None) -> bool:
+    """Whether the exception (or one it arose from) says the database cannot be reached.
+
+    OperationalError (connection refused or lost, server shutting down) and InterfaceError
+    (a connection already closed) are outages; other database errors (integrity, data,
+    programming) are bugs and stay 500s. The chain matters: code that catches a lost connection
+    and then fails on the dead one raises something else "during handling" of it.
+    """
+    seen: set[int] = set()
+    while exception is not None and id(exception) not in seen:
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return True
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Anyone: the 500 page. Renders without a request context: the database may be down."""
+    """Anyone: the 503 page while the database is unreachable, else the 500 page.
+
+    Django calls this inside its `except` block (for views and middleware alike), so
+    sys.exc_info() holds the exception. Both pages render without a request context: no user,
+    no session, no database.
+    """
+    if database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)

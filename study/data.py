@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.forms import SettingsForm
 from cards.models import Answer, Deck, Question, Topic
@@ -350,11 +351,23 @@ def _positive(value: Any) -> float | None:
     return number
 
 
+def _storable(text: str) -> bool:
+    """Whether a database can store this text: PostgreSQL refuses NUL characters, and UTF-8
+    cannot carry the lone surrogates a JSON escape such as "\\ud800" decodes to."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(max_length: int, *, null: bool = False) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if value is None and null:
             return None
-        if not isinstance(value, str) or len(value) > max_length:
+        if not isinstance(value, str) or len(value) > max_length or not _storable(value):
             raise _Invalid(
                 _("must be text of at most %(n)d characters") % {"n": max_length},
             )
@@ -387,21 +400,36 @@ def _orders_list(value: Any) -> list[int]:
 
 
 def _question_key(value: Any) -> str:
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value or not _storable(value):
         raise _Invalid(_("must be a question key"))
     return value
+
+
+# A saved FSRS card (Attempt.card_before) is checked like a card state: fsrs.Card.from_dict
+# takes NaN, lists or text for numbers, which PostgreSQL's JSON refuses or re-grading trips on.
+CARD_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "state": _choice(CardState.values),
+    "step": _int(0, SMALL_INT_MAX, null=True),
+    "stability": _positive,
+    "difficulty": _positive,
+    "due": _moment(),
+    "last_review": _moment(null=True),
+}
 
 
 def _card(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not CARD_CHECKS.keys() <= value.keys():
         raise _Invalid(_("must be a saved FSRS card"))
     try:
-        scheduling.card_from_dict({**value, "card_id": 0})
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        fields = {name: check(value[name]) for name, check in CARD_CHECKS.items()}
+    except _Invalid as error:
         raise _Invalid(_("must be a saved FSRS card")) from error
-    return value
+    if not _schedulable(fields):
+        raise _Invalid(_("must be a saved FSRS card"))
+    # What was understood, not what was sent: extra keys could carry text no database stores.
+    return scheduling.card_to_dict(scheduling.card_from_fields(card_id=0, **fields))
 
 
 class _Reader:
@@ -635,9 +663,11 @@ def _raise_if(errors: list[str]) -> None:
     if not errors:
         return
     shown = errors[:MAX_ERRORS_SHOWN]
-    if len(errors) > len(shown):
+    hidden = len(errors) - len(shown)
+    if hidden:
         shown.append(
-            _("… and %(n)d more problems.") % {"n": len(errors) - len(shown)},
+            ngettext("… and %(n)d more problem.", "… and %(n)d more problems.", hidden)
+            % {"n": hidden},
         )
     raise DataImportError(shown)
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cards.models import Answer, Deck, Question, QuestionKind, Topic
 
@@ -94,7 +95,11 @@ def exam_start(
         )
     if count > len(available):
         raise ExamError(
-            _("Only %(n)d questions are available here: choose %(n)d or fewer.")
+            ngettext(
+                "Only %(n)d question is available here: choose %(n)d.",
+                "Only %(n)d questions are available here: choose %(n)d or fewer.",
+                len(available),
+            )
             % {"n": len(available)}
         )
     rng = random.Random(seed if seed is not None else secrets.randbits(64))  # noqa: S311 - not security

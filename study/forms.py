@@ -25,7 +25,13 @@ class AnswerIdsField(forms.TypedMultipleChoiceField):
 
     def valid_value(self, value: Any) -> bool:
         text = str(value)
-        return text.isascii() and text.isdecimal() and 0 < int(text) <= MAX_ID
+        # The length first: int() refuses strings of more than 4,300 digits with a ValueError.
+        return (
+            text.isascii()
+            and text.isdecimal()
+            and len(text) <= len(str(MAX_ID))
+            and 0 < int(text) <= MAX_ID
+        )
 
 
 class AnswerForm(forms.Form):
