@@ -15,20 +15,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from fsrs import Card, Scheduler, State
 
-from study import scheduling
+from study import progress
 
 RECALL_THRESHOLD = 0.9
 
 
 class Goal(models.TextChoices):
     ANSWER_ALL = "answer_all", _("Answer every card at least once")
+    # xgettext:no-python-format
     RECALL = "recall", _("Reach recall ≥ 90% on a share of the deck")
 
 
@@ -40,27 +39,12 @@ class Status(models.TextChoices):
     MISSING = "missing", _("Missing")
 
 
-@cache
-def _scheduler() -> Scheduler:
-    # Retrievability depends on the FSRS parameters only, not on the desired retention.
-    return scheduling.build_scheduler(RECALL_THRESHOLD, fuzzing=False)
-
-
 def retrievability(
     *, stability: float | None, last_review: dt.datetime | None, now: dt.datetime
 ) -> float:
     """The chance, by fsrs, that the learner recalls the card at `now` (0 for a card never
     reviewed)."""
-    if stability is None or last_review is None:
-        return 0.0
-    card = Card(
-        card_id=1,
-        state=State.Review,
-        stability=stability,
-        last_review=scheduling.as_utc(last_review),
-        due=scheduling.as_utc(now),
-    )
-    return float(_scheduler().get_card_retrievability(card, scheduling.as_utc(now)))
+    return progress.retrievability(stability=stability, last_review=last_review, now=now)
 
 
 def count_recalled(
@@ -72,6 +56,12 @@ def count_recalled(
         for stability, last_review in states
         if retrievability(stability=stability, last_review=last_review, now=now) >= RECALL_THRESHOLD
     )
+
+
+def is_recalled(stability: float | None, elapsed_days: int | None) -> bool:
+    """Recall ≥ 0.9 for a card `elapsed_days` whole days after its last review (the database
+    counts them: study.expressions.DaysElapsed), exactly as count_recalled decides."""
+    return progress.recall_after(stability, elapsed_days) >= RECALL_THRESHOLD
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Each function runs a fixed number of queries whatever the number of students, cards or attempts:
 per-student figures come from grouped queries, and recall is computed in Python over one query
-of review states (fsrs needs each card's stability and last review).
+of review states (fsrs's forgetting curve needs each card's stability and the whole days since
+its last review, which the database counts).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from django.db.models import (
 )
 
 from cards.models import Answer, Deck, Question
+from study.expressions import DaysElapsed
 from study.models import Attempt, ReviewState
 
-from .goals import Goal, GoalProgress, Status, count_recalled, elapsed_share, status_for
+from .goals import Goal, GoalProgress, Status, elapsed_share, is_recalled, status_for
 from .models import Assignment, Classroom, Membership
 
 DeckQuestion = Deck.questions.through
@@ -58,20 +60,17 @@ def _deck_card_facts(
             "question__review_states", condition=Q(question__review_states__user=user)
         ),
         answered=Exists(Attempt.objects.filter(user=user, question=OuterRef("question_id"))),
+        elapsed=DaysElapsed("mine__last_review", now),
     )
-    rows = links.values_list("deck_id", "answered", "mine__stability", "mine__last_review")
+    rows = links.values_list("deck_id", "answered", "mine__stability", "elapsed")
     total: Counter[int] = Counter()
     answered: Counter[int] = Counter()
-    states: dict[int, list[tuple[float | None, dt.datetime | None]]] = defaultdict(list)
-    for deck_id, was_answered, stability, last_review in rows:
+    recalled: Counter[int] = Counter()
+    for deck_id, was_answered, stability, elapsed in rows:
         total[deck_id] += 1
         answered[deck_id] += bool(was_answered)
-        if stability is not None:
-            states[deck_id].append((stability, last_review))
-    return {
-        deck_id: (total[deck_id], answered[deck_id], count_recalled(states[deck_id], now))
-        for deck_id in deck_ids
-    }
+        recalled[deck_id] += is_recalled(stability, elapsed)
+    return {deck_id: (total[deck_id], answered[deck_id], recalled[deck_id]) for deck_id in deck_ids}
 
 
 def student_assignments(
@@ -190,11 +189,15 @@ def classroom_assignments(
         for user_id, question_id in pairs:
             answered[user_id].add(question_id)
         if any(a.goal == Goal.RECALL for a in assignments):
-            states = ReviewState.objects.filter(
-                user_id__in=student_ids, question_id__in=all_cards, stability__isnull=False
-            ).values_list("user_id", "question_id", "stability", "last_review")
-            for user_id, question_id, stability, last_review in states:
-                if count_recalled([(stability, last_review)], now):
+            states = (
+                ReviewState.objects.filter(
+                    user_id__in=student_ids, question_id__in=all_cards, stability__isnull=False
+                )
+                .annotate(elapsed=DaysElapsed("last_review", now))
+                .values_list("user_id", "question_id", "stability", "elapsed")
+            )
+            for user_id, question_id, stability, elapsed in states:
+                if is_recalled(stability, elapsed):
                     recalled[user_id].add(question_id)
     summaries = []
     for assignment in assignments:
@@ -295,14 +298,18 @@ def assignment_rows(
             last=Max("reviewed_at", filter=since),
         )
     }
-    recalled: dict[int, int] = {}
+    recalled: Counter[int] = Counter()
     if assignment.goal == Goal.RECALL:
-        states: dict[int, list[tuple[float | None, dt.datetime | None]]] = defaultdict(list)
-        for user_id, stability, last_review in ReviewState.objects.filter(
-            user__in=_members(assignment.classroom), question__in=cards, stability__isnull=False
-        ).values_list("user_id", "stability", "last_review"):
-            states[user_id].append((stability, last_review))
-        recalled = {user_id: count_recalled(pairs, now) for user_id, pairs in states.items()}
+        for user_id, stability, elapsed in (
+            ReviewState.objects.filter(
+                user__in=_members(assignment.classroom),
+                question__in=cards,
+                stability__isnull=False,
+            )
+            .annotate(elapsed=DaysElapsed("last_review", now))
+            .values_list("user_id", "stability", "elapsed")
+        ):
+            recalled[user_id] += is_recalled(stability, elapsed)
     rows = []
     for membership in members:
         data = activity.get(membership.student_id, {})

@@ -8,17 +8,22 @@ a teacher reaches only their own classrooms, decks and assignments (404 otherwis
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cards.models import Topic
@@ -33,6 +38,7 @@ from .access import (
     assignment_for_teacher_write,
     classroom_for_teacher,
     classroom_for_teacher_write,
+    dashboard_version,
     deck_for_teacher,
     is_teacher,
     membership_for_student,
@@ -258,10 +264,15 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: each student's progress toward the goal, and the most-missed
     cards."""
     assignment = assignment_for_teacher(request.user, pk)
-    board = selectors.dashboard(
-        assignment=assignment,
-        card_count=assignment.card_count,  # type: ignore[attr-defined]
-        now=now(),
+    current = now()
+    # The figures are cached (the template's {% cache %}) on the dashboard's version: they are
+    # only computed when the cache has no copy for the class as it is now.
+    board: Any = SimpleLazyObject(
+        lambda: selectors.dashboard(
+            assignment=assignment,
+            card_count=assignment.card_count,  # type: ignore[attr-defined]
+            now=current,
+        )
     )
     return render(
         request,
@@ -271,9 +282,13 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "classroom": assignment.classroom,
             "board": board,
             "columns": _column_labels(),
-            "statuses": [(s.value, s.label, board.status_counts[s.value]) for s in Status],
+            "statuses": SimpleLazyObject(
+                lambda: [(s.value, s.label, board.status_counts[s.value]) for s in Status]
+            ),
             "is_recall": assignment.goal == Goal.RECALL,
-            "now": now(),
+            "now": current,
+            "cache_seconds": settings.PAGE_CACHE_SECONDS,
+            "cache_version": dashboard_version(assignment),
         },
     )
 
@@ -283,19 +298,31 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: the dashboard table as CSV, one row per student."""
     assignment = assignment_for_teacher(request.user, pk)
-    rows = selectors.assignment_rows(
-        assignment=assignment,
-        card_count=assignment.card_count,  # type: ignore[attr-defined]
-        now=now(),
-    )
     zone = study_selectors.user_zone(request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    version = f"{assignment.pk}:{dashboard_version(assignment)}:{get_language()}:{zone.key}"
+    key = "assignment-csv:" + hashlib.sha256(version.encode()).hexdigest()
+    body = caches["pages"].get_or_set(
+        key,
+        lambda: _dashboard_csv(assignment, zone=zone, now=now()),
+        settings.PAGE_CACHE_SECONDS,
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="assignment-{assignment.pk}-{assignment.deck.slug}.csv"'
     )
+    return response
+
+
+def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
+    rows = selectors.assignment_rows(
+        assignment=assignment,
+        card_count=assignment.card_count,
+        now=now,
+    )
+    out = io.StringIO()
     # The byte-order mark makes spreadsheet programs read UTF-8 (Korean names) correctly.
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    out.write("\ufeff")
+    writer = csv.writer(out)
     writer.writerow(_column_labels())
     for row in rows:
         accuracy = row.accuracy
@@ -317,7 +344,7 @@ def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             ]
         )
-    return response
+    return out.getvalue()
 
 
 @require_POST

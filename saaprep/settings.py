@@ -7,6 +7,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL; see README.md for the 
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,7 @@ AUTH_USER_MODEL = "accounts.User"
 # Cache: shared by every web process, because login throttling counters live here.
 # Redis when REDIS_URL is set, otherwise a table in the main database; never per-process memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -235,6 +237,22 @@ CONTENT_SECURITY_POLICY = {
 
 # Spaced repetition: fuzzing spreads reviews in production; tests turn it off for exact dates.
 FSRS_FUZZING = env_bool("FSRS_FUZZING", True)
+
+# The heaviest pages (progress, exam results, a teacher's assignment dashboard and its CSV) keep
+# their rendered figures in the "pages" cache. Each copy is keyed on what it shows, so a new
+# answer shows at once; these seconds bound how stale the figures the key cannot see may get
+# (cards falling due as time passes, card texts edited, re-grades). 0 turns it off.
+# Only with a shared Redis: copies in each worker's memory would let two workers disagree, and
+# the database table costs several round trips per copy, more than most pages save.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
+if PAGE_CACHE_SECONDS > 0 and REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pages",
+    }
+else:
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -21,6 +22,7 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -258,12 +260,15 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
     exam = exam_services.exam_close_if_over(user=request.user, exam=exam, now=now())
     if exam.submitted_at is None:
         return HttpResponseRedirect(take_url(exam))
+    # A submitted exam never changes: the page is cached (the template's {% cache %}) and the
+    # results are only read when the cache has no copy.
     return render(
         request,
         "study/exams/results.html",
         {
             "exam": exam,
-            "results": exam_selectors.exam_results(exam),
+            "results": SimpleLazyObject(lambda: exam_selectors.exam_results(exam)),
             "pass_scaled": exams.PASS_SCALED,
+            "cache_seconds": settings.PAGE_CACHE_SECONDS,
         },
     )

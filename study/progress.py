@@ -12,9 +12,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fsrs import Card, Scheduler, State
-
-from . import scheduling
+from fsrs import Scheduler
 
 FORECAST_DAYS = 14
 HEATMAP_DAYS = 365
@@ -28,6 +26,10 @@ DOMAIN_WEIGHT = 0.24
 # Retrievability depends only on the model's decay parameter, not on the learner's desired
 # retention, so one scheduler with the default parameters serves everybody.
 _SCHEDULER = Scheduler(enable_fuzzing=False)
+# Its forgetting curve, R = (1 + FACTOR * days / S) ** DECAY, computed as fsrs computes it
+# (Scheduler.__init__ and get_card_retrievability), so pages can apply it to plain numbers.
+_DECAY = -_SCHEDULER.parameters[20]
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,16 @@ def due_forecast(
 
     Today's bar also holds every overdue card: they are all waiting to be done today.
     """
+    return due_forecast_by_day((local_date(due, zone) for due in dues), today=today, days=days)
+
+
+def due_forecast_by_day(
+    due_days: Iterable[dt.date], *, today: dt.date, days: int = FORECAST_DAYS
+) -> list[DayCount]:
+    """due_forecast from the local day each card falls due on."""
     counts = [0] * days
-    for due in dues:
-        offset = (local_date(due, zone) - today).days
+    for due_day in due_days:
+        offset = (due_day - today).days
         if offset < days:
             counts[max(0, offset)] += 1
     return [DayCount(today + dt.timedelta(days=i), n) for i, n in enumerate(counts)]
@@ -103,13 +112,15 @@ def retrievability(
     """
     if stability is None or last_review is None:
         return 0.0
-    card = Card(
-        card_id=0,
-        state=State.Review,
-        stability=stability,
-        last_review=scheduling.as_utc(last_review),
-    )
-    return float(_SCHEDULER.get_card_retrievability(card, current_datetime=scheduling.as_utc(now)))
+    return recall_after(stability, (now - last_review).days)
+
+
+def recall_after(stability: float | None, elapsed_days: int | None) -> float:
+    """retrievability() from the whole days since the last review, as the database counts them
+    (study.expressions.DaysElapsed): the same arithmetic as fsrs, without a Card per row."""
+    if stability is None or elapsed_days is None:
+        return 0.0
+    return float((1 + _FACTOR * max(0, elapsed_days) / stability) ** _DECAY)
 
 
 @dataclass(frozen=True)

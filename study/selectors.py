@@ -1,7 +1,9 @@
 """Reads for studying: what is due, what comes next, how a learner is doing.
 
 Every function here runs a fixed number of queries, whatever the size of the deck or the history:
-counts are aggregates, the next card is one indexed lookup per bucket.
+counts are aggregates, the next card is one indexed lookup. Per-card figures are read as plain
+numbers the database computes (see study.expressions): the study loop and the progress page are
+the pages the load benchmark (bench/run) holds to account.
 """
 
 from __future__ import annotations
@@ -15,27 +17,35 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Mod, TruncDate
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cards.models import Deck, Question, QuestionKind, TaskStatement, Topic
+from cards.models import Answer, Deck, Question, QuestionKind, TaskStatement, Topic
 
 from . import progress, scheduling
+from .expressions import DaysElapsed
 from .models import Attempt, CardState, Mode, Rating, ReviewState
 
 LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
@@ -49,7 +59,18 @@ DeckQuestion = Deck.questions.through
 
 def deck_for_user(user: Any, slug: str) -> Deck:
     """The deck with this slug if the user may study it, else 404."""
-    return get_object_or_404(Deck.objects.visible_to(user), slug=slug)
+    deck = get_object_or_404(Deck, slug=slug)
+    if not deck_visible(user, deck):
+        raise Http404("deck not visible")
+    return deck
+
+
+def deck_visible(user: Any, deck: Deck) -> bool:
+    """Whether Deck.objects.visible_to(user) holds this deck. Built-in decks and the user's own
+    are known without a query; only other decks (assigned to a class) ask the database."""
+    if deck.owner_id is None or (user.is_authenticated and deck.owner_id == user.pk):
+        return True
+    return Deck.objects.visible_to(user).filter(pk=deck.pk).exists()
 
 
 def user_zone(user: Any) -> ZoneInfo:
@@ -169,9 +190,18 @@ def _capped(counts: QueueCounts, allowance: DailyAllowance) -> QueueCounts:
     )
 
 
-def queue_counts(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> QueueCounts:
-    """Cards left in each bucket right now, within today's limits (two queries)."""
-    allowance = daily_allowance(user=user, now=now)
+def queue_counts(
+    *,
+    user: Any,
+    deck: Deck,
+    mode: str,
+    now: dt.datetime,
+    allowance: DailyAllowance | None = None,
+) -> QueueCounts:
+    """Cards left in each bucket right now, within today's limits (two queries; one when the
+    caller already has today's allowance)."""
+    if allowance is None:
+        allowance = daily_allowance(user=user, now=now)
     counts = _bucket_counts(user=user, deck_ids=[deck.pk], kinds=_kinds_for(mode), now=now)
     return _capped(counts.get(deck.pk, QueueCounts(0, 0, 0)), allowance)
 
@@ -221,40 +251,77 @@ def _question_with_answers(pk: int) -> Question:
     return Question.objects.with_answers().get(pk=pk)
 
 
-def next_card(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> Question | None:
-    """The card to show now: due (re)learning, then due reviews, then new cards, within limits.
+def _answers_in_order() -> Prefetch:
+    return Prefetch("answers", queryset=Answer.objects.order_by("order", "id"))
 
-    Learning cards are never capped, so the daily allowance is only read when none is due.
-    The returned question has its topic and answers loaded.
+
+@dataclass(frozen=True)
+class NextCard:
+    question: Question  # with its topic and answers loaded
+    state: ReviewState | None  # the learner's memory of it; None for a new card
+
+
+def next_card_state(
+    *,
+    user: Any,
+    deck: Deck,
+    mode: str,
+    now: dt.datetime,
+    allowance: DailyAllowance | None = None,
+    counts: QueueCounts | None = None,
+) -> NextCard | None:
+    """The card to show now, with the learner's state of it: due (re)learning first, then due
+    reviews, then new cards, the last two within today's limits.
+
+    Two queries for a due card: its state with the question and topic, then the answers; three
+    for a new card. Learning cards are never capped, so without `allowance` the limits are only
+    read when no learning card is due. With this deck's `counts` (queue_counts, same moment),
+    the buckets they show empty are not searched: two queries for a new card too.
     """
+    if counts is not None and counts.total == 0:
+        return None
+    if counts is not None and counts.learning == 0 and counts.review == 0:
+        return _next_new_card(user=user, deck=deck, mode=mode)
     states = _deck_states(user=user, deck=deck, mode=mode).filter(due__lte=now)
-    ordered = ("due", "pk")
-    question_id = (
-        states.filter(state__in=LEARNING_STATES)
-        .order_by(*ordered)
-        .values_list("question_id", flat=True)
+    if allowance is not None and allowance.review <= 0:
+        states = states.filter(state__in=LEARNING_STATES)
+    learning_first = Case(When(state__in=LEARNING_STATES, then=Value(0)), default=Value(1))
+    # One query: the card is picked among the states alone, then only that row is joined to its
+    # question and topic (joining first would join every due card of the deck).
+    first = states.order_by(learning_first, "due", "pk").values("pk")[:1]
+    state = ReviewState.objects.filter(pk=Subquery(first)).select_related("question__topic").first()
+    if state is not None and state.state == CardState.REVIEW:
+        if allowance is None:
+            allowance = daily_allowance(user=user, now=now)
+        if allowance.review <= 0:
+            state = None
+    if state is not None:
+        prefetch_related_objects([state.question], _answers_in_order())
+        return NextCard(question=state.question, state=state)
+    if allowance is None:
+        allowance = daily_allowance(user=user, now=now)
+    if allowance.new <= 0 or (counts is not None and counts.new == 0):
+        return None
+    return _next_new_card(user=user, deck=deck, mode=mode)
+
+
+def _next_new_card(*, user: Any, deck: Deck, mode: str) -> NextCard | None:
+    """The deck's first card the learner has never answered, in deck order (two queries)."""
+    question = (
+        _deck_questions(deck=deck, mode=mode)
+        .exclude(Exists(ReviewState.objects.filter(user=user, question=OuterRef("pk"))))
+        .select_related("topic")
+        .prefetch_related(_answers_in_order())
+        .order_by("topic__order", "order", "pk")
         .first()
     )
-    if question_id is None:
-        allowance = daily_allowance(user=user, now=now)
-        if allowance.review > 0:
-            question_id = (
-                states.filter(state=CardState.REVIEW)
-                .order_by(*ordered)
-                .values_list("question_id", flat=True)
-                .first()
-            )
-        if question_id is None and allowance.new > 0:
-            question_id = (
-                _deck_questions(deck=deck, mode=mode)
-                .exclude(Exists(ReviewState.objects.filter(user=user, question=OuterRef("pk"))))
-                .order_by("topic__order", "order", "pk")
-                .values_list("pk", flat=True)
-                .first()
-            )
-    if question_id is None:
-        return None
-    return _question_with_answers(question_id)
+    return NextCard(question=question, state=None) if question is not None else None
+
+
+def next_card(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> Question | None:
+    """The card to show now (see next_card_state), its topic and answers loaded."""
+    found = next_card_state(user=user, deck=deck, mode=mode, now=now)
+    return found.question if found is not None else None
 
 
 def next_due_at(
@@ -303,6 +370,13 @@ def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | 
 def interval_preview(*, user: Any, question: Question, now: dt.datetime) -> dict[int, dt.timedelta]:
     """For each rating 1..4, how long until this card is due again if answered now (one query)."""
     state = ReviewState.objects.filter(user=user, question=question).first()
+    return intervals_for(user=user, question=question, state=state, now=now)
+
+
+def intervals_for(
+    *, user: Any, question: Question, state: ReviewState | None, now: dt.datetime
+) -> dict[int, dt.timedelta]:
+    """interval_preview for a state already at hand (None: a new card), without a query."""
     card = (
         scheduling.new_card(question.pk, now)
         if state is None
@@ -335,20 +409,29 @@ def _accuracy(correct: int, attempts: int) -> float | None:
     return correct / attempts if attempts else None
 
 
-def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
-    """The learner's overall and per-topic progress, in four grouped queries."""
-    topics = list(
-        Topic.objects.annotate(total=Count("questions"))
-        .filter(total__gt=0)
-        .order_by("order", "name")
-    )
-    states = {
-        row["question__topic"]: row
-        for row in ReviewState.objects.filter(user=user)
+def _topics_with_totals() -> list[Topic]:
+    """Topics that have questions, in page order, each with its question count as `total`.
+
+    One query; each count is read from the (topic, order) index alone, not from the questions.
+    """
+    totals = (
+        Question.objects.filter(topic=OuterRef("pk"))
         .order_by()
-        .values("question__topic")
-        .annotate(studied=Count("pk"), due_now=Count("pk", filter=Q(due__lte=now)))
-    }
+        .values("topic")
+        .annotate(n=Count("topic"))
+        .values("n")
+    )
+    topics = Topic.objects.annotate(
+        total=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
+    ).order_by("order", "name")
+    return [topic for topic in topics if topic.total]
+
+
+def _summary(
+    *, user: Any, now: dt.datetime, topics: list[Topic], states: dict[int, tuple[int, int]]
+) -> ProgressSummary:
+    """The summary from each topic's (studied, due now) counts, adding the last 7 days'
+    accuracy and today's reviews (two queries)."""
     attempts = {
         row["question__topic"]: row
         for row in Attempt.objects.filter(user=user, reviewed_at__gt=now - ACCURACY_WINDOW)
@@ -360,18 +443,17 @@ def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
         user=user, rescheduled=True, reviewed_at__gte=study_day_start(user, now)
     ).count()
 
-    no_states = {"studied": 0, "due_now": 0}
     no_attempts = {"n": 0, "correct": 0}
     rows = []
     for topic in topics:
-        state_row = states.get(topic.pk, no_states)
+        studied, due_now = states.get(topic.pk, (0, 0))
         attempt_row = attempts.get(topic.pk, no_attempts)
         rows.append(
             TopicProgress(
                 topic=topic,
-                total=topic.total,
-                studied=state_row["studied"],
-                due_now=state_row["due_now"],
+                total=topic.total,  # type: ignore[attr-defined]
+                studied=studied,
+                due_now=due_now,
                 attempts_7d=attempt_row["n"],
                 accuracy_7d=_accuracy(attempt_row["correct"], attempt_row["n"]),
             )
@@ -379,13 +461,25 @@ def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
     attempts_7d = sum(row["n"] for row in attempts.values())
     correct_7d = sum(row["correct"] for row in attempts.values())
     return ProgressSummary(
-        studied=sum(row["studied"] for row in states.values()),
-        due_now=sum(row["due_now"] for row in states.values()),
+        studied=sum(studied for studied, _due in states.values()),
+        due_now=sum(due for _studied, due in states.values()),
         reviews_today=reviews_today,
         attempts_7d=attempts_7d,
         accuracy_7d=_accuracy(correct_7d, attempts_7d),
         topics=rows,
     )
+
+
+def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
+    """The learner's overall and per-topic progress, in four grouped queries."""
+    states = {
+        row["question__topic"]: (row["studied"], row["due_now"])
+        for row in ReviewState.objects.filter(user=user)
+        .order_by()
+        .values("question__topic")
+        .annotate(studied=Count("pk"), due_now=Count("pk", filter=Q(due__lte=now)))
+    }
+    return _summary(user=user, now=now, topics=_topics_with_totals(), states=states)
 
 
 # --- The grown-up progress page (issue 4): forecast, heatmap, streak, retention, readiness. ---
@@ -444,6 +538,18 @@ class ProgressReport:
             (row, group.readiness)
             for row, group in zip(self.summary.topics, self.topics, strict=True)
         ]
+
+
+def latest_attempt_id(user: Any) -> int:
+    """The id of the learner's latest answer, 0 before the first: a page cached on it shows a
+    new answer at once. One lookup at the top of the (user, reviewed_at) index."""
+    latest: int | None = (
+        Attempt.objects.filter(user=user)
+        .order_by("-reviewed_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest or 0
 
 
 def _leech_question_ids(user: Any) -> QuerySet[Any]:
@@ -574,24 +680,34 @@ def _readiness_groups(
 
 
 def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
-    """Everything the progress page shows, in seven queries however long the history.
+    """Everything the progress page shows, in six queries however long the history.
 
-    The four of progress_summary, then one row per studied card (forecast, readiness), one row
-    per local day with answers (heatmap, streak, 30-day retention) and the leeches.
+    The topics; one row per studied card (per-topic counts, forecast, readiness); the last 7
+    days' accuracy and today's reviews; one row per local day with answers (heatmap, streak,
+    30-day retention); the leeches.
     """
-    summary = progress_summary(user=user, now=now)
     zone = user_zone(user)
     today = progress.local_date(now, zone)
 
+    # One row per studied card, as plain numbers and dates: the database counts the days since
+    # the last review and finds the local day each card falls due, so no datetime is loaded.
     recalls_by_topic: dict[int, list[float]] = {}
-    dues = []
-    for topic_id, stability, last_review, due in ReviewState.objects.filter(user=user).values_list(
-        "question__topic_id", "stability", "last_review", "due"
-    ):
-        dues.append(due)
-        recalls_by_topic.setdefault(topic_id, []).append(
-            progress.retrievability(stability=stability, last_review=last_review, now=now)
+    counts: dict[int, tuple[int, int]] = {}
+    due_days = []
+    for topic_id, stability, elapsed, due_day, is_due in (
+        ReviewState.objects.filter(user=user)
+        .annotate(
+            elapsed=DaysElapsed("last_review", now),
+            due_day=TruncDate("due", tzinfo=zone),
+            is_due=ExpressionWrapper(Q(due__lte=now), output_field=BooleanField()),
         )
+        .values_list("question__topic_id", "stability", "elapsed", "due_day", "is_due")
+    ):
+        due_days.append(due_day)
+        recalls_by_topic.setdefault(topic_id, []).append(progress.recall_after(stability, elapsed))
+        studied, due_now = counts.get(topic_id, (0, 0))
+        counts[topic_id] = (studied + 1, due_now + is_due)
+    summary = _summary(user=user, now=now, topics=_topics_with_totals(), states=counts)
 
     since = now - progress.RETENTION_WINDOW
     in_window = Q(reviewed_at__gt=since, rescheduled=True, state_before=CardState.REVIEW)
@@ -617,7 +733,7 @@ def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
     return ProgressReport(
         summary=summary,
         today=today,
-        forecast=progress.due_forecast(dues, today=today, zone=zone),
+        forecast=progress.due_forecast_by_day(due_days, today=today),
         heatmap=progress.heatmap_days(per_day, today=today),
         streak=progress.streak(per_day.keys(), today=today),
         retention=progress.share(retention_correct, retention_reviews),

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from fsrs import Card, Scheduler
 
@@ -21,6 +24,7 @@ from cards.models import Deck, Question, QuestionKind
 
 from . import scheduling
 from .models import Attempt, CardState, Mode, Presentation, Rating, ReviewState
+from .selectors import deck_visible
 
 # A duration beyond a day is a tab left open, not thinking time; also keeps the column in range.
 MAX_DURATION_MS = 24 * 60 * 60 * 1000
@@ -39,11 +43,8 @@ def _scheduler_for(user: Any) -> Scheduler:
     return scheduling.build_scheduler(user.desired_retention, fuzzing=settings.FSRS_FUZZING)
 
 
-def _question_in_deck(question_id: int, deck_id: int) -> bool:
-    return Deck.questions.through.objects.filter(deck_id=deck_id, question_id=question_id).exists()
-
-
-@transaction.atomic
+# No transaction: one read, then at most one INSERT. Two requests racing to show the same card
+# at most open two showings, each answerable once, as two tabs would.
 def presentation_issue(
     *,
     user: Any,
@@ -161,12 +162,16 @@ def _locked_review_state(
 
 
 def _apply_card(state: ReviewState, card: Card, *, lapse: bool, count_rep: bool) -> None:
+    """Save `card` into the state: an UPDATE, or one INSERT for a state not saved yet."""
     for name, value in scheduling.card_to_fields(card).items():
         setattr(state, name, value)
     if count_rep:
         state.reps += 1
     if lapse:
         state.lapses += 1
+    if state._state.adding:
+        state.save(force_insert=True)
+        return
     state.save(
         update_fields=[
             "state",
@@ -181,7 +186,6 @@ def _apply_card(state: ReviewState, card: Card, *, lapse: bool, count_rep: bool)
     )
 
 
-@transaction.atomic
 def attempt_record(
     *,
     user: Any,
@@ -196,17 +200,111 @@ def attempt_record(
 
     Posting the same token again returns the Attempt already recorded, unchanged.
     """
-    presentation = _locked_presentation(user=user, token=token)
-    if presentation.deck_id != deck.pk:
+    return _with_one_retry(
+        partial(
+            _attempt_record,
+            user=user,
+            token=token,
+            deck=deck,
+            slug=None,
+            answer_ids=answer_ids,
+            rating=rating,
+            duration_ms=duration_ms,
+            now=now,
+        )
+    )
+
+
+def attempt_record_at(
+    *,
+    user: Any,
+    token: str,
+    slug: str,
+    answer_ids: list[int] | None,
+    rating: int | None,
+    duration_ms: int | None,
+    now: dt.datetime,
+) -> Attempt:
+    """attempt_record for an answer posted to the deck with this slug, without reading the deck
+    first: the query that locks the showing also checks that its deck is that one and that the
+    learner may still see it (StudyError otherwise, and nothing is written)."""
+    return _with_one_retry(
+        partial(
+            _attempt_record,
+            user=user,
+            token=token,
+            deck=None,
+            slug=slug,
+            answer_ids=answer_ids,
+            rating=rating,
+            duration_ms=duration_ms,
+            now=now,
+        )
+    )
+
+
+def _with_one_retry(record: Callable[[], Attempt]) -> Attempt:
+    try:
+        return record()
+    except IntegrityError:
+        # Two showings of the same new card answered at once (two tabs): both found no
+        # ReviewState, and the unique constraint let one insert win. The loser's transaction
+        # is rolled back whole; run again, it finds the winner's row and answers on top of it.
+        return record()
+
+
+def _locked_showing(*, user: Any, token: str, with_deck: bool = False) -> Presentation:
+    """The showing behind `token`, locked, with its question (and `with_deck`, its deck) and
+    whether that question is still in the showing's deck: one query."""
+    showings = Presentation.objects.select_for_update(of=("self",)).annotate(
+        in_deck=Exists(
+            Deck.questions.through.objects.filter(
+                deck_id=OuterRef("deck_id"), question_id=OuterRef("question_id")
+            )
+        )
+    )
+    showings = (
+        showings.select_related("question", "deck")
+        if with_deck
+        else showings.select_related("question")
+    )
+    presentation = showings.filter(token=token).first()
+    if presentation is None or presentation.user_id != user.pk:
+        raise StudyError(_("This card was not shown to you. Go back and load the next card."))
+    return presentation
+
+
+@transaction.atomic
+def _attempt_record(
+    *,
+    user: Any,
+    token: str,
+    deck: Deck | None,
+    slug: str | None,
+    answer_ids: list[int] | None,
+    rating: int | None,
+    duration_ms: int | None,
+    now: dt.datetime,
+) -> Attempt:
+    """attempt_record's one transaction: the showing, the answers (choice mode), the state,
+    then one write to each of Attempt, ReviewState and Presentation. The deck is either given
+    or named by `slug`."""
+    presentation = _locked_showing(user=user, token=token, with_deck=deck is None)
+    if deck is not None:
+        elsewhere = presentation.deck_id != deck.pk
+    else:
+        # A deck the learner can no longer see (a class left) refuses the answer like another.
+        elsewhere = presentation.deck.slug != slug or not deck_visible(user, presentation.deck)
+    if elsewhere:
         raise StudyError(_("This card was shown in another deck."))
     if presentation.answered_at is not None:
         existing = Attempt.objects.filter(presentation=presentation).first()
         if existing is None:
             raise StudyError(_("This card was already answered. Load the next card."))
         return existing
-    if not _question_in_deck(presentation.question_id, deck.pk):
+    if not presentation.in_deck:  # type: ignore[attr-defined]
         raise StudyError(_("This card is no longer in the deck."))
-    question = Question.objects.with_answers().get(pk=presentation.question_id)
+    question = presentation.question
     chosen, correct, grade = _grade(
         question=question, mode=presentation.mode, answer_ids=answer_ids, rating=rating
     )
@@ -218,11 +316,10 @@ def attempt_record(
     if presentation.practice:
         # Practice leaves the schedule alone: no ReviewState is created or changed.
         state = ReviewState.objects.filter(user=user, question=question).first()
-        created = False
     else:
-        state, created = _locked_review_state(user=user, question=question, now=now)
+        state = _review_state_for_update(user=user, question=question)
 
-    if state is None or created:
+    if state is None:
         card_before = scheduling.new_card(question.pk, now)
         state_before = None
         due_before = None
@@ -251,7 +348,11 @@ def attempt_record(
         due_after=card_after.due if card_after is not None else due_before,
         card_before=scheduling.card_to_dict(card_before),
     )
-    if card_after is not None and state is not None:
+    if card_after is not None:
+        if state is None:
+            # A new card: its first state goes in as one INSERT. A concurrent first answer from
+            # another tab makes it fail on the unique constraint; attempt_record runs again.
+            state = ReviewState(user=user, question=question, first_review=now)
         _apply_card(
             state,
             card_after,

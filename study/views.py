@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -19,6 +20,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -63,13 +65,26 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
     deck = selectors.deck_for_user(request.user, slug)
     mode, practice = parse_mode(request)
     current = now()
-    counts = selectors.queue_counts(user=request.user, deck=deck, mode=mode, now=current)
+    # Today's limits, read once: the counts and the choice of card both need them.
+    allowance = selectors.daily_allowance(user=request.user, now=current)
+    counts = selectors.queue_counts(
+        user=request.user, deck=deck, mode=mode, now=current, allowance=allowance
+    )
+    state = None
     if practice:
         question = selectors.practice_card(
             user=request.user, deck=deck, mode=mode, seed=current.toordinal()
         )
     else:
-        question = selectors.next_card(user=request.user, deck=deck, mode=mode, now=current)
+        found = selectors.next_card_state(
+            user=request.user,
+            deck=deck,
+            mode=mode,
+            now=current,
+            allowance=allowance,
+            counts=counts,
+        )
+        question, state = (found.question, found.state) if found is not None else (None, None)
     context: dict[str, Any] = {
         "deck": deck,
         "mode": mode,
@@ -106,7 +121,9 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
         intervals = (
             {}
             if practice
-            else selectors.interval_preview(user=request.user, question=question, now=current)
+            else selectors.intervals_for(
+                user=request.user, question=question, state=state, now=current
+            )
         )
         context["ratings"] = [
             (rating.value, rating.label, RATING_KEYS[rating], intervals.get(rating.value))
@@ -119,27 +136,31 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def answer(request: HttpRequest, slug: str) -> HttpResponse:
     """Signed-in learners, for a card shown to them: record the answer, then show the result."""
-    deck = selectors.deck_for_user(request.user, slug)
-    back_url = reverse("study:session", args=[deck.slug])
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return bad_request(request, first_error(form), back_url)
-    data = form.cleaned_data
-    try:
-        services.attempt_record(
-            user=request.user,
-            token=data["token"],
-            deck=deck,
-            answer_ids=data["answer"] or None,
-            rating=data["rating"],
-            duration_ms=data["duration_ms"],
-            now=now(),
-        )
-    except services.StudyError as error:
-        return bad_request(request, str(error.message), back_url)
-    return HttpResponseRedirect(
-        reverse("study:result", args=[deck.slug, data["token"]]), status=303
-    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            # The deck is checked with the showing, in the query that locks it.
+            services.attempt_record_at(
+                user=request.user,
+                token=data["token"],
+                slug=slug,
+                answer_ids=data["answer"] or None,
+                rating=data["rating"],
+                duration_ms=data["duration_ms"],
+                now=now(),
+            )
+        except services.StudyError as error:
+            message = str(error.message)
+        else:
+            return HttpResponseRedirect(
+                reverse("study:result", args=[slug, data["token"]]), status=303
+            )
+    else:
+        message = first_error(form)
+    # Refused: a deck the learner cannot see is a 404 before it is a bad request.
+    deck = selectors.deck_for_user(request.user, slug)
+    return bad_request(request, message, reverse("study:session", args=[deck.slug]))
 
 
 @require_safe
@@ -205,11 +226,22 @@ def regrade(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
     """Signed-in learners: their own figures, forecast, heatmap, readiness and leeches."""
-    report = selectors.progress_report(user=request.user, now=now())
+    current = now()
+    # The page's figures are cached (the template's {% cache %}), keyed on the learner's latest
+    # answer: the report is only computed when the cache has no copy for that answer.
+    report: Any = SimpleLazyObject(
+        lambda: selectors.progress_report(user=request.user, now=current)
+    )
     return render(
         request,
         "study/progress.html",
-        {"summary": report.summary, "report": report, "weight": progress_maths.DOMAIN_WEIGHT},
+        {
+            "summary": SimpleLazyObject(lambda: report.summary),
+            "report": report,
+            "weight": progress_maths.DOMAIN_WEIGHT,
+            "cache_seconds": settings.PAGE_CACHE_SECONDS,
+            "cache_version": selectors.latest_attempt_id(request.user),
+        },
     )
 
 

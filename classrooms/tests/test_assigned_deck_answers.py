@@ -1,0 +1,47 @@
+"""Answers to a teacher's deck assigned to a class: the deck's visibility is checked with the
+showing (study.services.attempt_record_at), so leaving the class stops the answers at once."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from classrooms import services
+from study.models import Attempt, Mode, Presentation, ReviewState
+
+pytestmark = pytest.mark.django_db
+
+
+def shown(client: Any, student: Any, assignment: Any) -> Presentation:
+    deck = assignment.deck
+    response = client.get(reverse("study:session", args=[deck.slug]) + f"?mode={Mode.CHOICE}")
+    assert response.status_code == 200
+    return Presentation.objects.get(user=student, deck=deck)
+
+
+def post_right(client: Any, presentation: Presentation) -> Any:
+    right = [a.pk for a in presentation.question.answers.all() if a.is_correct]
+    return client.post(
+        reverse("study:answer", args=[presentation.deck.slug]),
+        {"token": presentation.token, "answer": right},
+    )
+
+
+def test_a_student_of_the_class_answers_an_assigned_deck(
+    client: Any, student: Any, assignment: Any
+) -> None:
+    client.force_login(student)
+    presentation = shown(client, student, assignment)
+    assert post_right(client, presentation).status_code == 303
+    assert Attempt.objects.filter(presentation=presentation, correct=True).exists()
+
+
+def test_after_leaving_the_class_its_deck_takes_no_answer(
+    client: Any, student: Any, assignment: Any, membership: Any
+) -> None:
+    client.force_login(student)
+    presentation = shown(client, student, assignment)
+    services.membership_end(membership=membership)
+    assert post_right(client, presentation).status_code == 404
+    assert not Attempt.objects.exists()
+    assert not ReviewState.objects.exists()
