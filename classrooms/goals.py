@@ -112,17 +112,23 @@ def elapsed_share(*, start: dt.datetime, due: dt.datetime, now: dt.datetime) -> 
     return min(1.0, max(0.0, (now - start).total_seconds() / window))
 
 
+# Nobody is behind minutes after a teacher assigns a deck: the pace is counted from a day later
+# (or a tenth of the window, for a short one).
+PACE_GRACE = dt.timedelta(days=1)
+
+
 def status_for(
     progress: GoalProgress, *, start: dt.datetime, due: dt.datetime, now: dt.datetime
 ) -> Status:
     """Done when the goal is met. Before the due date: on track when progress keeps pace with the
-    time passed (progress share ≥ elapsed share), else behind. After it: late with some progress,
-    missing with none."""
+    time passed since the grace period (progress share ≥ elapsed share), else behind. After it:
+    late with some progress, missing with none."""
     if progress.met:
         return Status.DONE
     if now > due:
         return Status.LATE if progress.counted > 0 else Status.MISSING
-    if progress.share >= elapsed_share(start=start, due=due, now=now):
+    paced_from = start + min(PACE_GRACE, (due - start) / 10)
+    if now <= paced_from or progress.share >= elapsed_share(start=paced_from, due=due, now=now):
         return Status.ON_TRACK
     return Status.BEHIND
 

@@ -170,3 +170,16 @@ def test_csv_safe(value, cell):
 )
 def test_format_duration(ms, text):
     assert format_duration(ms) == text
+
+
+def test_a_fresh_assignment_is_on_track_before_any_progress():
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    due = start + dt.timedelta(days=30)
+    nothing = progress()
+    assert status_for(nothing, start=start, due=due, now=start + dt.timedelta(minutes=5)) == (
+        Status.ON_TRACK
+    )
+    # After the grace day the pace counts: three days in with nothing done is behind.
+    assert status_for(nothing, start=start, due=due, now=start + dt.timedelta(days=3)) == (
+        Status.BEHIND
+    )
