@@ -24,13 +24,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cards.models import Deck, Question
+from cards.models import Answer, Deck, Question
 
 from . import data as data_io
 from . import progress as progress_maths
 from . import selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
-from .models import Mode, Presentation, Rating
+from .models import Attempt, Mode, Presentation, Rating
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
 RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
@@ -163,6 +163,22 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     return bad_request(request, message, reverse("study:session", args=[deck.slug]))
 
 
+def answered(presentation: Presentation) -> tuple[Attempt, list[tuple[Answer, bool]]]:
+    """The attempt of an answered showing, and its answers in the order shown, each with whether
+    the learner chose it; 404 while it is unanswered."""
+    attempt = getattr(presentation, "attempt", None)
+    if attempt is None:
+        raise Http404("not answered yet")
+    answers = list(presentation.question.answers.all())
+    if presentation.mode == Mode.CHOICE:
+        by_id = {answer.id: answer for answer in answers}
+        answers = [by_id[i] for i in presentation.option_order if i in by_id] + [
+            a for a in answers if a.id not in presentation.option_order
+        ]
+    chosen = set(attempt.chosen_answer_ids or [])
+    return attempt, [(answer, answer.id in chosen) for answer in answers]
+
+
 @require_safe
 @login_required
 def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
@@ -174,17 +190,8 @@ def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         deck=deck,
         token=token,
     )
-    attempt = getattr(presentation, "attempt", None)
-    if attempt is None:
-        raise Http404("not answered yet")
+    attempt, answers = answered(presentation)
     question = presentation.question
-    answers = list(question.answers.all())
-    if presentation.mode == Mode.CHOICE:
-        by_id = {answer.id: answer for answer in answers}
-        answers = [by_id[i] for i in presentation.option_order if i in by_id] + [
-            a for a in answers if a.id not in presentation.option_order
-        ]
-    chosen = set(attempt.chosen_answer_ids or [])
     regrade = presentation.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled
     return render(
         request,
@@ -194,7 +201,7 @@ def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             "presentation": presentation,
             "attempt": attempt,
             "question": question,
-            "answers": [(answer, answer.id in chosen) for answer in answers],
+            "answers": answers,
             "rating_label": Rating(attempt.rating).label,
             "regrade": regrade,
             "now": now(),
@@ -333,17 +340,8 @@ def leech_result(request: HttpRequest, token: str) -> HttpResponse:
         token=token,
         practice=True,
     )
-    attempt = getattr(presentation, "attempt", None)
-    if attempt is None:
-        raise Http404("not answered yet")
+    attempt, answers = answered(presentation)
     question = presentation.question
-    answers = list(question.answers.all())
-    if presentation.mode == Mode.CHOICE:
-        by_id = {answer.id: answer for answer in answers}
-        answers = [by_id[i] for i in presentation.option_order if i in by_id] + [
-            a for a in answers if a.id not in presentation.option_order
-        ]
-    chosen = set(attempt.chosen_answer_ids or [])
     return render(
         request,
         "study/result.html",
@@ -352,7 +350,7 @@ def leech_result(request: HttpRequest, token: str) -> HttpResponse:
             "presentation": presentation,
             "attempt": attempt,
             "question": question,
-            "answers": [(answer, answer.id in chosen) for answer in answers],
+            "answers": answers,
             "rating_label": Rating(attempt.rating).label,
             "regrade": False,  # practice answers never move the schedule, so nothing to re-grade
             "now": now(),
