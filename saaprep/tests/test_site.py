@@ -74,6 +74,50 @@ def test_production_without_a_secret_key_stops_with_a_plain_message() -> None:
     assert "Traceback" not in result.stderr
 
 
+def settings_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess[str]:
+    """Import the settings with this environment and print the database options."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from saaprep import settings; print(settings.DATABASES['default'].get('OPTIONS'))",
+        ],
+        cwd=django_settings.BASE_DIR,
+        env={**os.environ, "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["DJANGO_CONN_MAX_AGE", "DJANGO_PAGE_CACHE_SECONDS", "DJANGO_DB_PREPARE_THRESHOLD"]
+)
+def test_a_number_setting_that_is_not_a_number_stops_with_a_plain_message(name: str) -> None:
+    result = settings_in_a_fresh_process(
+        **{name: "ten", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
+    )
+    assert result.returncode != 0
+    assert f"{name} must be a whole number, not 'ten'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("threshold", "expected"), [(None, "5"), ("0", "0"), ("off", "None"), ("OFF", "None")]
+)
+def test_postgresql_binds_on_the_server_and_prepares_repeated_statements(
+    threshold: str | None, expected: str
+) -> None:
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
+    if threshold is not None:
+        env["DJANGO_DB_PREPARE_THRESHOLD"] = threshold
+    result = settings_in_a_fresh_process(**env)
+    assert result.returncode == 0, result.stderr
+    assert "'server_side_binding': True" in result.stdout
+    assert f"'prepare_threshold': {expected}" in result.stdout
+
+
 # --- security headers ---
 
 
