@@ -423,12 +423,25 @@ def explain() -> None:
     )
     if deck is None:
         sys.exit("bench/prepare.py: learner0004 has no assignment; was bench_seed run?")
-    explain_all(
-        "the due-card query (next_card_state: the first due learning or review card)",
-        lambda: study_selectors.next_card(
+
+    def study_queue() -> None:
+        """What the study page reads to choose a card: limits and counts, then the card."""
+        allowance, counts = study_selectors.queue_state(
             user=studying, deck=deck.deck, mode=Mode.FLASHCARD, now=now
-        ),
-        keep=lambda sql: "study_reviewstate" in sql and '"due" <=' in sql,
+        )
+        study_selectors.next_card_state(
+            user=studying,
+            deck=deck.deck,
+            mode=Mode.FLASHCARD,
+            now=now,
+            allowance=allowance,
+            counts=counts,
+        )
+
+    explain_all(
+        "the study queue (queue_state: today's limits and the deck's counts in one statement;"
+        " next_card_state: the first due learning or review card with its answers)",
+        study_queue,
     )
     teacher = user(teacher_email(1))
     for goal in (Goal.RECALL, Goal.ANSWER_ALL):

@@ -3,7 +3,9 @@
 Every function here runs a fixed number of queries, whatever the size of the deck or the history:
 counts are aggregates, the next card is one indexed lookup. Per-card figures are read as plain
 numbers the database computes (see study.expressions): the study loop and the progress page are
-the pages the load benchmark (bench/run) holds to account.
+the pages the load benchmark (bench/run) holds to account. The study loop's own reads (limits,
+counts, the next card, the open showing) are hand-written SQL in study.queue_sql: through the ORM,
+building them cost several times what running them did.
 """
 
 from __future__ import annotations
@@ -15,26 +17,19 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     IntegerField,
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Mod, TruncDate
 from django.http import Http404
@@ -42,9 +37,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cards.models import Answer, Deck, Question, QuestionKind, TaskStatement, Topic
+from cards.models import Deck, Question, QuestionKind, TaskStatement, Topic
 
-from . import progress, scheduling
+from . import progress, queue_sql, scheduling
 from .expressions import DaysElapsed
 from .models import Attempt, CardState, Mode, Rating, ReviewState
 
@@ -112,74 +107,31 @@ def _kinds_for(mode: str) -> tuple[str, ...] | None:
     return None if mode == Mode.FLASHCARD else CHOICE_KINDS
 
 
+def _allowance(user: Any, started: int, reviewed: int) -> DailyAllowance:
+    return DailyAllowance(
+        new=max(0, user.new_cards_per_day - started),
+        review=max(0, user.max_reviews_per_day - reviewed),
+    )
+
+
 def daily_allowance(*, user: Any, now: dt.datetime) -> DailyAllowance:
     """Remaining new cards and reviews for the learner's day, in one query.
 
     A new card counts once first answered (its ReviewState's first_review); a review counts when a
     rescheduled attempt found the card in the Review state.
     """
-    start = study_day_start(user, now)
-    started = (
-        ReviewState.objects.filter(user=OuterRef("pk"), first_review__gte=start)
-        .order_by()
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n")
+    started, reviewed = queue_sql.started_and_reviewed(
+        user_id=user.pk, day_start=study_day_start(user, now)
     )
-    reviewed = (
-        Attempt.objects.filter(
-            user=OuterRef("pk"),
-            reviewed_at__gte=start,
-            rescheduled=True,
-            state_before=CardState.REVIEW,
-        )
-        .order_by()
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            started=Coalesce(Subquery(started, output_field=IntegerField()), Value(0)),
-            reviewed=Coalesce(Subquery(reviewed, output_field=IntegerField()), Value(0)),
-        )
-        .values("started", "reviewed")
-        .get()
-    )
-    return DailyAllowance(
-        new=max(0, user.new_cards_per_day - row["started"]),
-        review=max(0, user.max_reviews_per_day - row["reviewed"]),
-    )
+    return _allowance(user, started, reviewed)
 
 
 def _bucket_counts(
     *, user: Any, deck_ids: list[int], kinds: tuple[str, ...] | None, now: dt.datetime
 ) -> dict[int, QueueCounts]:
     """Uncapped learning/review/new counts per deck, one grouped query over the deck links."""
-    links = DeckQuestion.objects.filter(deck_id__in=deck_ids)
-    if kinds is not None:
-        links = links.filter(question__kind__in=kinds)
-    rows = (
-        links.annotate(
-            mine=FilteredRelation(
-                "question__review_states",
-                condition=Q(question__review_states__user=user),
-            )
-        )
-        .order_by()
-        .values("deck_id")
-        .annotate(
-            learning=Count("pk", filter=Q(mine__state__in=LEARNING_STATES, mine__due__lte=now)),
-            review=Count("pk", filter=Q(mine__state=CardState.REVIEW, mine__due__lte=now)),
-            new=Count("pk", filter=Q(mine__id__isnull=True)),
-        )
-    )
-    return {
-        row["deck_id"]: QueueCounts(learning=row["learning"], review=row["review"], new=row["new"])
-        for row in rows
-    }
+    rows = queue_sql.bucket_counts(user_id=user.pk, deck_ids=deck_ids, kinds=kinds, now=now)
+    return {deck_id: QueueCounts(*counts) for deck_id, counts in rows.items()}
 
 
 def _capped(counts: QueueCounts, allowance: DailyAllowance) -> QueueCounts:
@@ -198,12 +150,26 @@ def queue_counts(
     now: dt.datetime,
     allowance: DailyAllowance | None = None,
 ) -> QueueCounts:
-    """Cards left in each bucket right now, within today's limits (two queries; one when the
-    caller already has today's allowance)."""
+    """Cards left in each bucket right now, within today's limits (one query)."""
     if allowance is None:
-        allowance = daily_allowance(user=user, now=now)
+        return queue_state(user=user, deck=deck, mode=mode, now=now)[1]
     counts = _bucket_counts(user=user, deck_ids=[deck.pk], kinds=_kinds_for(mode), now=now)
     return _capped(counts.get(deck.pk, QueueCounts(0, 0, 0)), allowance)
+
+
+def queue_state(
+    *, user: Any, deck: Deck, mode: str, now: dt.datetime
+) -> tuple[DailyAllowance, QueueCounts]:
+    """Today's allowance and this deck's capped bucket counts, read together in one query."""
+    started, reviewed, *buckets = queue_sql.day_and_buckets(
+        user_id=user.pk,
+        deck_id=deck.pk,
+        kinds=_kinds_for(mode),
+        now=now,
+        day_start=study_day_start(user, now),
+    )
+    allowance = _allowance(user, started, reviewed)
+    return allowance, _capped(QueueCounts(*buckets), allowance)
 
 
 def deck_due_counts(
@@ -251,10 +217,6 @@ def _question_with_answers(pk: int) -> Question:
     return Question.objects.with_answers().get(pk=pk)
 
 
-def _answers_in_order() -> Prefetch:
-    return Prefetch("answers", queryset=Answer.objects.order_by("order", "id"))
-
-
 @dataclass(frozen=True)
 class NextCard:
     question: Question  # with its topic and answers loaded
@@ -273,49 +235,39 @@ def next_card_state(
     """The card to show now, with the learner's state of it: due (re)learning first, then due
     reviews, then new cards, the last two within today's limits.
 
-    Two queries for a due card: its state with the question and topic, then the answers; three
-    for a new card. Learning cards are never capped, so without `allowance` the limits are only
-    read when no learning card is due. With this deck's `counts` (queue_counts, same moment),
-    the buckets they show empty are not searched: two queries for a new card too.
+    With this deck's `counts` and today's `allowance` (queue_state, same moment) only the bucket
+    that has a card is searched, in one query that picks the card and loads it with its state,
+    topic and answers. Without them the buckets are searched in order and the limits read when a
+    review or new card is the candidate.
     """
     if counts is not None and counts.total == 0:
         return None
-    if counts is not None and counts.learning == 0 and counts.review == 0:
-        return _next_new_card(user=user, deck=deck, mode=mode)
-    states = _deck_states(user=user, deck=deck, mode=mode).filter(due__lte=now)
-    if allowance is not None and allowance.review <= 0:
-        states = states.filter(state__in=LEARNING_STATES)
-    learning_first = Case(When(state__in=LEARNING_STATES, then=Value(0)), default=Value(1))
-    # One query: the card is picked among the states alone, then only that row is joined to its
-    # question and topic (joining first would join every due card of the deck).
-    first = states.order_by(learning_first, "due", "pk").values("pk")[:1]
-    state = ReviewState.objects.filter(pk=Subquery(first)).select_related("question__topic").first()
-    if state is not None and state.state == CardState.REVIEW:
-        if allowance is None:
-            allowance = daily_allowance(user=user, now=now)
-        if allowance.review <= 0:
-            state = None
-    if state is not None:
-        prefetch_related_objects([state.question], _answers_in_order())
-        return NextCard(question=state.question, state=state)
+    kinds = _kinds_for(mode)
+    buckets: list[tuple[int, ...]] = []
+    if counts is None or counts.learning > 0:
+        buckets.append(LEARNING_STATES)
+    if counts is None or counts.review > 0:
+        buckets.append((CardState.REVIEW,))
+    for states in buckets:
+        if states == (CardState.REVIEW,):
+            if allowance is None:
+                allowance = daily_allowance(user=user, now=now)
+            if allowance.review <= 0:
+                break
+        found = queue_sql.first_due_card(
+            user_id=user.pk, deck_id=deck.pk, kinds=kinds, states=states, now=now
+        )
+        if found is not None:
+            state, question = found
+            return NextCard(question=question, state=state)
+    if counts is not None and counts.new == 0:
+        return None
     if allowance is None:
         allowance = daily_allowance(user=user, now=now)
-    if allowance.new <= 0 or (counts is not None and counts.new == 0):
+    if allowance.new <= 0:
         return None
-    return _next_new_card(user=user, deck=deck, mode=mode)
-
-
-def _next_new_card(*, user: Any, deck: Deck, mode: str) -> NextCard | None:
-    """The deck's first card the learner has never answered, in deck order (two queries)."""
-    question = (
-        _deck_questions(deck=deck, mode=mode)
-        .exclude(Exists(ReviewState.objects.filter(user=user, question=OuterRef("pk"))))
-        .select_related("topic")
-        .prefetch_related(_answers_in_order())
-        .order_by("topic__order", "order", "pk")
-        .first()
-    )
-    return NextCard(question=question, state=None) if question is not None else None
+    card = queue_sql.first_new_card(user_id=user.pk, deck_id=deck.pk, kinds=kinds)
+    return NextCard(question=card, state=None) if card is not None else None
 
 
 def next_card(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> Question | None:

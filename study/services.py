@@ -22,7 +22,7 @@ from fsrs import Card, Scheduler
 
 from cards.models import Deck, Question, QuestionKind
 
-from . import scheduling
+from . import queue_sql, scheduling
 from .models import Attempt, CardState, Mode, Presentation, Rating, ReviewState
 from .selectors import deck_visible
 
@@ -64,17 +64,8 @@ def presentation_issue(
         raise StudyError(_("This study mode does not exist."))
     if mode != Mode.FLASHCARD and not question.is_choice:
         raise StudyError(_("This card has no options to choose from."))
-    existing = (
-        Presentation.objects.filter(
-            user=user,
-            deck=deck,
-            question=question,
-            mode=mode,
-            practice=practice,
-            answered_at__isnull=True,
-        )
-        .order_by("-created_at", "-pk")
-        .first()
+    existing = queue_sql.open_showing(
+        user_id=user.pk, deck_id=deck.pk, question_id=question.pk, mode=mode, practice=practice
     )
     if existing is not None:
         return existing

@@ -65,11 +65,8 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
     deck = selectors.deck_for_user(request.user, slug)
     mode, practice = parse_mode(request)
     current = now()
-    # Today's limits, read once: the counts and the choice of card both need them.
-    allowance = selectors.daily_allowance(user=request.user, now=current)
-    counts = selectors.queue_counts(
-        user=request.user, deck=deck, mode=mode, now=current, allowance=allowance
-    )
+    # Today's limits and the deck's counts, read once: the choice of card needs both.
+    allowance, counts = selectors.queue_state(user=request.user, deck=deck, mode=mode, now=current)
     state = None
     if practice:
         question = selectors.practice_card(

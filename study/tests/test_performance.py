@@ -76,26 +76,26 @@ def session_url(deck: Any, mode: str = Mode.FLASHCARD) -> str:
 
 
 @pytest.mark.parametrize("mode", [Mode.FLASHCARD, Mode.CHOICE])
-def test_the_study_page_reads_a_due_card_in_eight_queries(
-    client: Any, learner: Any, deck: Any, mode: str, django_assert_max_num_queries: Any
+def test_the_study_page_reads_a_due_card_in_six_queries(
+    client: Any, learner: Any, deck: Any, mode: str, django_assert_num_queries: Any
 ) -> None:
-    # Session, user, deck, today's limits, the counts, the due state with its question, the
-    # answers, the open showing (the first view also inserts it).
+    # Session, user, deck, today's limits with the counts, the due state with its question, topic
+    # and answers, the open showing (the first view also inserts it).
     question = deck.questions.filter(kind="single").order_by("order").first()
     due_state(learner, question)
-    with django_assert_max_num_queries(9):
+    with django_assert_num_queries(7):
         first = client.get(session_url(deck, mode))
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         again = client.get(session_url(deck, mode))
     assert first.context["question"] == again.context["question"] == question
     assert first.context["presentation"] == again.context["presentation"]
 
 
-def test_the_study_page_reads_a_new_card_in_eight_queries(
-    client: Any, learner: Any, deck: Any, django_assert_max_num_queries: Any
+def test_the_study_page_reads_a_new_card_in_six_queries(
+    client: Any, learner: Any, deck: Any, django_assert_num_queries: Any
 ) -> None:
     client.get(session_url(deck))
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(session_url(deck))
     assert response.context["question"] == deck.questions.order_by("order").first()
 
@@ -123,7 +123,7 @@ def test_empty_buckets_are_not_searched(
         user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW, allowance=allowance
     )
     assert (counts.learning, counts.review) == (0, 0)
-    with django_assert_num_queries(2):  # the new card with its topic, then its answers
+    with django_assert_num_queries(1):  # the new card with its topic and answers
         found = selectors.next_card_state(
             user=student,
             deck=deck,

@@ -532,11 +532,12 @@ def library(request, student, topic, other_topic, make_question):
     return deck, [deck, *others]
 
 
-# Whatever the data: next_card <= 6 (learning, limits, review, new, question, answers), the
-# counts 2, progress 4, practice 3 (card, question, answers), next due 1.
+# Whatever the data: next_card <= 4 (the learning card, limits, the review card, the new card,
+# each picked and loaded with its answers in one statement), the counts 1, progress 4, practice 3
+# (card, question, answers), next due 1.
 QUERY_BOUNDS = {
-    "next_card": 6,
-    "queue_counts": 2,
+    "next_card": 4,
+    "queue_counts": 1,
     "deck_due_counts": 2,
     "progress_summary": 4,
     "practice_card": 3,
