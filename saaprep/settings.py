@@ -215,6 +215,14 @@ TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
 
+# Uploads (the data import is the only one): no file is read past 5 MB, wherever it comes from.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "saaprep.uploads.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Static files: whitenoise, hashed names with far-future cache headers.
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
