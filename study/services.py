@@ -437,3 +437,24 @@ def review_state_apply(
         due_before=due_before,
         due_after=card_after.due,
     )
+
+
+PRUNE_BATCH = 5000
+
+
+def showings_prune(*, before: dt.datetime, batch: int = PRUNE_BATCH) -> int:
+    """Delete showings nobody answered that were opened before `before`; return how many.
+
+    In batches, each its own transaction, so a large backlog never holds long locks. A showing
+    answered meanwhile is kept: the DELETE repeats the "unanswered" condition, and on PostgreSQL
+    waits for an answer in progress (which locks the showing first) and then skips the row.
+    """
+    stale = Presentation.objects.filter(answered_at__isnull=True, created_at__lt=before)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(stale.order_by("pk").values_list("pk", flat=True)[:batch])
+            if not ids:
+                return deleted
+            count, _by_model = stale.filter(pk__in=ids).delete()
+            deleted += count
