@@ -41,13 +41,19 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _kinds_join(kinds: Sequence[str] | None) -> tuple[str, list[Any]]:
-    """The join to the question, narrowed to `kinds` (None: every kind), and its parameters."""
+def _kinds_condition(kinds: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """` AND q.kind IN (...)` for `kinds` (None: every kind, no condition), and its parameters."""
     if kinds is None:
-        return "JOIN cards_question q ON q.id = dq.question_id", []
-    return f"JOIN cards_question q ON q.id = dq.question_id AND q.kind IN ({_marks(kinds)})", [
-        *kinds
-    ]
+        return "", []
+    return f" AND q.kind IN ({_marks(kinds)})", [*kinds]
+
+
+def _kinds_join(kinds: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """The join to the question that narrows deck links to `kinds`; none for every kind."""
+    if kinds is None:
+        return "", []
+    condition, params = _kinds_condition(kinds)
+    return f"JOIN cards_question q ON q.id = dq.question_id{condition}", params
 
 
 # Today's use of the daily limits: new cards first answered, reviews rescheduled since midnight.
@@ -229,7 +235,7 @@ def first_due_card(
 NEW_QUESTION_SQL = """
 SELECT q.id
 FROM cards_deck_questions dq
-{question}
+JOIN cards_question q ON q.id = dq.question_id{kinds}
 JOIN cards_topic t ON t.id = q.topic_id
 WHERE dq.deck_id = %s
   AND NOT EXISTS (
@@ -243,12 +249,12 @@ LIMIT 1
 def first_new_card(*, user_id: int, deck_id: int, kinds: Sequence[str] | None) -> Question | None:
     """The deck's first question of `kinds` the learner has never answered, in deck order (topic
     order, question order, id), with its topic and answers: one statement."""
-    question, kind_params = _kinds_join(kinds)
+    condition, kind_params = _kinds_condition(kinds)
     sql = CARD_SQL.format(
         columns=f"{QUESTION.columns}, {TOPIC.columns}, {ANSWER.columns}",
         state="",
         key="q.id",
-        pick=NEW_QUESTION_SQL.format(question=question),
+        pick=NEW_QUESTION_SQL.format(kinds=condition),
     )
     return _card(_rows(sql, [*kind_params, deck_id, user_id]), 0)
 

@@ -243,31 +243,29 @@ def next_card_state(
     if counts is not None and counts.total == 0:
         return None
     kinds = _kinds_for(mode)
-    buckets: list[tuple[int, ...]] = []
-    if counts is None or counts.learning > 0:
-        buckets.append(LEARNING_STATES)
-    if counts is None or counts.review > 0:
-        buckets.append((CardState.REVIEW,))
-    for states in buckets:
-        if states == (CardState.REVIEW,):
-            if allowance is None:
-                allowance = daily_allowance(user=user, now=now)
-            if allowance.review <= 0:
-                break
+
+    def due(states: tuple[int, ...]) -> NextCard | None:
         found = queue_sql.first_due_card(
             user_id=user.pk, deck_id=deck.pk, kinds=kinds, states=states, now=now
         )
-        if found is not None:
-            state, question = found
-            return NextCard(question=question, state=state)
+        return NextCard(question=found[1], state=found[0]) if found is not None else None
+
+    # Learning cards are never capped; reviews only while today's allowance lasts.
+    if (counts is None or counts.learning > 0) and (card := due(LEARNING_STATES)) is not None:
+        return card
+    if counts is None or counts.review > 0:
+        if allowance is None:
+            allowance = daily_allowance(user=user, now=now)
+        if allowance.review > 0 and (card := due((CardState.REVIEW,))) is not None:
+            return card
     if counts is not None and counts.new == 0:
         return None
     if allowance is None:
         allowance = daily_allowance(user=user, now=now)
     if allowance.new <= 0:
         return None
-    card = queue_sql.first_new_card(user_id=user.pk, deck_id=deck.pk, kinds=kinds)
-    return NextCard(question=card, state=None) if card is not None else None
+    new = queue_sql.first_new_card(user_id=user.pk, deck_id=deck.pk, kinds=kinds)
+    return NextCard(question=new, state=None) if new is not None else None
 
 
 def next_card(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> Question | None:
