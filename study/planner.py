@@ -21,6 +21,7 @@ recall, with no daily time budget and no exam date. It is not used.)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
 import statistics
@@ -37,6 +38,8 @@ DAY = dt.timedelta(days=1)
 RETENTIONS = (0.80, 0.85, 0.90, 0.95)
 # Without an exam date, readiness is predicted this far ahead.
 HORIZON = dt.timedelta(days=30)
+# "Exam-day order" is offered in the last days before the exam.
+EXAM_ORDER_DAYS = 7
 # Seconds per review: the learner's median once there are this many timed answers, else a default.
 MIN_DURATIONS = 20
 # An SAA-C03 question is a short scenario with four or five options: half a minute to read and
@@ -48,6 +51,10 @@ DEFAULT_SECONDS_PER_REVIEW = 30.0
 FIRST_TRY_RECALL = 0.6
 # Teachers' memory goals count a card as remembered at recall >= 0.9 (classrooms.goals).
 RECALL_GOAL = 0.9
+# How many extra minutes a day the teacher projection tries before saying "out of reach".
+MAX_EXTRA_MINUTES = 240
+# accounts_user_new_per_day_max: the settings accept at most this many new cards a day.
+NEW_PER_DAY_MAX = 1000
 
 
 # --- Recall on a date --------------------------------------------------------------------------
@@ -222,6 +229,11 @@ class Plan:
         return sum(day.minutes for day in self.days)
 
     @property
+    def mean_minutes(self) -> float:
+        """Minutes a day on average over the days until the end."""
+        return self.total_minutes / len(self.days) if self.days else 0.0
+
+    @property
     def peak_minutes(self) -> float:
         return max((day.minutes for day in self.days), default=0.0)
 
@@ -232,9 +244,11 @@ class Plan:
 
 def sessions_before(*, start: dt.datetime, end: dt.datetime) -> int:
     """How many daily sessions (at start, start + 1 day, ...) fall before `end`."""
-    if end <= start:
+    # In UTC: Python subtracts datetimes sharing a tzinfo by wall clock, across DST too.
+    span = scheduling.as_utc(end) - scheduling.as_utc(start)
+    if span <= dt.timedelta(0):
         return 0
-    return -(-(end - start) // DAY)
+    return -(-span // DAY)
 
 
 _LEARNING = int(State.Learning)
@@ -397,12 +411,18 @@ def _positive(value: float) -> bool:
     return math.isfinite(value) and value > 0
 
 
+_GOLDEN = 0x9E3779B97F4A7C15
+_MIX1 = 0xBF58476D1CE4E5B9
+_MIX2 = 0x94D049BB133111EB
+_UNIT = 1.0 / (1 << 53)
+
+
 def _uniform(stream: int, draw: int) -> float:
-    """The `draw`-th number in [0, 1) of a card's stream: splitmix64 of stream + draw x golden."""
-    z = (stream + draw * 0x9E3779B97F4A7C15) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return ((z ^ (z >> 31)) >> 11) * (1.0 / (1 << 53))
+    """The `draw`-th number in [0, 1) of a card's stream: splitmix64 of stream + draw x gamma."""
+    z = (stream + draw * _GOLDEN) & _MASK
+    z = ((z ^ (z >> 30)) * _MIX1) & _MASK
+    z = ((z ^ (z >> 27)) * _MIX2) & _MASK
+    return ((z ^ (z >> 31)) >> 11) * _UNIT
 
 
 def new_card_keys(new_cards: Mapping[str, int] | Sequence[str]) -> list[str]:
@@ -434,17 +454,68 @@ class _Outcome:
     all_studied_on: dt.date | None
 
 
+class _Learner:
+    """A learner's cards at the start of a simulation, read once and run under many settings.
+
+    Parallel lists indexed by card: studied cards first, then new cards in introduction order.
+    Days are session numbers: session d is at start + d days.
+    """
+
+    def __init__(
+        self,
+        *,
+        cards: Sequence[PlanCard],
+        new_cards: Mapping[str, int] | Sequence[str],
+        start: dt.datetime,
+        end: dt.datetime,
+        seed: int,
+    ) -> None:
+        self.first_date = start.date()  # in the caller's (the learner's) zone
+        start = scheduling.as_utc(start)
+        end = scheduling.as_utc(end)
+        self.sessions = sessions_before(start=start, end=end)
+        self.end_offset = (end - start).days  # whole days from session 0 to the end moment
+        self.keys = [card.key for card in cards] + new_card_keys(new_cards)
+        count = len(self.keys)
+        self.studied = len(cards)
+        self.state = [0] * count  # 0: not shown yet
+        self.step = [0] * count
+        self.stab: list[float | None] = [None] * count
+        self.diff: list[float | None] = [None] * count
+        self.last: list[int | None] = [None] * count  # session of the last review (may be < 0)
+        # Recall at the end of a card the simulation does not touch, from its stored review.
+        self.untouched_recall = [0.0] * count
+        self.buckets: dict[int, list[int]] = {}
+        for index, card in enumerate(cards):
+            card_state, card_step, card_stab, card_diff = _sane(card)
+            self.state[index], self.step[index] = card_state, card_step
+            self.stab[index], self.diff[index] = card_stab, card_diff
+            if card.last_review is not None:
+                last_review = scheduling.as_utc(card.last_review)
+                # (start + d days - last_review).days == d + (start - last_review).days exactly.
+                self.last[index] = -(start - last_review).days
+                self.untouched_recall[index] = predicted_recall(
+                    stability=card_stab, last_review=last_review, on=end
+                )
+            due = scheduling.as_utc(card.due)
+            # The first session at or after its due moment; but a card being learned is finished
+            # in today's session, as the study queue shows learning cards before anything else.
+            day = max(0, -(-(due - start) // DAY))
+            if card_state != _REVIEW and due - start < DAY:
+                day = 0
+            if day < self.sessions:
+                self.buckets.setdefault(day, []).append(index)
+        rng = random.Random(seed)  # noqa: S311 (a simulation's luck, not a secret)
+        self.streams = [rng.getrandbits(64) for _ in range(count)]
+
+
 def _run(
+    learner: _Learner,
     *,
-    cards: Sequence[PlanCard],
-    new_cards: Mapping[str, int] | Sequence[str],
-    start: dt.datetime,
-    end: dt.datetime,
     retention: float,
     new_per_day: int,
     minutes_per_day: float,
     seconds_per_review: float,
-    seed: int,
     first_try_recall: float,
     max_reviews_per_day: int | None,
 ) -> _Outcome:
@@ -459,51 +530,18 @@ def _run(
     if not 0 <= first_try_recall <= 1:
         raise ValueError(f"first-try recall must be within 0..1, not {first_try_recall!r}")
     model = _Model(scheduling.build_scheduler(retention, fuzzing=False))
-    first_date = start.date()  # in the caller's (the learner's) zone
-    start = scheduling.as_utc(start)
-    end = scheduling.as_utc(end)
-    sessions = sessions_before(start=start, end=end)
-    end_offset = (end - start).days  # whole days from session 0 to the end moment
-
-    # Parallel lists indexed by card: studied cards first, then new cards in introduction order.
-    keys = [card.key for card in cards] + new_card_keys(new_cards)
-    count = len(keys)
-    studied = len(cards)
-    state = [0] * count  # 0: not shown yet
-    step = [0] * count
-    stab: list[float | None] = [None] * count
-    diff: list[float | None] = [None] * count
-    last: list[int | None] = [None] * count  # session day of the last review (may be < 0)
-    # Recall at the end for a card the simulation never touches, from its stored last review.
-    untouched_recall = [0.0] * count
+    sessions = learner.sessions
+    count = len(learner.keys)
+    state, step = learner.state[:], learner.step[:]
+    stab, diff, last = learner.stab[:], learner.diff[:], learner.last[:]
+    buckets = {day: indexes[:] for day, indexes in learner.buckets.items()}
+    # Each card's random stream, advanced by the golden gamma per draw (see _uniform).
+    counters = learner.streams[:]
     touched = [False] * count
-    buckets: dict[int, list[int]] = {}
-    for index, card in enumerate(cards):
-        card_state, card_step, card_stab, card_diff = _sane(card)
-        state[index], step[index] = card_state, card_step
-        stab[index], diff[index] = card_stab, card_diff
-        if card.last_review is not None:
-            last_review = scheduling.as_utc(card.last_review)
-            # (start + d days - last_review).days == d + (start - last_review).days exactly.
-            last[index] = -(start - last_review).days
-            untouched_recall[index] = predicted_recall(
-                stability=card_stab, last_review=last_review, on=end
-            )
-        due = scheduling.as_utc(card.due)
-        # The first session at or after its due moment; but a card being learned is finished in
-        # today's session, as the study queue shows learning cards before anything else.
-        day = max(0, -(-(due - start) // DAY))
-        if card_state != _REVIEW and due - start < DAY:
-            day = 0
-        if day < sessions:
-            buckets.setdefault(day, []).append(index)
-    rng = random.Random(seed)  # noqa: S311 (a simulation's luck, not a secret)
-    streams = [rng.getrandbits(64) for _ in range(count)]
-    draws = [0] * count
 
     cap = math.floor(minutes_per_day * 60 / seconds_per_review + 1e-9)
     review_cap = max_reviews_per_day if max_reviews_per_day is not None else count * sessions + 1
-    next_new = studied
+    next_new = learner.studied
     all_studied_day: int | None = 0 if next_new == count else None
     days: list[PlanDay] = []
     carry: list[int] = []
@@ -545,8 +583,12 @@ def _run(
             else:
                 elapsed = day - card_last
                 chance = recall_of(card_stab, elapsed)
-            good = _uniform(streams[index], draws[index]) < chance
-            draws[index] += 1
+            # _uniform(stream, k) inlined: this loop runs some 10,000 times per plan.
+            z = counters[index]
+            counters[index] = (z + _GOLDEN) & _MASK
+            z = ((z ^ (z >> 30)) * _MIX1) & _MASK
+            z = ((z ^ (z >> 27)) * _MIX2) & _MASK
+            good = ((z ^ (z >> 31)) >> 11) * _UNIT < chance
             new_state, new_step, new_stab, new_diff, wait = review_of(
                 card_state, step[index], card_stab, diff[index], elapsed, chance, good
             )
@@ -562,7 +604,7 @@ def _run(
         carry.extend(queue[position:])
         days.append(
             PlanDay(
-                date=first_date + dt.timedelta(days=day),
+                date=learner.first_date + dt.timedelta(days=day),
                 reviews=shown,
                 new=new_today,
                 minutes=shown * seconds_per_review / 60,
@@ -570,23 +612,24 @@ def _run(
             )
         )
 
-    recalls = []
+    end_offset = learner.end_offset
+    recalls = learner.untouched_recall[:]
     for index in range(count):
-        card_stab = stab[index]
-        card_last = last[index]
-        if not touched[index]:
-            recalls.append(untouched_recall[index])
-        elif card_stab is None or card_last is None:
-            recalls.append(0.0)
-        else:
-            recalls.append(recall_of(card_stab, end_offset - card_last))
+        if touched[index]:
+            card_stab = stab[index]
+            card_last = last[index]
+            # A touched card has a memory state and a last review (it was just reviewed).
+            if card_stab is not None and card_last is not None:
+                recalls[index] = recall_of(card_stab, end_offset - card_last)
     return _Outcome(
         days=days,
-        keys=keys,
+        keys=learner.keys,
         recalls=recalls,
         unstudied=count - next_new,
         all_studied_on=(
-            None if all_studied_day is None else first_date + dt.timedelta(days=all_studied_day)
+            None
+            if all_studied_day is None
+            else learner.first_date + dt.timedelta(days=all_studied_day)
         ),
     )
 
@@ -648,16 +691,34 @@ def simulate(
     Scheduler's own update applies to; the figure reported, the sum of predicted recall at `end`,
     is itself an expectation, so the remaining noise is small (pinned in the tests).
     """
-    outcome = _run(
-        cards=cards,
-        new_cards=new_cards,
-        start=start,
-        end=end,
+    learner = _Learner(cards=cards, new_cards=new_cards, start=start, end=end, seed=seed)
+    return _plan(
+        learner,
         retention=retention,
         new_per_day=new_per_day,
         minutes_per_day=minutes_per_day,
         seconds_per_review=seconds_per_review,
-        seed=seed,
+        first_try_recall=first_try_recall,
+        max_reviews_per_day=max_reviews_per_day,
+    )
+
+
+def _plan(
+    learner: _Learner,
+    *,
+    retention: float,
+    new_per_day: int,
+    minutes_per_day: float,
+    seconds_per_review: float,
+    first_try_recall: float,
+    max_reviews_per_day: int | None,
+) -> Plan:
+    outcome = _run(
+        learner,
+        retention=retention,
+        new_per_day=new_per_day,
+        minutes_per_day=minutes_per_day,
+        seconds_per_review=seconds_per_review,
         first_try_recall=first_try_recall,
         max_reviews_per_day=max_reviews_per_day,
     )
@@ -679,4 +740,212 @@ def simulate(
         recalled_at_goal=sum(1 for recall in outcome.recalls if recall >= RECALL_GOAL),
         unstudied_at_end=outcome.unstudied,
         all_studied_on=outcome.all_studied_on,
+    )
+
+
+# --- The recommendation ------------------------------------------------------------------------
+
+
+def new_per_day_options(*, new_cards: int, sessions: int) -> tuple[int, ...]:
+    """New cards a day that get through `new_cards` unstudied cards before the exam: finishing
+    with the last session, three quarters of the way there or half way (earlier finishes leave
+    more days to review the last cards learned). (0,) when nothing is left to learn or no
+    session is left."""
+    if new_cards <= 0 or sessions <= 0:
+        return (0,)
+    options = {
+        min(NEW_PER_DAY_MAX, -(-new_cards // max(1, math.ceil(sessions * part))))
+        for part in (1.0, 0.75, 0.5)
+    }
+    return tuple(sorted(options))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """Every plan of the grid, and the best one (None when there is nothing to plan: no session
+    before the exam, or no cards)."""
+
+    plans: tuple[Plan, ...]
+    best: Plan | None
+
+
+def plan_rank(plan: Plan) -> tuple[float, float, float, int]:
+    """What recommend() maximises: cards expected to be recalled on exam day (to a tenth of a
+    card, so that noise-level differences count as ties), then fewer minutes in all, then the
+    lower retention and fewer new cards a day (less work for the same result)."""
+    return (
+        round(plan.expected_recalled, 1),
+        -round(plan.total_minutes, 6),
+        -plan.retention,
+        -plan.new_per_day,
+    )
+
+
+def recommend(
+    *,
+    cards: Sequence[PlanCard],
+    new_cards: Mapping[str, int] | Sequence[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    minutes_per_day: float,
+    seconds_per_review: float,
+    seed: int,
+    retentions: Sequence[float] = RETENTIONS,
+    new_per_day: Sequence[int] | None = None,
+    first_try_recall: float = FIRST_TRY_RECALL,
+    max_reviews_per_day: int | None = None,
+) -> Recommendation:
+    """Simulate every (retention, new cards a day) of the grid and pick the plan that recalls
+    most on exam day within the daily minutes (ties: fewer minutes; see plan_rank).
+
+    The new-cards-a-day choices default to new_per_day_options() for the cards and sessions
+    left. Every plan already keeps within `minutes_per_day` (the simulation never spends more),
+    so the daily budget needs no filter. All plans share `seed`, hence each card's luck.
+    """
+    sessions = sessions_before(start=start, end=end)
+    unstudied = len(new_card_keys(new_cards))
+    if sessions == 0 or not (cards or unstudied):
+        return Recommendation(plans=(), best=None)
+    options = (
+        tuple(new_per_day)
+        if new_per_day is not None
+        else new_per_day_options(new_cards=unstudied, sessions=sessions)
+    )
+    learner = _Learner(cards=cards, new_cards=new_cards, start=start, end=end, seed=seed)
+    plans = tuple(
+        _plan(
+            learner,
+            retention=retention,
+            new_per_day=per_day,
+            minutes_per_day=minutes_per_day,
+            seconds_per_review=seconds_per_review,
+            first_try_recall=first_try_recall,
+            max_reviews_per_day=max_reviews_per_day,
+        )
+        for retention, per_day in itertools.product(retentions, options)
+    )
+    return Recommendation(plans=plans, best=max(plans, key=plan_rank))
+
+
+# --- Exam-day order ----------------------------------------------------------------------------
+
+
+def exam_order_open(*, today: dt.date, exam_on: dt.date, days: int = EXAM_ORDER_DAYS) -> bool:
+    """Whether "exam-day order" is offered: in the last `days` days before the exam day, that
+    day included (today = exam_on - days + 1 .. exam_on)."""
+    return 0 <= (exam_on - today).days < days
+
+
+def exam_day_order(
+    cards: Iterable[tuple[int, float | None, dt.datetime | None]], *, on: dt.datetime
+) -> list[int]:
+    """Question ids of (question_id, stability, last_review) cards, lowest predicted recall at
+    `on` (the exam) first, whatever their due date: cards never reviewed (recall 0) lead.
+    Equal recalls keep a stable order by question id."""
+    ranked = sorted(
+        (predicted_recall(stability=stability, last_review=last_review, on=on), question_id)
+        for question_id, stability, last_review in cards
+    )
+    return [question_id for _recall, question_id in ranked]
+
+
+# --- Teachers' projections ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalProjection:
+    """A student's projected standing on a memory goal on its due date, at their current pace.
+
+    recalled: cards of the deck projected at recall >= threshold on the due date if the student
+    keeps studying `minutes_per_day` at their seconds per review with their own settings.
+    needed: the goal, ceil(total x target_percent / 100), as classrooms.goals counts it.
+    extra_minutes: 0 when on course; else the fewest whole extra minutes a day found to meet the
+    goal (bisection over 1..MAX_EXTRA_MINUTES, the answer verified by its own simulation); None
+    when even MAX_EXTRA_MINUTES more a day, or no day left, would not.
+    """
+
+    total: int
+    needed: int
+    recalled: int
+    minutes_per_day: float
+    extra_minutes: int | None
+
+    @property
+    def share(self) -> float:
+        return self.recalled / self.total if self.total else 0.0
+
+    @property
+    def will_miss(self) -> bool:
+        return self.recalled < self.needed
+
+    @property
+    def gap(self) -> int:
+        """Cards short of the goal (0 when on course)."""
+        return max(0, self.needed - self.recalled)
+
+
+def goal_projection(
+    *,
+    cards: Sequence[PlanCard],
+    new_cards: int,
+    start: dt.datetime,
+    due: dt.datetime,
+    target_percent: int,
+    retention: float,
+    new_per_day: int,
+    seconds_per_review: float,
+    minutes_per_day: float,
+    seed: int,
+    threshold: float = RECALL_GOAL,
+    first_try_recall: float = FIRST_TRY_RECALL,
+    max_reviews_per_day: int | None = None,
+    max_extra_minutes: int = MAX_EXTRA_MINUTES,
+) -> GoalProjection:
+    """Project a student's memory goal on a deck to its due date (see GoalProjection).
+
+    `cards` are the student's studied cards of the deck and `new_cards` how many of its cards
+    they have not studied; `minutes_per_day` is their recent pace on the deck (minutes_per_day()
+    over the last days' answers) and `seconds_per_review` their measured time per answer. The
+    simulation is simulate()'s, with the student's retention, new cards a day and review cap;
+    a card counts when its predicted recall at `due` is at least `threshold`.
+    """
+    if not 0 <= target_percent <= 100:
+        raise ValueError(f"target percent must be within 0..100, not {target_percent!r}")
+    total = len(cards) + new_cards
+    needed = -(-total * target_percent // 100)
+
+    learner = _Learner(cards=cards, new_cards={"": new_cards}, start=start, end=due, seed=seed)
+
+    def recalled_with(minutes: float) -> int:
+        outcome = _run(
+            learner,
+            retention=retention,
+            new_per_day=new_per_day,
+            minutes_per_day=minutes,
+            seconds_per_review=seconds_per_review,
+            first_try_recall=first_try_recall,
+            max_reviews_per_day=max_reviews_per_day,
+        )
+        return sum(1 for recall in outcome.recalls if recall >= threshold)
+
+    recalled = recalled_with(minutes_per_day)
+    extra: int | None = 0
+    if recalled < needed:
+        extra = None
+        if learner.sessions > 0 and (recalled_with(minutes_per_day + max_extra_minutes) >= needed):
+            # The fewest extra minutes, assuming more time never hurts; `high` always meets it.
+            low, high = 0, max_extra_minutes
+            while high - low > 1:
+                middle = (low + high) // 2
+                if recalled_with(minutes_per_day + middle) >= needed:
+                    high = middle
+                else:
+                    low = middle
+            extra = high
+    return GoalProjection(
+        total=total,
+        needed=needed,
+        recalled=recalled,
+        minutes_per_day=minutes_per_day,
+        extra_minutes=extra,
     )

@@ -599,6 +599,8 @@ def test_a_day_never_takes_more_than_its_minutes(minutes, seconds, cap):
     )
 
     assert max(day.reviews for day in plan.days) == cap
+    assert plan.peak_minutes == cap * seconds / 60
+    assert plan.mean_minutes == pytest.approx(plan.total_minutes / 30)
     assert all(day.minutes == day.reviews * seconds / 60 <= minutes for day in plan.days)
 
 
@@ -705,6 +707,14 @@ def test_sessions_are_the_days_before_the_exam_moment(end, sessions):
     assert len(simulate(end=end, new_cards={"d1": 1}).days) == sessions
 
 
+def test_sessions_are_counted_in_real_time_across_a_clock_change():
+    zone = ZoneInfo("America/New_York")  # clocks go forward on 8 March 2026
+    start = dt.datetime(2026, 3, 7, 20, 0, tzinfo=zone)
+
+    # 20:00 to 20:30 two days later is 47.5 hours: two sessions, not three.
+    assert planner.sessions_before(start=start, end=start + dt.timedelta(days=2, minutes=30)) == 2
+
+
 def test_days_are_the_learners_local_dates():
     start = dt.datetime(2026, 3, 2, 1, 0, tzinfo=SEOUL)  # still 1 March in UTC
 
@@ -781,3 +791,321 @@ def test_a_broken_stored_card_is_learned_again_rather_than_breaking_the_plan(
 
     assert plan.days[0].reviews == 2  # a first showing and one learning step
     assert plan.expected_recalled > 0.9
+
+
+# --- recommend ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("new", "sessions", "options"),
+    [
+        (0, 10, (0,)),
+        (100, 0, (0,)),
+        (100, 10, (10, 13, 20)),  # done in 10, 8 or 5 sessions
+        (5, 90, (1,)),
+        (500, 90, (6, 8, 12)),
+        (5_000, 1, (1_000,)),  # the settings' ceiling
+    ],
+)
+def test_new_per_day_options_get_through_the_unstudied_cards(new, sessions, options):
+    assert planner.new_per_day_options(new_cards=new, sessions=sessions) == options
+    # each option introduces every card within the sessions left (when the ceiling allows it)
+    if new and sessions:
+        assert all(o * sessions >= new or o == planner.NEW_PER_DAY_MAX for o in options)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "exam_in", "new"),
+    [
+        (10.0, 14, {"d1": 40}),
+        (30.0, 45, {"d1": 60, "d2": 20}),
+        (120.0, 30, {}),
+        (5.0, 60, {"d3": 90}),
+    ],
+)
+def test_the_pick_is_the_argmax_of_its_own_grid(minutes, exam_in, new):
+    end = NOW + days(exam_in)
+
+    result = planner.recommend(
+        cards=population(150),
+        new_cards=new,
+        start=NOW,
+        end=end,
+        minutes_per_day=minutes,
+        seconds_per_review=20.0,
+        seed=4,
+    )
+
+    options = planner.new_per_day_options(new_cards=sum(new.values()), sessions=exam_in)
+    assert [(p.retention, p.new_per_day) for p in result.plans] == [
+        (r, n) for r in planner.RETENTIONS for n in options
+    ]
+    assert result.best is not None
+    assert result.best == max(result.plans, key=planner.plan_rank)
+    assert all(result.best.expected_recalled >= p.expected_recalled - 0.05 for p in result.plans)
+    assert all(day.minutes <= minutes for p in result.plans for day in p.days)
+
+
+def test_a_recommendation_is_the_same_for_the_same_seed():
+    arguments: dict[str, Any] = {
+        "cards": population(100),
+        "new_cards": {"d1": 30},
+        "start": NOW,
+        "end": NOW + days(20),
+        "minutes_per_day": 15.0,
+        "seconds_per_review": 25.0,
+    }
+
+    assert planner.recommend(seed=5, **arguments) == planner.recommend(seed=5, **arguments)
+
+
+@pytest.mark.parametrize(
+    ("cards", "new_cards", "end"),
+    [
+        (population(10), {"d1": 5}, NOW),  # the exam is now: no day left
+        (population(10), {"d1": 5}, NOW - days(3)),  # or past
+        ([], {}, NOW + days(30)),  # no cards at all
+        ([], {"d1": 0}, NOW + days(30)),
+    ],
+)
+def test_with_no_day_left_or_no_card_there_is_nothing_to_recommend(cards, new_cards, end):
+    result = planner.recommend(
+        cards=cards,
+        new_cards=new_cards,
+        start=NOW,
+        end=end,
+        minutes_per_day=30.0,
+        seconds_per_review=20.0,
+        seed=1,
+    )
+
+    assert result == planner.Recommendation(plans=(), best=None)
+
+
+def test_a_learner_with_only_new_cards_gets_a_plan_that_learns_them_all():
+    result = planner.recommend(
+        cards=[],
+        new_cards={"d1": 30, "d2": 30},
+        start=NOW,
+        end=NOW + days(20),
+        minutes_per_day=60.0,
+        seconds_per_review=20.0,
+        seed=1,
+    )
+
+    assert result.best is not None
+    assert result.best.unstudied_at_end == 0
+    assert result.best.expected_recalled > 50
+
+
+def test_when_every_plan_recalls_the_same_the_least_work_wins():
+    # Cards not due before the exam and nothing new: no plan reviews anything.
+    cards = [sure_card(due=NOW + days(40)) for _ in range(5)]
+
+    result = planner.recommend(
+        cards=cards,
+        new_cards={},
+        start=NOW,
+        end=NOW + days(10),
+        minutes_per_day=30.0,
+        seconds_per_review=20.0,
+        seed=1,
+    )
+
+    assert result.best is not None
+    assert (result.best.retention, result.best.new_per_day) == (0.80, 0)
+    assert {p.expected_recalled for p in result.plans} == {result.best.expected_recalled}
+
+
+def made_plan(expected, minutes, retention=0.9, new_per_day=10):
+    day = planner.PlanDay(
+        date=dt.date(2026, 3, 2), reviews=round(minutes * 3), new=0, minutes=minutes, overdue=0
+    )
+    return planner.Plan(
+        retention=retention,
+        new_per_day=new_per_day,
+        minutes_per_day=60.0,
+        seconds_per_review=20.0,
+        days=(day,),
+        total=500,
+        expected_recalled=expected,
+        total_by_key={},
+        expected_by_key={},
+        recalled_at_goal=0,
+        unstudied_at_end=0,
+        all_studied_on=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("plans", "best"),
+    [
+        ([made_plan(410.0, 50), made_plan(410.04, 60)], 0),  # a tie to a tenth: fewer minutes
+        ([made_plan(410.0, 50), made_plan(410.2, 60)], 1),  # more recalled wins
+        ([made_plan(410.0, 50, 0.95), made_plan(410.0, 50, 0.85)], 1),  # then lower retention
+        ([made_plan(410.0, 50, 0.9, 12), made_plan(410.0, 50, 0.9, 8)], 1),  # fewer new a day
+    ],
+)
+def test_plans_rank_by_cards_recalled_then_by_less_work(plans, best):
+    assert max(plans, key=planner.plan_rank) is plans[best]
+
+
+def test_recommend_takes_its_own_grid():
+    result = planner.recommend(
+        cards=population(30),
+        new_cards={"d1": 10},
+        start=NOW,
+        end=NOW + days(10),
+        minutes_per_day=20.0,
+        seconds_per_review=20.0,
+        seed=1,
+        retentions=[0.9],
+        new_per_day=[3, 5],
+    )
+
+    assert [(p.retention, p.new_per_day) for p in result.plans] == [(0.9, 3), (0.9, 5)]
+
+
+# --- exam-day order ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cards", "order"),
+    [
+        ([], []),
+        (
+            [
+                (2, 50.0, NOW - days(1)),  # recall 0.96 on exam day
+                (5, 10.0, NOW),  # 0.88
+                (4, 1.0, NOW - days(5)),  # 0.63
+                (3, 1.0, NOW - days(5)),  # the same: by question id
+                (1, None, None),  # never studied: 0
+            ],
+            [1, 3, 4, 5, 2],
+        ),
+        # Reviewed today but weak comes before stable but unseen for 400 days (and overdue).
+        ([(8, 300.0, NOW - days(400)), (9, 3.0, NOW)], [9, 8]),
+    ],
+)
+def test_exam_day_order_puts_the_lowest_recall_on_exam_day_first(cards, order):
+    exam = NOW + days(14)
+
+    ranked = planner.exam_day_order(cards, on=exam)
+
+    assert ranked == order
+    recalls = {
+        q: planner.predicted_recall(stability=s, last_review=r, on=exam) for q, s, r in cards
+    }
+    assert [recalls[q] for q in ranked] == sorted(recalls.values())
+
+
+@pytest.mark.parametrize(
+    ("today", "window", "open_"),
+    [
+        (dt.date(2026, 4, 3), 7, False),  # 7 days before the exam
+        (dt.date(2026, 4, 4), 7, True),  # 6 days before: the last 7 days, exam day included
+        (dt.date(2026, 4, 10), 7, True),  # exam day
+        (dt.date(2026, 4, 11), 7, False),  # after it
+        (dt.date(2026, 4, 8), 3, True),
+        (dt.date(2026, 4, 7), 3, False),
+    ],
+)
+def test_exam_order_is_offered_in_the_last_days(today, window, open_):
+    exam_on = dt.date(2026, 4, 10)
+
+    assert planner.exam_order_open(today=today, exam_on=exam_on, days=window) is open_
+
+
+# --- teachers' projections ---------------------------------------------------------------------
+
+
+def project(**overrides):
+    arguments: dict[str, Any] = {
+        "cards": [],
+        "new_cards": 0,
+        "start": NOW,
+        "due": NOW + days(7),
+        "target_percent": 80,
+        "retention": 0.9,
+        "new_per_day": 20,
+        "seconds_per_review": 20.0,
+        "minutes_per_day": 10.0,
+        "seed": 1,
+    }
+    arguments.update(overrides)
+    return planner.goal_projection(**arguments)
+
+
+def test_a_student_who_keeps_a_deck_fresh_is_on_course():
+    cards = [sure_card(due=NOW + days(30)) for _ in range(20)]
+
+    result = project(cards=cards)
+
+    assert (result.total, result.needed, result.recalled) == (20, 16, 20)
+    assert (result.will_miss, result.gap, result.extra_minutes) == (False, 0, 0)
+    assert result.share == 1.0
+
+
+def test_a_student_who_stopped_gets_the_fewest_extra_minutes_that_close_the_gap():
+    # Learned a week ago, failing since: recall on the due date well under 0.9 unless reviewed.
+    cards = [plan_card(history([(0, AGAIN), (0, GOOD), (0, GOOD), (7, AGAIN)])[0])] * 30
+
+    result = project(cards=cards, new_cards=30, minutes_per_day=0.0)
+
+    assert result.will_miss and result.recalled < result.needed == 48
+    assert result.extra_minutes is not None and result.extra_minutes > 0
+    assert (
+        project(cards=cards, new_cards=30, minutes_per_day=result.extra_minutes).extra_minutes == 0
+    )
+    fewer = project(cards=cards, new_cards=30, minutes_per_day=result.extra_minutes - 1)
+    assert fewer.will_miss
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"due": NOW}, "no day left"),
+        ({"due": NOW - days(2)}, "the due date has passed"),
+        ({"new_per_day": 0}, "the new cards never start"),
+        ({"max_extra_minutes": 1}, "more than the search allows"),
+    ],
+)
+def test_a_goal_out_of_reach_has_no_extra_minutes(overrides, reason):
+    result = project(new_cards=50, minutes_per_day=0.0, **overrides)
+
+    assert result.will_miss, reason
+    assert result.extra_minutes is None, reason
+
+
+@pytest.mark.parametrize(
+    ("total", "percent", "needed"),
+    [(7, 50, 4), (10, 80, 8), (3, 100, 3), (0, 80, 0), (9, 0, 0)],
+)
+def test_the_goal_counts_cards_as_classroom_goals_do(total, percent, needed):
+    result = project(new_cards=total, target_percent=percent, due=NOW)
+
+    assert (result.total, result.needed) == (total, needed)
+    assert result.will_miss is (needed > 0)
+
+
+def test_the_projection_is_the_simulation_at_the_due_date():
+    cards = population(60)
+    due = NOW + days(12)
+
+    result = project(cards=cards, new_cards=20, due=due, minutes_per_day=8.0)
+    plan = simulate(
+        cards=cards,
+        new_cards={"": 20},
+        end=due,
+        new_per_day=20,
+        minutes_per_day=8.0,
+        seconds_per_review=20.0,
+    )
+
+    assert result.recalled == plan.recalled_at_goal
+
+
+@pytest.mark.parametrize("percent", [-1, 101])
+def test_a_target_beyond_a_whole_deck_is_refused(percent):
+    with pytest.raises(ValueError, match="target percent"):
+        project(target_percent=percent)
