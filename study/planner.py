@@ -47,6 +47,8 @@ MIN_DURATIONS = 20
 # An SAA-C03 question is a short scenario with four or five options: half a minute to read and
 # answer is a fair first guess until the learner's own answers say otherwise.
 DEFAULT_SECONDS_PER_REVIEW = 30.0
+SECONDS_PER_REVIEW_MIN = 1.0
+SECONDS_PER_REVIEW_MAX = 600.0
 # Chance that a card never seen before is answered right the first time. fsrs gives a card with
 # no memory state a recall of 0, which would fail every first showing; callers who have the
 # learner's own share of right first answers should pass it instead.
@@ -118,7 +120,11 @@ def readiness_on(
     cards: Iterable[tuple[float | None, dt.datetime | None]], total: int, on: dt.datetime
 ) -> DateReadiness:
     """Readiness on `on` of a group of `total` cards, from (stability, last_review) of each card
-    the learner has a memory state for. Pairs without a last review are not studied."""
+    the learner has a memory state for. Pairs without a last review are not studied.
+
+    The total is at least the studied count: when the group was counted apart from the states
+    (two queries, a card removed in between), readiness stays within 0..1 instead of failing.
+    """
     studied = 0
     expected = 0.0
     for stability, last_review in cards:
@@ -126,9 +132,9 @@ def readiness_on(
             continue
         studied += 1
         expected += predicted_recall(stability=stability, last_review=last_review, on=on)
-    if studied > total:
-        raise ValueError(f"{studied} studied cards in a group of {total}")
-    return DateReadiness(on=on, total=total, studied=studied, expected_recalled=expected)
+    return DateReadiness(
+        on=on, total=max(total, studied), studied=studied, expected_recalled=expected
+    )
 
 
 # --- The learner's pace ------------------------------------------------------------------------
@@ -152,13 +158,17 @@ def seconds_per_review(
     """The median answer time in seconds once there are `minimum` timed answers, else `default`.
 
     The median, not the mean: one answer left open over lunch must not double the plan. Missing
-    and zero durations (answers recorded without timing) are not samples.
+    and zero durations (answers recorded without timing) are not samples. The result is kept
+    within 1 s..10 min, which also bounds the work of a simulated day.
     """
     durations = [ms for ms in durations_ms if ms is not None and ms > 0]
     if len(durations) < minimum:
         return ReviewTime(seconds=default, samples=len(durations), measured=False)
+    median = statistics.median(durations) / 1000
     return ReviewTime(
-        seconds=statistics.median(durations) / 1000, samples=len(durations), measured=True
+        seconds=min(max(median, SECONDS_PER_REVIEW_MIN), SECONDS_PER_REVIEW_MAX),
+        samples=len(durations),
+        measured=True,
     )
 
 
@@ -676,7 +686,8 @@ def simulate(
     `seconds_per_review`):
     1. due cards: those left over from earlier days first, then the day's. A card joins the
        first session at or after its due moment; a learning or relearning step shorter than a day
-       (fsrs's 1 and 10 minutes) is taken again in the same session. At most
+       (fsrs's 1 and 10 minutes) is taken again in the same session, and a stored card being
+       (re)learned that falls due within a day is finished in the first session. At most
        `max_reviews_per_day` cards in the Review state, as the study queue caps them.
     2. new cards, up to `new_per_day`, in the order of `new_cards` (the keys of the unstudied
        cards in queue order, or counts per key: see new_card_keys); each is followed through
