@@ -21,6 +21,8 @@ STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 NULL_TAG = "tag:yaml.org,2002:null"
+# libyaml's loader when PyYAML was built with it: ten times faster on the catalog, same marks.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A plain decimal integer; YAML 1.1 would also read 0x1F, 0o17 or 1_000 as integers.
 DECIMAL_RE = re.compile(r"[0-9]+")
 
@@ -32,7 +34,7 @@ def line_of(node: yaml.Node) -> int:
 def compose(text: str, path: str) -> yaml.Node:
     """The single document of `text` as a node tree; a syntax error or no document is a Problem."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
