@@ -50,6 +50,7 @@ SEPARATOR_RE = re.compile(f"{SEPARATOR}+")
 # not part of what learners write, so it is left out of matching.
 PARENTHESES_RE = re.compile(r"\s*\([^()]*\)\s*")
 PLURAL_RE = re.compile(r"[a-z]{3,}")
+URL_RE = re.compile(r"https?://[^\s)\]>]+", re.ASCII | re.IGNORECASE)
 # Letters (any script) and digits only, once separators and parentheses are gone.
 WORD_RE = re.compile(r"[^\W_]+")
 # Where a word splits into tokens: lower-to-upper case ("Dynamo|DB"), letters and digits
@@ -199,12 +200,18 @@ class Catalog:
         return tasks[0] if len(tasks) == 1 else None
 
     def find(self, text: str) -> tuple[Mention, ...]:
-        """Every service named in `text`, longest names first where they overlap, in text order."""
+        """Every service named in `text`, longest names first where they overlap, in text order.
+
+        A web address is not prose: ".../global-accelerator/" in a link names nothing, though
+        the link's text does.
+        """
         folded = _fold(text)
+        urls = [(url.start(), url.end()) for url in URL_RE.finditer(text)]
         found = [
             Mention(match.start(), match.end(), service)
             for service, pattern in self.patterns
             for match in pattern.finditer(folded)
+            if not any(match.start() < end and start < match.end() for start, end in urls)
         ]
         found.sort(key=lambda mention: (mention.start - mention.end, mention.start))
         taken: list[Mention] = []

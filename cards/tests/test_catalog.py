@@ -480,6 +480,12 @@ def test_a_mention_gives_where_the_name_stands_in_the_text(catalog: Catalog) -> 
     ]
 
 
+def test_a_web_address_names_no_service_but_its_link_text_does(catalog: Catalog) -> None:
+    text = "[AWS Global Accelerator](https://aws.amazon.com/ko/global-accelerator/)가 있음"
+    assert [text[m.start : m.end] for m in catalog.find(text)] == ["AWS Global Accelerator"]
+    assert catalog.find("https://docs.aws.amazon.com/lambda/latest/dg/welcome.html") == ()
+
+
 @pytest.mark.parametrize(
     ("heading", "domain", "task"),
     [
