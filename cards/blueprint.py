@@ -19,18 +19,18 @@ import yaml
 from .notes import Problem, SourceError, decode_utf8
 from .yamlnodes import Reader, compose, line_of
 
-# "3.2": the domain's number, a dot, the task statement's number within the domain.
+# "<domain>.<n>": the domain's number, a dot, the task statement's number within the domain.
 CODE_RE = re.compile(r"(?P<domain>[1-9][0-9]*)\.(?P<number>[1-9][0-9]*)")
 WEIGHT_TOTAL = 100  # domain weights are percentages of the scored content
 # Characters a learner may put between words, or leave out, without changing a title.
 SEPARATORS_RE = re.compile(r"[\s\-\u2010-\u2015_·:]+")
-# "Domain 3: ..." or "도메인 3. ...": the guide's own way of writing a domain heading.
+# "Domain <n>: <title>" (or the Korean word for domain): the guide's way of writing a heading.
 DOMAIN_PREFIX_RE = re.compile(r"(?:domain|도메인)\s*(?P<number>[0-9]+)\s*[:.\-–—)]?\s*", re.I)
 
 
 @dataclass(frozen=True)
 class TaskStatement:
-    code: str  # "3.2"
+    code: str  # "<domain>.<n>"
     domain: int  # the number of the domain it belongs to
     title: str  # Korean
     title_en: str  # as the exam guide writes it
@@ -101,8 +101,8 @@ class Blueprint:
 def title_key(text: str) -> str:
     """How a title is compared: compatibility forms folded, case, spacing and hyphens ignored.
 
-    "Design High-Performing Architectures", "design high performing architectures" and
-    "DESIGN HIGH‐PERFORMING ARCHITECTURES" (with a Unicode hyphen) give the same key.
+    "Design Well-Built Things", "design well built things" and "DESIGN WELL‐BUILT THINGS"
+    (with a Unicode hyphen) give the same key.
     """
     return SEPARATORS_RE.sub("", unicodedata.normalize("NFKC", text).casefold())
 
@@ -322,7 +322,7 @@ def domain_titles(blueprint: Blueprint) -> tuple[str, ...]:
 def match_domain_heading(text: str, blueprint: Blueprint) -> Domain:
     """The domain a notes `# ` heading names by its English or Korean title.
 
-    Case, spacing and hyphens do not matter, and the guide's "Domain 3: ..." form is accepted
+    Case, spacing and hyphens do not matter, and the guide's "Domain <n>: <title>" form is accepted
     when its number is that title's domain. Raise UnknownDomainError otherwise.
     """
     accepted = domain_titles(blueprint)

@@ -137,14 +137,14 @@ class Reader:
     def code(self, node: yaml.Node, what: str) -> str:
         """A short code such as a task statement, accepted quoted or not.
 
-        An unquoted `3.2` is a float to YAML; the text as written is what counts, so `3.10`
-        stays `3.10` instead of becoming `3.1`.
+        An unquoted code with a dot is a float to YAML; the text as written is what counts, so
+        a trailing zero stays instead of vanishing as it would from the float.
         """
         if isinstance(node, yaml.ScalarNode) and node.tag in (STR_TAG, FLOAT_TAG, INT_TAG):
             value = node.value.strip()
             if value:
                 return value
-        self.problem(node, f'{what} must be a code such as "1.2"')
+        self.problem(node, f'{what} must be a code written "<domain>.<n>"')
         return ""
 
     def integer(self, node: yaml.Node, what: str) -> int | None:

@@ -183,7 +183,7 @@ def problems_of(text: str) -> list[str]:
         ('{code: "1.2"', '{code: "1.1"', "20: task statement code repeats line 19"),
         ("{code: 2.1", "{code: 1.3", "26: code '1.3' does not belong to domain 2"),
         ('{code: "1.2"', '{code: "1-2"', "20: code '1-2' must look like \"<domain>.<number>\""),
-        ('{code: "1.2"', "{code: [1]", '20: code must be a code such as "1.2"'),
+        ('{code: "1.2"', "{code: [1]", '20: code must be a code written "<domain>.<n>"'),
         ("title_en: Second", "title_en: FIRST", "21: domain title repeats line 14"),
         ("title: 둘째", "title_en: Twice", "23: a domain repeats the key 'title_en'"),
         ("title: 둘째", "titel: 둘째", "22: unknown key 'titel' in a domain"),

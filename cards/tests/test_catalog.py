@@ -697,7 +697,7 @@ def problems_of(text: str, blueprint: Blueprint) -> list[str]:
         (
             'task_statements: ["3.2", 4.2]',
             "task_statements: [{code: 3.2}]",
-            '8: each task statement must be a code such as "1.2"',
+            '8: each task statement must be a code written "<domain>.<n>"',
         ),
         (
             "url: https://docs.aws.amazon.com/lambda/",
