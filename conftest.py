@@ -13,7 +13,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
 
-from cards.models import Answer, Deck, Question, Topic
+from cards.models import Answer, Certification, Deck, Question, Topic
+from cards.tests.factories import ensure_blueprint, make_topic
 
 User = get_user_model()
 PASSWORD = "correct horse battery staple"
@@ -100,15 +101,18 @@ def admin_user(db: None) -> Any:
 
 
 @pytest.fixture
+def blueprint(db: None) -> Certification:
+    return ensure_blueprint()
+
+
+@pytest.fixture
 def topic(db: None) -> Topic:
-    return Topic.objects.create(slug="lambda", name="Lambda", task_statement="3.2", order=1)
+    return make_topic("lambda", "Lambda", "3.2", order=1)
 
 
 @pytest.fixture
 def other_topic(db: None) -> Topic:
-    return Topic.objects.create(
-        slug="global-accelerator", name="AWS Global Accelerator", task_statement="3.4", order=2
-    )
+    return make_topic("global-accelerator", "AWS Global Accelerator", "3.4", order=2)
 
 
 @pytest.fixture

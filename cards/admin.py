@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .forms import AnswerInlineFormSet, QuestionAdminForm
-from .models import Answer, Deck, Question, Topic
+from .models import Answer, Certification, Deck, Domain, Question, TaskStatement, Topic
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -46,11 +46,52 @@ COMPACT_TEXT = text_rows(4)
 PROSE_TEXT = text_rows(6)
 
 
+class BlueprintAdmin(admin.ModelAdmin):
+    """The exam blueprint is read from notes/exam/ by build_fixtures and kept equal to it by
+    seed_content: the admin shows it, and edits belong in that file."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Certification)
+class CertificationAdmin(BlueprintAdmin):
+    list_display = ("code", "name", "question_count", "minutes", "passing_score", "guide_version")
+
+
+@admin.register(Domain)
+class DomainAdmin(BlueprintAdmin):
+    list_display = ("number", "title_en", "title", "weight", "certification")
+    list_filter = ("certification",)
+
+
+@admin.register(TaskStatement)
+class TaskStatementAdmin(BlueprintAdmin):
+    list_display = ("code", "title_en", "title", "domain")
+    list_filter = ("domain",)
+    list_select_related = ("domain",)
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ("slug", "name", "task_statement", "order", "question_count")
-    list_filter = ("task_statement",)
-    search_fields = ("slug", "name")
+    list_display = (
+        "slug",
+        "name",
+        "domain",
+        "task_statement",
+        "service",
+        "order",
+        "question_count",
+    )
+    list_filter = ("domain", "task_statement")
+    list_select_related = ("domain", "task_statement")
+    search_fields = ("slug", "name", "service")
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
@@ -83,14 +124,14 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = (AnswerInline,)
     formfield_overrides = PROSE_TEXT
     list_display = ("key", "topic", "kind", "origin", "short_prompt", "citation")
-    list_filter = ("topic", "kind", "origin", "topic__task_statement")
+    list_filter = ("topic__domain", "topic", "kind", "origin", "topic__task_statement")
     search_fields = ("key", "prompt", "prompt_en", "answers__text", "answers__text_en")
     list_select_related = ("topic",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> _FieldsetSpec:
         source = ("citation_display", "public_page", "source_hash") if obj else SOURCE_FIELDS
         return [
-            (None, {"fields": ("key", "topic", ("kind", "origin"), "order")}),
+            (None, {"fields": ("key", "topic", "task_statement", ("kind", "origin"), "order")}),
             (
                 _("Question"),
                 {"fields": (("prompt", "prompt_en"), ("explanation", "explanation_en"))},
@@ -175,6 +216,7 @@ class DeckAdmin(admin.ModelAdmin):
         "slug",
         ("description", "description_en"),
         "owner",
+        "domain",
         "order",
         "questions",
     )

@@ -1,9 +1,17 @@
-"""Turn parsed notes plus their authored `<stem>.exam.yaml` into Django fixture records.
+"""Compile study notes, and their optional `<stem>.exam.yaml`, into Django fixture records.
 
-Pure: no ORM and no database. The output is a list of plain dicts in Django's fixture format
-with natural keys and no primary keys, so `loaddata` updates rows in place on every reload.
-Everything is deterministic: stable ordering, no clock, and the "random" choices of the
-generated "which service?" questions are seeded from the question key through SHA-256
+Pure: no ORM and no database. The notes' `# ` heading names a domain of the exam blueprint;
+each `## ` topic is placed on the blueprint through the service catalog (the service its
+heading names, and that service's one task statement in the domain), unless the YAML says
+otherwise: the YAML adds authored questions, English wording and overrides, and wins. A topic
+that cannot be placed still builds, in its domain, with a warning.
+
+`compile_notes` turns ONE notes text (and YAML text) into records with no file system, so the
+same code serves the build (`build_fixtures`, a thin loop over files: `build_fixture`) and
+anything that compiles notes at run time. The output is a list of plain dicts in Django's
+fixture format with natural keys and no primary keys, so `loaddata` updates rows in place on
+every reload. Everything is deterministic: stable ordering, no clock, and the "random" choices
+of the generated "which service?" questions are seeded from the question key through SHA-256
 (`hash()` is salted per process and would change the output between runs).
 
 Every problem is reported as `file:line: message`; YAML line numbers come from the node marks
@@ -14,20 +22,28 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import yaml
 from django.utils.text import slugify
 
 from . import rules
-from .notes import Notes, NoteTopic, Problem, SourceError
+from .blueprint import (
+    Blueprint,
+    Domain,
+    TaskStatement,
+    UnknownDomainError,
+    domain_titles,
+    match_domain_heading,
+)
+from .catalog import Catalog, Service, match_heading
+from .notes import Notes, NoteTopic, Problem, SourceError, parse_notes
 
-# Mirrors cards.models.TaskStatement (importing models would tie this module to the ORM);
-# a test keeps the two equal.
-TASK_STATEMENTS = ("3.1", "3.2", "3.3", "3.4", "3.5")
 EXAM_KINDS = (rules.SINGLE, rules.MULTIPLE)
+EXAM_SUFFIX = ".exam.yaml"
 MASK = "＿＿＿"
 WHICH_PROMPT = "다음 설명에 해당하는 AWS 서비스는 무엇인가요?\n\n> "
 WHICH_PROMPT_EN = "Which AWS service does this describe?\n\n> "
@@ -39,6 +55,9 @@ MAX_SLUG = 80
 MAX_KEY = 100
 MAX_NAME = 120
 MAX_URL = 200
+# How a topic was put under its task statement.
+BY_YAML = "yaml"
+BY_CATALOG = "catalog"
 
 Record = dict[str, Any]
 
@@ -114,15 +133,21 @@ def load_yaml(text: str, path: str) -> Any:
 # --- The authored exam file ------------------------------------------------------------------
 
 
+# --- The authored exam file ------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class TopicSpec:
+    """What the YAML says of one topic; every field but the heading may be left out ("")."""
+
     line: int
     heading: str
     slug: str
     slug_line: int
-    task_statement: str
-    service: str
-    mask: tuple[str, ...]
+    task_statement: str  # a code such as the blueprint's, "" when the catalog should decide
+    task_statement_line: int
+    service: str  # the name offered in "which service?" questions
+    mask: tuple[str, ...] | None  # None: the catalog's names of the service
     summary: str
     summary_en: str
     description: str
@@ -155,6 +180,9 @@ class QuestionSpec:
     explanation: str
     explanation_en: str
     answers: tuple[AnswerSpec, ...]
+    # Set when the question tests another task statement of the domain than its topic's.
+    task_statement: str = ""
+    task_statement_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -210,6 +238,16 @@ class _Reader:
             self.problem(self.line(data, key), f"{key!r} is empty")
         return value
 
+    def code(self, data: LineMap, key: str) -> str:
+        """A task statement code; unquoted, "<n>.<n>" is a float to YAML: take the text it shows."""
+        value = data.get(key, "")
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or (key in data and not value.strip()):
+            self.problem(self.line(data, key), f"{key!r} must be a task statement code")
+            return ""
+        return value.strip()
+
     def items(self, data: LineMap, key: str) -> list[tuple[int, Any]]:
         value = data.get(key)
         if value is None:
@@ -220,40 +258,29 @@ class _Reader:
         return list(zip(value.item_lines, value, strict=True))
 
 
+TOPIC_TEXTS = ("slug", "service", "summary", "summary_en", "description", "description_en")
+
+
 def _read_topic(reader: _Reader, line: int, value: Any) -> TopicSpec | None:
     data = reader.mapping(value, line, "a topic")
     if data is None:
         return None
-    text_keys = (
-        "heading",
-        "slug",
-        "service",
-        "summary",
-        "summary_en",
-        "description",
-        "description_en",
-    )
-    reader.keys(data, "topic", (*text_keys, "task_statement", "mask"))
-    texts = {key: reader.text(data, key, required=True) for key in text_keys}
-    task = data.get("task_statement", "")
-    if isinstance(task, float | int) and not isinstance(task, bool):
-        task = str(task)  # an unquoted 3.2 is a float in YAML; accept it as the text it shows
-    if "task_statement" in data and task not in TASK_STATEMENTS:
-        reader.problem(
-            reader.line(data, "task_statement"),
-            f"task_statement {task!r} is not one of {', '.join(TASK_STATEMENTS)}",
-        )
-    mask: list[str] = []
-    for item_line, item in reader.items(data, "mask"):
-        if isinstance(item, str) and item.strip():
-            mask.append(item.strip())
-        else:
-            reader.problem(item_line, "each mask entry must be non-empty text")
+    reader.keys(data, "topic", ("heading",), (*TOPIC_TEXTS, "task_statement", "mask"))
+    texts = {key: reader.text(data, key, required=True) for key in ("heading", *TOPIC_TEXTS)}
+    mask: list[str] | None = None
+    if "mask" in data:
+        mask = []
+        for item_line, item in reader.items(data, "mask"):
+            if isinstance(item, str) and item.strip():
+                mask.append(item.strip())
+            else:
+                reader.problem(item_line, "each mask entry must be non-empty text")
     return TopicSpec(
         line=data.line,
         slug_line=reader.line(data, "slug"),
-        task_statement=str(task),
-        mask=tuple(mask),
+        task_statement=reader.code(data, "task_statement"),
+        task_statement_line=reader.line(data, "task_statement"),
+        mask=tuple(mask) if mask is not None else None,
         **texts,
     )
 
@@ -291,7 +318,7 @@ def _read_question(reader: _Reader, line: int, value: Any) -> QuestionSpec | Non
         data,
         "question",
         ("key", "topic", "kind", "cites", "prompt", "prompt_en", "answers"),
-        ("explanation", "explanation_en"),
+        ("explanation", "explanation_en", "task_statement"),
     )
     key = reader.text(data, "key", required=True)
     if key and (not KEY_RE.fullmatch(key) or len(key) > MAX_KEY):
@@ -341,6 +368,8 @@ def _read_question(reader: _Reader, line: int, value: Any) -> QuestionSpec | Non
         explanation=reader.text(data, "explanation"),
         explanation_en=reader.text(data, "explanation_en"),
         answers=tuple(answers),
+        task_statement=reader.code(data, "task_statement"),
+        task_statement_line=reader.line(data, "task_statement"),
     )
 
 
@@ -351,14 +380,14 @@ def parse_exam(text: str, path: str) -> ExamSpec:
     root = reader.mapping(load_yaml(text, path), 1, "the file")
     if root is None:
         raise SourceError(problems)
-    reader.keys(root, "the file", ("notes", "domain", "topics"), ("notes_en", "questions"))
+    reader.keys(root, "the file", ("notes",), ("domain", "topics", "notes_en", "questions"))
 
     domain = None
     if "domain" in root:
         domain = reader.mapping(root["domain"], reader.line(root, "domain"), "domain")
     name_en = description = description_en = ""
     if domain is not None:
-        reader.keys(domain, "domain", ("name_en", "description", "description_en"))
+        reader.keys(domain, "domain", (), ("name_en", "description", "description_en"))
         name_en = reader.text(domain, "name_en", required=True)
         description = reader.text(domain, "description")
         description_en = reader.text(domain, "description_en")
@@ -374,6 +403,8 @@ def parse_exam(text: str, path: str) -> ExamSpec:
         seen: dict[str, int] = {}
         for topic in topics:
             value = getattr(topic, attribute)
+            if not value:
+                continue
             if value in seen:
                 reader.problem(topic.line, f"{attribute} {value!r} repeats line {seen[value]}")
             seen.setdefault(value, topic.line)
@@ -415,17 +446,7 @@ def parse_exam(text: str, path: str) -> ExamSpec:
     )
 
 
-# --- Building the records --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    """One notes file, its exam file if any, and the name its questions cite."""
-
-    notes: Notes
-    exam: ExamSpec | None
-    exam_path: str  # where the exam file is or would be, for the hint when it is missing
-    source_file: str  # "notes/<filename>", whatever directory the notes were read from
+# --- Small pieces ----------------------------------------------------------------------------
 
 
 def sha256(text: str) -> str:
@@ -453,19 +474,339 @@ def mask_text(text: str, masks: Sequence[str]) -> str:
     return pattern.sub(MASK, text)
 
 
-def which_options(key: str, right: TopicSpec, topics: Sequence[TopicSpec]) -> list[TopicSpec]:
+def exam_path_for(notes_path: str) -> str:
+    """Where the YAML companion of a notes file is, or would be: `<stem>.exam.yaml` beside it."""
+    return notes_path.removesuffix(".md") + EXAM_SUFFIX
+
+
+def domain_key(domain: Domain, blueprint: Blueprint) -> list[Any]:
+    """A domain's natural key in the fixture (cards.Domain.natural_key)."""
+    return [blueprint.code, domain.number]
+
+
+def task_statement_key(task: TaskStatement | None, blueprint: Blueprint) -> list[Any] | None:
+    return [blueprint.code, task.code] if task is not None else None
+
+
+# --- Placing topics on the blueprint ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlacedTopic:
+    """A notes topic with what the build decided about it, from its YAML or the catalog."""
+
+    line: int
+    heading: str
+    slug: str
+    domain: Domain
+    task_statement: TaskStatement | None
+    placed_by: str  # BY_YAML, BY_CATALOG, or "" when it has no task statement
+    service: Service | None  # the catalog's service, when the topic names exactly one
+    option: str  # the name offered for it in "which service?" questions
+    mask: tuple[str, ...]  # what its "which service?" questions hide
+    summary: str
+    summary_en: str
+    description: str
+    description_en: str
+
+
+def which_options(key: str, right: PlacedTopic, topics: Sequence[PlacedTopic]) -> list[PlacedTopic]:
     """The right topic plus up to three others with distinct services, in a seeded order."""
 
-    def rank(label: str) -> Callable[[TopicSpec], str]:
-        return lambda topic: sha256(f"{key}|{label}|{topic.service}")
+    def rank(label: str) -> Callable[[PlacedTopic], str]:
+        return lambda topic: sha256(f"{key}|{label}|{topic.option}")
 
-    others: list[TopicSpec] = []
-    services = {right.service}
+    others: list[PlacedTopic] = []
+    services = {right.option}
     for topic in sorted(topics, key=rank("pick")):
-        if topic.service not in services:
-            services.add(topic.service)
+        if topic.option not in services:
+            services.add(topic.option)
             others.append(topic)
     return sorted([right, *others[:WHICH_DISTRACTORS]], key=rank("order"))
+
+
+def _catalog_service(spec: TopicSpec | None, heading: str, catalog: Catalog) -> Service | None:
+    """The service the YAML names for the topic, else the one its heading names, else None."""
+    if spec is not None and spec.service:
+        named = match_heading(spec.service, catalog).service
+        if named is not None:
+            return named
+    return match_heading(heading, catalog).service
+
+
+def _unplaced_reason(topic: PlacedTopic, catalog: Catalog) -> str:
+    """Why the catalog cannot put a topic under one task statement of its domain."""
+    service = topic.service
+    if service is None:
+        candidates = match_heading(topic.heading, catalog).candidates
+        if not candidates:
+            return f"names no service of the {catalog.blueprint.code} catalog"
+        names = ", ".join(candidate.name for candidate in candidates)
+        return f"names several services ({names})"
+    tasks = catalog.task_statements_in(service, topic.domain)
+    if not tasks:
+        where = "no task statement"
+    else:
+        codes = ", ".join(task.code for task in tasks)
+        where = f"{len(tasks)} task statements ({codes})"
+    return (
+        f"names {service.name}, which the catalog puts under {where} "
+        f"of domain {topic.domain.number}"
+    )
+
+
+def place_topic(
+    topic: NoteTopic,
+    spec: TopicSpec | None,
+    domain: Domain,
+    catalog: Catalog,
+) -> PlacedTopic:
+    """Put a topic under a task statement of `domain`: the YAML's, else the catalog's one.
+
+    The YAML's task statement must already be known to belong to `domain` (checked earlier).
+    """
+    service = _catalog_service(spec, topic.heading, catalog)
+    task: TaskStatement | None = None
+    placed_by = ""
+    if spec is not None and spec.task_statement:
+        task = next(t for t in domain.task_statements if t.code == spec.task_statement)
+        placed_by = BY_YAML
+    elif service is not None and (found := catalog.task_statement_in(service, domain)):
+        task, placed_by = found, BY_CATALOG
+
+    option = (spec.service if spec is not None else "") or (
+        service.name if service is not None else topic.heading
+    )
+    if spec is not None and spec.mask is not None:
+        mask = (*spec.mask, option)
+    else:
+        names = service.names if service is not None else ()
+        mask = (*names, topic.heading, option)
+
+    def text(attribute: str, fallback: str) -> str:
+        given = getattr(spec, attribute) if spec is not None else ""
+        return str(given) or fallback
+
+    summary = service.summary if service is not None else ""
+    summary_en = service.summary_en if service is not None else ""
+    return PlacedTopic(
+        line=topic.line,
+        heading=topic.heading,
+        slug=slugify(topic.heading),
+        domain=domain,
+        task_statement=task,
+        placed_by=placed_by,
+        service=service,
+        option=option,
+        mask=mask,
+        summary=text("summary", summary),
+        summary_en=text("summary_en", summary_en),
+        description=text("description", summary),
+        description_en=text("description_en", summary_en),
+    )
+
+
+# --- One notes file ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One parsed notes file, its YAML if any, and the domain its `# ` heading names."""
+
+    notes: Notes
+    exam: ExamSpec | None
+    exam_path: str  # where the YAML is or would be, for the hints that name it
+    source_file: str  # the name questions cite: "notes/<filename>" in this repository
+    domain: Domain
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    """A natural key a file defines, and where: two files must not define the same one."""
+
+    what: str  # "topic slug", "deck slug" or "key"
+    value: str
+    place: Problem  # file and line, with no message
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What one notes file compiles to. `problems` stop a build; `warnings` do not.
+
+    With problems, `records` and `topics` are empty: nothing of a bad file is ever written.
+    """
+
+    path: str
+    domain: Domain | None
+    topics: tuple[PlacedTopic, ...] = ()
+    records: tuple[Record, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    keys: tuple[KeyUse, ...] = field(default=(), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _domain_problem(notes: Notes, blueprint: Blueprint) -> tuple[Domain | None, Problem | None]:
+    if notes.title is None:
+        listing = "; ".join(f'"{title}"' for title in domain_titles(blueprint))
+        message = (
+            f"no '# ' heading naming the {blueprint.code} domain of these notes; "
+            f"write one before the first topic, one of: {listing}"
+        )
+        return None, Problem(notes.path, 1, message)
+    try:
+        return match_domain_heading(notes.title, blueprint), None
+    except UnknownDomainError as error:
+        return None, Problem(notes.path, notes.title_line, str(error))
+
+
+def read_source(
+    text: str,
+    path: str,
+    exam_yaml: str | None = None,
+    *,
+    blueprint: Blueprint,
+    exam_path: str | None = None,
+    source_file: str | None = None,
+) -> tuple[Source | None, list[Problem]]:
+    """Parse a notes text and its YAML text and find the domain; None with the problems if not.
+
+    `path` names the notes in problems; `source_file` is what questions cite (default `path`).
+    """
+    exam_path = exam_path or exam_path_for(path)
+    problems: list[Problem] = []
+    notes: Notes | None = None
+    exam: ExamSpec | None = None
+    try:
+        notes = parse_notes(text, path)
+    except SourceError as error:
+        problems.extend(error.problems)
+    if exam_yaml is not None:
+        try:
+            exam = parse_exam(exam_yaml, exam_path)
+        except SourceError as error:
+            problems.extend(error.problems)
+    if notes is None:
+        return None, problems
+    domain, problem = _domain_problem(notes, blueprint)
+    if problem is not None:
+        problems.insert(0, problem)
+    if domain is None or problems:
+        return None, problems
+    return Source(notes, exam, exam_path, source_file or path, domain), []
+
+
+def _check_source(source: Source) -> list[Problem]:
+    """Cross-check the notes with their YAML: topics, slugs, task statements, lines, links."""
+    notes, exam, domain = source.notes, source.exam, source.domain
+    problems: list[Problem] = []
+    if notes.title is not None and (
+        not slugify(notes.title) or len(slugify(notes.title)) > MAX_SLUG
+    ):
+        problems.append(Problem(notes.path, notes.title_line, "title gives no usable slug"))
+    for topic in notes.topics:
+        slug = slugify(topic.heading)
+        if not slug or len(slug) > MAX_SLUG or len(topic.heading) > MAX_NAME:
+            problems.append(
+                Problem(notes.path, topic.line, f'heading "{topic.heading}" gives no usable slug')
+            )
+        for question in topic.questions:
+            for answer in question.answers:
+                if len(first_link_url(answer.text)) > MAX_URL:
+                    problems.append(
+                        Problem(notes.path, answer.line, f"link longer than {MAX_URL} characters")
+                    )
+    if exam is None:
+        return problems
+
+    file_name = PurePath(source.notes.path).name
+    if exam.notes != file_name:
+        problems.append(
+            Problem(exam.path, exam.notes_line, f"notes: {exam.notes!r} should be {file_name!r}")
+        )
+    headings = {topic.heading: topic for topic in notes.topics}
+    codes = [task.code for task in domain.task_statements]
+
+    def in_domain(code: str, line: int) -> None:
+        if code and code not in codes:
+            problems.append(
+                Problem(
+                    exam.path,
+                    line,
+                    f"task_statement {code!r} is not one of domain {domain.number}'s: "
+                    + ", ".join(codes),
+                )
+            )
+
+    for spec in exam.topics:
+        heading = headings.get(spec.heading)
+        if heading is None:
+            problems.append(
+                Problem(
+                    exam.path,
+                    spec.line,
+                    f'topic "{spec.heading}" is not a "## " heading of {notes.path}',
+                )
+            )
+        elif spec.slug and spec.slug != slugify(heading.heading):
+            problems.append(
+                Problem(
+                    exam.path,
+                    spec.slug_line,
+                    f"slug {spec.slug!r} should be {slugify(heading.heading)!r}",
+                )
+            )
+        in_domain(spec.task_statement, spec.task_statement_line)
+
+    content_lines = {
+        line
+        for topic in notes.topics
+        for question in topic.questions
+        for line in (question.line, *(answer.line for answer in question.answers))
+    }
+    for number, line in sorted(exam.notes_en_lines.items()):
+        if number not in content_lines:
+            problems.append(
+                Problem(
+                    exam.path,
+                    line,
+                    f"notes_en line {number} is not a question or answer line of {notes.path}",
+                )
+            )
+
+    sections = {slugify(topic.heading): topic for topic in notes.topics}
+    for authored in exam.questions:
+        section = sections.get(authored.topic)
+        if section is None:
+            problems.append(
+                Problem(exam.path, authored.topic_line, f"unknown topic {authored.topic!r}")
+            )
+            continue
+        in_domain(authored.task_statement, authored.task_statement_line)
+        first, last = authored.cites
+        if not section.first_line <= first <= last <= section.last_line:
+            problems.append(
+                Problem(
+                    exam.path,
+                    authored.cites_line,
+                    f"cites [{first}, {last}] lie outside topic {authored.topic!r} "
+                    f"(lines {section.first_line}-{section.last_line} of {notes.path})",
+                )
+            )
+    return problems
+
+
+def _unplaced_warning(source: Source, topic: PlacedTopic, catalog: Catalog) -> Problem:
+    reason = _unplaced_reason(topic, catalog)
+    return Problem(
+        source.notes.path,
+        topic.line,
+        f'topic "{topic.heading}" {reason}: built in domain {source.domain.number} without a '
+        f"task statement (give one in {source.exam_path})",
+    )
 
 
 def _question(
@@ -478,6 +819,7 @@ def _question(
     prompt_en: str = "",
     explanation: str = "",
     explanation_en: str = "",
+    task_statement: list[Any] | None = None,
     source: Source,
     first: int,
     last: int,
@@ -489,6 +831,7 @@ def _question(
         "fields": {
             "key": key,
             "topic": [topic],
+            "task_statement": task_statement,
             "kind": kind,
             "origin": origin,
             "prompt": prompt,
@@ -532,7 +875,14 @@ def _answer(
 
 
 def _deck(
-    *, slug: str, name: str, name_en: str, description: str, description_en: str, order: int
+    *,
+    slug: str,
+    name: str,
+    name_en: str,
+    description: str,
+    description_en: str,
+    domain: list[Any],
+    order: int,
 ) -> Record:
     return {
         "model": "cards.deck",
@@ -544,130 +894,27 @@ def _deck(
             "description_en": description_en,
             "questions": [],
             "owner": None,
+            "domain": domain,
             "order": order,
         },
     }
 
 
-@dataclass
-class _Built:
-    topics: list[Record]
-    questions: list[Record]
-    answers: list[Record]
-    decks: list[Record]
-
-
-def _check_source(source: Source) -> list[Problem]:
-    """Cross-check the notes with their exam file: topics, slugs, notes_en and citations."""
-    notes, exam = source.notes, source.exam
-    problems: list[Problem] = []
-    if notes.title is None:
-        problems.append(Problem(notes.path, 1, "no '# ' title (it names the whole-domain deck)"))
-    elif not slugify(notes.title) or len(slugify(notes.title)) > MAX_SLUG:
-        problems.append(Problem(notes.path, notes.title_line, "title gives no usable slug"))
-    for topic in notes.topics:
-        slug = slugify(topic.heading)
-        if not slug or len(slug) > MAX_SLUG or len(topic.heading) > MAX_NAME:
-            problems.append(
-                Problem(notes.path, topic.line, f'heading "{topic.heading}" gives no usable slug')
-            )
-        if exam is None:
-            problems.append(
-                Problem(
-                    notes.path,
-                    topic.line,
-                    f'topic "{topic.heading}" has no task statement (add {source.exam_path})',
-                )
-            )
-        for question in topic.questions:
-            for answer in question.answers:
-                if len(first_link_url(answer.text)) > MAX_URL:
-                    problems.append(
-                        Problem(notes.path, answer.line, f"link longer than {MAX_URL} characters")
-                    )
-    if exam is None:
-        return problems
-
-    file_name = source.source_file.rsplit("/", 1)[-1]
-    if exam.notes != file_name:
-        problems.append(
-            Problem(exam.path, exam.notes_line, f"notes: {exam.notes!r} should be {file_name!r}")
-        )
-    specs = {spec.heading: spec for spec in exam.topics}
-    headings = {topic.heading: topic for topic in notes.topics}
-    for topic in notes.topics:
-        spec = specs.get(topic.heading)
-        if spec is None:
-            problems.append(
-                Problem(
-                    notes.path, topic.line, f'topic "{topic.heading}" is missing from {exam.path}'
-                )
-            )
-        elif spec.slug != slugify(topic.heading):
-            problems.append(
-                Problem(
-                    exam.path,
-                    spec.slug_line,
-                    f"slug {spec.slug!r} should be {slugify(topic.heading)!r}",
-                )
-            )
-    for spec in exam.topics:
-        if spec.heading not in headings:
-            problems.append(
-                Problem(
-                    exam.path,
-                    spec.line,
-                    f'topic "{spec.heading}" is not a "## " heading of {notes.path}',
-                )
-            )
-
-    content_lines = {
-        line
-        for topic in notes.topics
-        for question in topic.questions
-        for line in (question.line, *(answer.line for answer in question.answers))
-    }
-    for number, line in sorted(exam.notes_en_lines.items()):
-        if number not in content_lines:
-            problems.append(
-                Problem(
-                    exam.path,
-                    line,
-                    f"notes_en line {number} is not a question or answer line of {notes.path}",
-                )
-            )
-
-    sections = {slugify(topic.heading): topic for topic in notes.topics}
-    for authored in exam.questions:
-        section = sections.get(authored.topic)
-        if section is None or authored.topic not in {spec.slug for spec in exam.topics}:
-            problems.append(
-                Problem(exam.path, authored.topic_line, f"unknown topic {authored.topic!r}")
-            )
-            continue
-        first, last = authored.cites
-        if not section.first_line <= first <= last <= section.last_line:
-            problems.append(
-                Problem(
-                    exam.path,
-                    authored.cites_line,
-                    f"cites [{first}, {last}] lie outside topic {authored.topic!r} "
-                    f"(lines {section.first_line}-{section.last_line} of {notes.path})",
-                )
-            )
-    return problems
-
-
 def _build_topic(
-    source: Source, exam: ExamSpec, topic: NoteTopic, spec: TopicSpec, specs: Sequence[TopicSpec]
-) -> tuple[list[Record], list[Record], list[Problem]]:
-    """One topic's questions (note, then which, then exam) and their answers."""
-    notes = source.notes
-    en = exam.notes_en
-    slug = spec.slug
+    source: Source,
+    placed: PlacedTopic,
+    topic: NoteTopic,
+    topics: Sequence[PlacedTopic],
+    blueprint: Blueprint,
+) -> tuple[list[Record], list[Record], list[Problem], list[Problem]]:
+    """One topic's questions (note, then which, then exam), their answers, problems, warnings."""
+    notes, exam = source.notes, source.exam
+    en = exam.notes_en if exam is not None else {}
+    slug = placed.slug
     questions: list[Record] = []
     answers: list[Record] = []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
 
     def add(question: Record, answer_rows: list[Record], place: Problem) -> None:
         question["fields"]["order"] = len(questions) + 1
@@ -703,8 +950,18 @@ def _build_topic(
         ]
         add(question, rows, Problem(notes.path, note.line, ""))
 
-    masks = (*spec.mask, spec.service)
-    for note in topic.questions:
+    alone = all(other.option == placed.option for other in topics)
+    if alone and topic.questions:
+        # A "which service?" question needs a wrong service to offer: the file has none.
+        warnings.append(
+            Problem(
+                notes.path,
+                topic.line,
+                f'topic "{topic.heading}": no "which service?" questions, since no other topic '
+                f"of {notes.path} names another service to offer as a wrong answer",
+            )
+        )
+    for note in topic.questions if not alone else ():
         for bullet in note.answers:
             key = f"{slug}-which-{bullet.line}"
             english = en.get(bullet.line, "")
@@ -713,20 +970,20 @@ def _build_topic(
                 topic=slug,
                 kind=rules.SINGLE,
                 origin="which",
-                prompt=WHICH_PROMPT + mask_text(bullet.text, masks),
-                prompt_en=WHICH_PROMPT_EN + mask_text(english, masks) if english else "",
+                prompt=WHICH_PROMPT + mask_text(bullet.text, placed.mask),
+                prompt_en=WHICH_PROMPT_EN + mask_text(english, placed.mask) if english else "",
                 source=source,
                 first=bullet.line,
                 last=bullet.line,
             )
             rows = []
-            for i, option in enumerate(which_options(key, spec, specs), start=1):
-                right = option is spec
+            for i, option in enumerate(which_options(key, placed, topics), start=1):
+                right = option is placed
                 rows.append(
                     _answer(
                         key=key,
-                        text=option.service,
-                        text_en=option.service,
+                        text=option.option,
+                        text_en=option.option,
                         is_correct=right,
                         explanation=(
                             f"노트의 {topic.heading} 항목({bullet.line}행)에서 나온 설명입니다."
@@ -745,9 +1002,12 @@ def _build_topic(
                 )
             add(question, rows, Problem(notes.path, bullet.line, ""))
 
-    for authored in exam.questions:
+    for authored in exam.questions if exam is not None else ():
         if authored.topic != slug:
             continue
+        override = next(
+            (t for t in source.domain.task_statements if t.code == authored.task_statement), None
+        )
         question = _question(
             key=authored.key,
             topic=slug,
@@ -757,6 +1017,7 @@ def _build_topic(
             prompt_en=authored.prompt_en,
             explanation=authored.explanation,
             explanation_en=authored.explanation_en,
+            task_statement=task_statement_key(override, blueprint),
             source=source,
             first=authored.cites[0],
             last=authored.cites[1],
@@ -774,112 +1035,283 @@ def _build_topic(
             )
             for i, answer in enumerate(authored.answers, start=1)
         ]
-        add(question, rows, Problem(exam.path, authored.line, ""))
-    return questions, answers, problems
+        add(question, rows, Problem(source.exam_path, authored.line, ""))
+    return questions, answers, problems, warnings
 
 
-def _build_source(
-    source: Source, exam: ExamSpec, title: str, first_order: int
-) -> tuple[_Built, list[Problem]]:
-    notes = source.notes
-    specs = {spec.heading: spec for spec in exam.topics}
-    ordered_specs = [specs[topic.heading] for topic in notes.topics]
-    built = _Built([], [], [], [])
+def _key_uses(source: Source) -> list[KeyUse]:
+    """Every natural key the file defines, where it is defined."""
+    notes, exam = source.notes, source.exam
+    uses: list[KeyUse] = []
+    if notes.title is not None:
+        uses.append(
+            KeyUse("deck slug", slugify(notes.title), Problem(notes.path, notes.title_line, ""))
+        )
+    for topic in notes.topics:
+        slug = slugify(topic.heading)
+        place = Problem(notes.path, topic.line, "")
+        uses.append(KeyUse("topic slug", slug, place))
+        uses.append(KeyUse("deck slug", slug, place))
+        for n, question in enumerate(topic.questions, start=1):
+            uses.append(KeyUse("key", f"{slug}-note-{n}", Problem(notes.path, question.line, "")))
+            for answer in question.answers:
+                uses.append(
+                    KeyUse(
+                        "key", f"{slug}-which-{answer.line}", Problem(notes.path, answer.line, "")
+                    )
+                )
+    for authored in exam.questions if exam is not None else ():
+        uses.append(KeyUse("key", authored.key, Problem(source.exam_path, authored.key_line, "")))
+    return uses
+
+
+def duplicate_keys(uses: Iterable[KeyUse]) -> list[Problem]:
+    """Natural keys used twice, possibly across files, reported at the second use."""
     problems: list[Problem] = []
-    domain = _deck(
+    seen: set[tuple[str, str]] = set()
+    for use in uses:
+        if (use.what, use.value) in seen:
+            problems.append(
+                Problem(use.place.path, use.place.line, f"{use.what} {use.value!r} is used twice")
+            )
+        seen.add((use.what, use.value))
+    return problems
+
+
+def compile_source(
+    source: Source, *, blueprint: Blueprint, catalog: Catalog, first_order: int = 1
+) -> Compiled:
+    """Records for one parsed notes file: its topics, questions, answers and decks.
+
+    Its topics take the orders `first_order`, `first_order + 1`, ... within their domain.
+    """
+    notes, exam, domain = source.notes, source.exam, source.domain
+    path = notes.path
+    problems = _check_source(source)
+    keys = _key_uses(source)
+    problems += duplicate_keys(keys)
+    if problems:
+        return Compiled(path, domain, problems=tuple(problems), keys=tuple(keys))
+
+    specs = {spec.heading: spec for spec in exam.topics} if exam is not None else {}
+    placed = [
+        place_topic(topic, specs.get(topic.heading), domain, catalog) for topic in notes.topics
+    ]
+    warnings = [
+        _unplaced_warning(source, topic, catalog) for topic in placed if not topic.placed_by
+    ]
+    domain_ref = domain_key(domain, blueprint)
+    title = notes.title or ""
+    topic_records: list[Record] = []
+    questions: list[Record] = []
+    answers: list[Record] = []
+    whole = _deck(
         slug=slugify(title),
         name=title,
-        name_en=exam.name_en,
-        description=exam.description,
-        description_en=exam.description_en,
+        name_en=(exam.name_en if exam is not None else "") or domain.title_en,
+        description=exam.description if exam is not None else "",
+        description_en=exam.description_en if exam is not None else "",
+        domain=domain_ref,
         order=0,
     )
-    built.decks.append(domain)
-    for position, topic in enumerate(notes.topics):
-        spec = ordered_specs[position]
+    decks = [whole]
+    for position, (topic, plan) in enumerate(zip(notes.topics, placed, strict=True)):
         order = first_order + position
-        built.topics.append(
+        topic_records.append(
             {
                 "model": "cards.topic",
                 "fields": {
-                    "slug": spec.slug,
+                    "slug": plan.slug,
                     "name": topic.heading,
-                    "task_statement": spec.task_statement,
+                    "domain": domain_ref,
+                    "task_statement": task_statement_key(plan.task_statement, blueprint),
+                    "service": plan.service.slug if plan.service is not None else "",
                     "order": order,
                 },
             }
         )
-        questions, answers, topic_problems = _build_topic(source, exam, topic, spec, ordered_specs)
+        topic_questions, topic_answers, topic_problems, topic_warnings = _build_topic(
+            source, plan, topic, placed, blueprint
+        )
         problems.extend(topic_problems)
+        warnings.extend(topic_warnings)
         deck = _deck(
-            slug=spec.slug,
+            slug=plan.slug,
             name=topic.heading,
             name_en=topic.heading,
-            description=spec.description,
-            description_en=spec.description_en,
+            description=plan.description,
+            description_en=plan.description_en,
+            domain=domain_ref,
             order=order,
         )
-        keys = [[question["fields"]["key"]] for question in questions]
-        deck["fields"]["questions"] = keys
-        domain["fields"]["questions"].extend(keys)
-        built.decks.append(deck)
-        built.questions.extend(questions)
-        built.answers.extend(answers)
-    return built, problems
+        keys_in_topic = [[question["fields"]["key"]] for question in topic_questions]
+        deck["fields"]["questions"] = keys_in_topic
+        whole["fields"]["questions"].extend(keys_in_topic)
+        decks.append(deck)
+        questions.extend(topic_questions)
+        answers.extend(topic_answers)
+    warnings.sort(key=lambda warning: warning.line or 0)
+    if problems:
+        return Compiled(
+            path, domain, problems=tuple(problems), warnings=tuple(warnings), keys=tuple(keys)
+        )
+    return Compiled(
+        path,
+        domain,
+        topics=tuple(placed),
+        records=(*topic_records, *questions, *answers, *decks),
+        warnings=tuple(warnings),
+        keys=tuple(keys),
+    )
 
 
-def build_fixture(sources: Sequence[Source]) -> list[Record]:
-    """All fixture records for `sources`: topics, questions, answers, then decks.
+def compile_notes(
+    text: str,
+    path: str,
+    exam_yaml: str | None = None,
+    *,
+    blueprint: Blueprint,
+    catalog: Catalog,
+    exam_path: str | None = None,
+    source_file: str | None = None,
+    first_order: int = 1,
+) -> Compiled:
+    """Compile one notes text, with the text of its YAML companion if it has one.
 
-    Raise SourceError listing every problem; nothing is returned unless everything is valid.
+    `path` names the notes in problems and warnings, `exam_path` the YAML (default: the
+    `<stem>.exam.yaml` beside `path`), `source_file` is the file questions cite (default
+    `path`). Nothing is read from disk; nothing is raised for bad notes: the problems are in
+    the result, and a result with problems has no records.
+    """
+    source, problems = read_source(
+        text,
+        path,
+        exam_yaml,
+        blueprint=blueprint,
+        exam_path=exam_path,
+        source_file=source_file,
+    )
+    if source is None:
+        return Compiled(path, None, problems=tuple(problems))
+    return compile_source(source, blueprint=blueprint, catalog=catalog, first_order=first_order)
+
+
+# --- The whole build ---------------------------------------------------------------------------
+
+
+def blueprint_records(blueprint: Blueprint) -> list[Record]:
+    """The exam, its domains and their task statements as fixture records."""
+    records: list[Record] = [
+        {
+            "model": "cards.certification",
+            "fields": {
+                "code": blueprint.code,
+                "name": blueprint.name,
+                "name_en": blueprint.name_en,
+                "guide_version": blueprint.guide_version,
+                "question_count": blueprint.questions,
+                "scored_questions": blueprint.scored_questions,
+                "unscored_questions": blueprint.unscored_questions,
+                "minutes": blueprint.minutes,
+                "passing_score": blueprint.passing_score,
+                "score_min": blueprint.score_min,
+                "score_max": blueprint.score_max,
+            },
+        }
+    ]
+    for domain in blueprint.domains:
+        records.append(
+            {
+                "model": "cards.domain",
+                "fields": {
+                    "certification": [blueprint.code],
+                    "number": domain.number,
+                    "title": domain.title,
+                    "title_en": domain.title_en,
+                    "weight": domain.weight,
+                    "order": domain.order,
+                },
+            }
+        )
+    for task in blueprint.task_statements:
+        records.append(
+            {
+                "model": "cards.taskstatement",
+                "fields": {
+                    "domain": [blueprint.code, task.domain],
+                    "code": task.code,
+                    "title": task.title,
+                    "title_en": task.title_en,
+                    "order": task.order,
+                },
+            }
+        )
+    return records
+
+
+@dataclass(frozen=True)
+class NotesFile:
+    """A notes file as read from disk, before anything is parsed."""
+
+    path: str  # shown in problems
+    text: str
+    source_file: str  # cited by questions: "notes/<filename>"
+    exam_path: str
+    exam_text: str | None  # None: no YAML companion
+
+
+@dataclass(frozen=True)
+class Build:
+    records: list[Record]
+    warnings: tuple[Problem, ...]
+
+
+def build_fixture(files: Sequence[NotesFile], *, blueprint: Blueprint, catalog: Catalog) -> Build:
+    """All fixture records: the blueprint, then every file's topics, questions, answers, decks.
+
+    Files are compiled in the order given; within a domain, a file's topics follow those of the
+    files before it. Raise SourceError listing every problem of every file: nothing is returned
+    unless everything is valid.
     """
     problems: list[Problem] = []
-    checked: list[tuple[Source, ExamSpec, str]] = []
-    for source in sources:
-        source_problems = _check_source(source)
-        problems.extend(source_problems)
-        # _check_source reports a missing exam file or title, so both exist when it is content.
-        if not source_problems and source.exam is not None and source.notes.title is not None:
-            checked.append((source, source.exam, source.notes.title))
-    built = _Built([], [], [], [])
-    order = 1
-    for source, exam, title in checked:
-        part, part_problems = _build_source(source, exam, title, order)
-        problems.extend(part_problems)
-        order += len(source.notes.topics)
-        built.topics.extend(part.topics)
-        built.questions.extend(part.questions)
-        built.answers.extend(part.answers)
-        built.decks.extend(part.decks)
-    problems.extend(_duplicates(sources))
+    warnings: list[Problem] = []
+    compiled: list[Compiled] = []
+    defined: dict[tuple[str, str], int] = {}  # each natural key -> the file that defined it
+    placed_in: dict[int, int] = {}  # topics so far, per domain number
+    for index, notes_file in enumerate(files):
+        source, source_problems = read_source(
+            notes_file.text,
+            notes_file.path,
+            notes_file.exam_text,
+            blueprint=blueprint,
+            exam_path=notes_file.exam_path,
+            source_file=notes_file.source_file,
+        )
+        if source is None:
+            problems.extend(source_problems)
+            continue
+        first = placed_in.get(source.domain.number, 0) + 1
+        result = compile_source(source, blueprint=blueprint, catalog=catalog, first_order=first)
+        placed_in[source.domain.number] = first - 1 + len(source.notes.topics)
+        problems.extend(result.problems)
+        warnings.extend(result.warnings)
+        compiled.append(result)
+        # A file's own repeats were reported when it was compiled; these are across files.
+        for use in result.keys:
+            owner = defined.setdefault((use.what, use.value), index)
+            if owner != index:
+                problems.append(
+                    Problem(
+                        use.place.path, use.place.line, f"{use.what} {use.value!r} is used twice"
+                    )
+                )
     if problems:
         raise SourceError(problems)
-    return [*built.topics, *built.questions, *built.answers, *built.decks]
-
-
-def _duplicates(sources: Sequence[Source]) -> list[Problem]:
-    """Natural keys used twice, possibly across notes files, reported at the second use."""
-    uses: list[tuple[str, str, Problem]] = []
-    for source in sources:
-        notes, exam = source.notes, source.exam
-        if notes.title is not None:
-            place = Problem(notes.path, notes.title_line, "")
-            uses.append(("deck slug", slugify(notes.title), place))
-        for topic in notes.topics:
-            slug = slugify(topic.heading)
-            uses.append(("topic slug", slug, Problem(notes.path, topic.line, "")))
-            uses.append(("deck slug", slug, Problem(notes.path, topic.line, "")))
-            for n, question in enumerate(topic.questions, start=1):
-                uses.append(("key", f"{slug}-note-{n}", Problem(notes.path, question.line, "")))
-                for answer in question.answers:
-                    place = Problem(notes.path, answer.line, "")
-                    uses.append(("key", f"{slug}-which-{answer.line}", place))
-        for authored in exam.questions if exam is not None else ():
-            uses.append(("key", authored.key, Problem(source.exam_path, authored.key_line, "")))
-    problems: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
-    for what, value, place in uses:
-        if (what, value) in seen:
-            problems.append(Problem(place.path, place.line, f"{what} {value!r} is used twice"))
-        seen.add((what, value))
-    return problems
+    by_model: dict[str, list[Record]] = {}
+    for result in compiled:
+        for record in result.records:
+            by_model.setdefault(record["model"], []).append(record)
+    records = blueprint_records(blueprint)
+    for model in ("cards.topic", "cards.question", "cards.answer", "cards.deck"):
+        records.extend(by_model.get(model, []))
+    return Build(records=records, warnings=tuple(warnings))

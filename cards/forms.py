@@ -22,6 +22,7 @@ class QuestionAdminForm(forms.ModelForm):
         fields = (
             "key",
             "topic",
+            "task_statement",
             "kind",
             "origin",
             "order",

@@ -4,10 +4,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -16,17 +18,172 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class TaskStatement(models.TextChoices):
-    """SAA-C03 Domain 3, "Design High-Performing Architectures" (24% of the scored content)."""
+def in_ui_language(korean: str, english: str) -> str:
+    """The wording of an exam fact for the interface's language: the blueprint's titles are
+    labels of the interface (the exam's own words in English, the team's translation in Korean),
+    unlike card text, which keeps both wordings for the reader to toggle."""
+    language = (get_language() or "").lower()
+    return (english or korean) if language.startswith("en") else (korean or english)
 
-    STORAGE = "3.1", _("3.1 Determine high-performing and/or scalable storage solutions")
-    COMPUTE = "3.2", _("3.2 Design high-performing and elastic compute solutions")
-    DATABASE = "3.3", _("3.3 Determine high-performing database solutions")
-    NETWORK = "3.4", _("3.4 Determine high-performing and/or scalable network architectures")
-    INGESTION = (
-        "3.5",
-        _("3.5 Determine high-performing data ingestion and transformation solutions"),
+
+class CertificationManager(models.Manager["Certification"]):
+    def get_by_natural_key(self, code: str) -> Certification:
+        return self.get(code=code)
+
+
+class Certification(models.Model):
+    """An exam as its guide describes it: its format and scoring; its domains hang off it.
+
+    Rows come from the blueprint file under notes/exam/, compiled into the content fixture by
+    build_fixtures: no exam fact is written in code.
+    """
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    guide_version = models.CharField(_("exam guide version"), max_length=20, blank=True)
+    question_count = models.PositiveSmallIntegerField(_("questions in one sitting"))
+    scored_questions = models.PositiveSmallIntegerField(_("scored questions"))
+    unscored_questions = models.PositiveSmallIntegerField(_("unscored questions"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    passing_score = models.PositiveSmallIntegerField(_("passing score"))
+    score_min = models.PositiveSmallIntegerField(_("lowest score"))
+    score_max = models.PositiveSmallIntegerField(_("highest score"))
+
+    objects = CertificationManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question_count__gte=1) & Q(minutes__gte=1),
+                name="cards_certification_has_questions_and_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    question_count=models.F("scored_questions") + models.F("unscored_questions")
+                ),
+                name="cards_certification_question_count_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(score_min__lt=models.F("passing_score"))
+                & Q(passing_score__lte=models.F("score_max")),
+                name="cards_certification_passing_score_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    @property
+    def label(self) -> str:
+        return in_ui_language(self.name, self.name_en)
+
+
+class DomainManager(models.Manager["Domain"]):
+    def get_by_natural_key(self, certification: str, number: int) -> Domain:
+        return self.get(certification__code=certification, number=number)
+
+
+class Domain(models.Model):
+    """A content domain of an exam, with its share of the scored content."""
+
+    certification = models.ForeignKey(
+        Certification,
+        on_delete=models.PROTECT,
+        related_name="domains",
+        verbose_name=_("certification"),
     )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), help_text=_("Percent of the scored content.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = DomainManager()
+
+    class Meta:
+        ordering = ["certification", "order", "number"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "number"], name="cards_domain_unique_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="cards_domain_number_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=100), name="cards_domain_weight_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certification_id}/{self.number} {self.title_en}"
+
+    def natural_key(self) -> tuple[Any, ...]:
+        return (*self.certification.natural_key(), self.number)
+
+    natural_key.dependencies = ["cards.certification"]  # type: ignore[attr-defined]
+
+    @property
+    def label(self) -> str:
+        """The title in the interface's language."""
+        return in_ui_language(self.title, self.title_en)
+
+    @property
+    def share(self) -> float:
+        """The weight as a fraction of the scored content."""
+        return self.weight / 100
+
+
+class TaskStatementManager(models.Manager["TaskStatement"]):
+    def get_by_natural_key(self, certification: str, code: str) -> TaskStatement:
+        # The blueprint reader refuses a code outside its domain ("<domain>.<n>"), so a code is
+        # unique within its certification, not only within its domain.
+        return self.get(domain__certification__code=certification, code=code)
+
+
+class TaskStatement(models.Model):
+    """A task statement of a domain ("<domain>.<n>" as the guide numbers them)."""
+
+    domain = models.ForeignKey(
+        Domain, on_delete=models.PROTECT, related_name="task_statements", verbose_name=_("domain")
+    )
+    code = models.CharField(_("code"), max_length=10)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TaskStatementManager()
+
+    class Meta:
+        ordering = ["domain", "order", "code"]
+        verbose_name = _("task statement")
+        verbose_name_plural = _("task statements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain", "code"], name="cards_taskstatement_unique_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_en}"
+
+    def natural_key(self) -> tuple[Any, ...]:
+        return (self.domain.certification.code, self.code)
+
+    natural_key.dependencies = ["cards.domain"]  # type: ignore[attr-defined]
+
+    @property
+    def label(self) -> str:
+        """The code, then the title in the interface's language, as the guide lists them."""
+        return f"{self.code} {in_ui_language(self.title, self.title_en)}"
 
 
 class QuestionKind(models.TextChoices):
@@ -50,23 +207,35 @@ class TopicManager(models.Manager["Topic"]):
 class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    task_statement = models.CharField(
-        _("task statement"), max_length=3, choices=TaskStatement.choices
+    domain = models.ForeignKey(
+        Domain, on_delete=models.PROTECT, related_name="topics", verbose_name=_("domain")
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    task_statement = models.ForeignKey(
+        TaskStatement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="topics",
+        verbose_name=_("task statement"),
+        help_text=_("Empty when the topic could not be placed under one task statement."),
+    )
+    service = models.SlugField(
+        _("service"),
+        max_length=80,
+        blank=True,
+        help_text=_("The slug of the AWS service in the exam's service catalog, if one."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Position within its domain.")
+    )
 
     objects = TopicManager()
 
     class Meta:
-        ordering = ["order", "name"]
+        ordering = ["domain__order", "order", "name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(task_statement__in=TaskStatement.values),
-                name="cards_topic_task_statement_valid",
-            ),
-        ]
+        indexes = [models.Index(fields=["domain", "order"], name="cards_topic_domain_order")]
 
     def __str__(self) -> str:
         return self.name
@@ -74,10 +243,31 @@ class Topic(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    def clean(self) -> None:
+        super().clean()
+        _check_task_statement(self.task_statement_id, self.domain_id, "task_statement")
+
+
+def _check_task_statement(task_id: int | None, domain_id: int | None, field: str) -> None:
+    """A task statement must belong to the domain it is used in (the database cannot say it)."""
+    if task_id is None or domain_id is None:
+        return
+    if not TaskStatement.objects.filter(pk=task_id, domain_id=domain_id).exists():
+        raise ValidationError({field: _("This task statement belongs to another domain.")})
+
+
+# The task statement a question tests, as the database reads it: the question's own when it
+# overrides its topic's, else the topic's (null when neither is placed).
+EFFECTIVE_TASK_STATEMENT = Coalesce(F("task_statement_id"), F("topic__task_statement_id"))
+
 
 class QuestionQuerySet(models.QuerySet["Question"]):
     def with_answers(self) -> QuestionQuerySet:
-        return self.select_related("topic").prefetch_related(
+        # The blueprint rows are tiny: joining them costs nothing and saves a query per card
+        # that shows its task statement or domain.
+        return self.select_related(
+            "topic__domain", "topic__task_statement", "task_statement"
+        ).prefetch_related(
             models.Prefetch("answers", queryset=Answer.objects.order_by("order", "id"))
         )
 
@@ -102,6 +292,18 @@ class Question(models.Model):
     )
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="questions", verbose_name=_("topic")
+    )
+    task_statement = models.ForeignKey(
+        TaskStatement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("task statement"),
+        help_text=_(
+            "Only when this question tests another task statement of its topic's domain than "
+            "the topic's own."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
     origin = models.CharField(
@@ -149,6 +351,20 @@ class Question(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cards:question_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        domain_id = (
+            Topic.objects.filter(pk=self.topic_id).values_list("domain_id", flat=True).first()
+            if self.topic_id is not None
+            else None
+        )
+        _check_task_statement(self.task_statement_id, domain_id, "task_statement")
+
+    @property
+    def effective_task_statement(self) -> TaskStatement | None:
+        """The task statement the question tests: its own if it overrides its topic's."""
+        return self.task_statement or self.topic.task_statement
 
     @property
     def is_choice(self) -> bool:
@@ -272,6 +488,15 @@ class Deck(models.Model):
         related_name="decks",
         verbose_name=_("owner"),
         help_text=_("Empty for built-in decks; the teacher for a teacher's own deck."),
+    )
+    domain = models.ForeignKey(
+        Domain,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decks",
+        verbose_name=_("domain"),
+        help_text=_("The domain a built-in deck covers; empty for a deck that mixes domains."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -11,27 +11,38 @@ from typing import Any
 from django.core import serializers
 from django.db import transaction
 
-from .models import Answer, Deck, Question
+from .blueprint import Blueprint
+from .content import blueprint_records
+from .models import Answer, Certification, Deck, Domain, Question, TaskStatement
+
+BLUEPRINT_MODELS = (Certification, Domain, TaskStatement)
 
 
 @dataclass
 class SeedReport:
     created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)  # blueprint rows, kept as the fixture
     kept: int = 0
     linked: int = 0
 
     def summary(self) -> str:
         made = ", ".join(f"{n} {label}" for label, n in sorted(self.created.items())) or "nothing"
-        return f"created {made}; kept {self.kept} existing; added {self.linked} cards to decks"
+        text = f"created {made}; kept {self.kept} existing; added {self.linked} cards to decks"
+        if self.updated:
+            synced = ", ".join(f"{n} {label}" for label, n in sorted(self.updated.items()))
+            text += f"; blueprint as in the fixture: {synced}"
+        return text
 
 
 def content_seed(*, fixture_path: Path) -> SeedReport:
-    """Insert the content of a fixture that the database lacks; never overwrite what is there.
+    """Insert the content of a fixture that the database lacks; never overwrite a card.
 
     `loaddata` would reset every seeded card to the fixture on each start, losing edits made
     in the admin. Here an existing topic, question, answer or deck is left as it is; a new
-    question comes with its answers and joins the decks the fixture puts it in. One
-    transaction: a bad fixture leaves nothing behind.
+    question comes with its answers and joins the decks the fixture puts it in. The exam
+    blueprint (certification, domains, task statements) is the exam's facts, not content
+    edited in the admin: it is kept equal to the fixture, so a new guide version arrives with
+    the next start. One transaction: a bad fixture leaves nothing behind.
     """
     report = SeedReport()
     new_question_ids: set[int] = set()
@@ -40,6 +51,14 @@ def content_seed(*, fixture_path: Path) -> SeedReport:
         for item in serializers.deserialize("json", stream, handle_forward_references=True):
             instance = item.object
             label = instance._meta.model_name or "object"
+            if isinstance(instance, BLUEPRINT_MODELS):
+                existed = instance.pk is not None
+                item.save()
+                if existed:
+                    report.updated[label] += 1
+                else:
+                    report.created[label] += 1
+                continue
             if instance.pk is not None:
                 report.kept += 1
                 if isinstance(instance, Deck):
@@ -67,3 +86,15 @@ def _deck_link_new(
     if wanted:
         deck.questions.add(*wanted)
     return len(wanted)
+
+
+@transaction.atomic
+def blueprint_seed(*, blueprint: Blueprint) -> Certification:
+    """Save the rows of a parsed exam blueprint, updating those already there (by natural key).
+
+    The same records build_fixtures writes, saved the way seed_content saves them: for data
+    built outside the content fixture (test data, the benchmark's seed).
+    """
+    for item in serializers.deserialize("python", blueprint_records(blueprint)):
+        item.save()
+    return Certification.objects.get(code=blueprint.code)

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cards.models import Deck, Question, QuestionKind, TaskStatement, Topic
+from cards.models import Deck, Domain, Question, QuestionKind, TaskStatement, Topic
 
 from .goals import Goal
 from .models import Classroom
@@ -136,6 +136,13 @@ class DeckCreateForm(DeckForm):
         pass
 
 
+class BlueprintChoiceField(forms.ModelChoiceField):
+    """A domain or a task statement, named in the interface's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
 class QuestionSearchForm(forms.Form):
     """Filters for finding questions to add (read from the query string)."""
 
@@ -146,11 +153,35 @@ class QuestionSearchForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("Any kind")), *QuestionKind.choices], required=False
     )
-    task_statement = forms.ChoiceField(
-        label=_("Task statement"),
-        choices=[("", _("Any task statement")), *TaskStatement.choices],
+    domain = BlueprintChoiceField(
+        label=_("Domain"),
+        queryset=Domain.objects.all(),
         required=False,
+        empty_label=_("Any domain"),
     )
+    task_statement = BlueprintChoiceField(
+        label=_("Task statement"),
+        queryset=TaskStatement.objects.select_related("domain").order_by(
+            "domain__order", "order", "code"
+        ),
+        required=False,
+        empty_label=_("Any task statement"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One read of the blueprint names both selects (the querysets still validate a choice).
+        field = cast(forms.ModelChoiceField, self.fields["task_statement"])
+        statements = list(field.queryset or [])
+        domains = {statement.domain_id: statement.domain for statement in statements}
+        self.fields["domain"].widget.choices = [
+            ("", _("Any domain")),
+            *((domain.pk, domain.label) for domain in domains.values()),
+        ]
+        self.fields["task_statement"].widget.choices = [
+            ("", _("Any task statement")),
+            *((statement.pk, statement.label) for statement in statements),
+        ]
 
 
 class DeckAddForm(forms.Form):

@@ -25,7 +25,7 @@ from django.db.models import (
     Sum,
 )
 
-from cards.models import Answer, Deck, Question
+from cards.models import EFFECTIVE_TASK_STATEMENT, Answer, Deck, Domain, Question, TaskStatement
 from study.expressions import DaysElapsed
 from study.models import Attempt, ReviewState
 
@@ -418,7 +418,8 @@ def search_questions(
     text: str = "",
     topic: Any = None,
     kind: str = "",
-    task_statement: str = "",
+    domain: Domain | None = None,
+    task_statement: TaskStatement | None = None,
     limit: int = SEARCH_LIMIT,
 ) -> tuple[list[Question], int]:
     """Questions matching the filters (first `limit`, in deck order) and how many match."""
@@ -429,9 +430,12 @@ def search_questions(
         questions = questions.filter(topic=topic)
     if kind:
         questions = questions.filter(kind=kind)
-    if task_statement:
-        questions = questions.filter(topic__task_statement=task_statement)
-    questions = questions.order_by("topic__order", "order", "pk")
+    if domain is not None:
+        questions = questions.filter(topic__domain=domain)
+    if task_statement is not None:
+        tested = EFFECTIVE_TASK_STATEMENT
+        questions = questions.alias(tested=tested).filter(tested=task_statement.pk)
+    questions = questions.order_by("topic__domain__order", "topic__order", "order", "pk")
     found = list(questions[: limit + 1])
     total = len(found) if len(found) <= limit else questions.count()
     return found[:limit], total

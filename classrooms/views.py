@@ -411,6 +411,7 @@ def _deck_page(
             "text": data["q"].strip(),
             "topic": data["topic"],
             "kind": data["kind"],
+            "domain": data["domain"],
             "task_statement": data["task_statement"],
         }
     searching = bool(filters) and any(filters.values())
@@ -429,7 +430,7 @@ def _deck_page(
             "results": [(q, q.pk in in_deck_ids) for q in results],
             "result_count": result_count,
             "shown": len(results),
-            "topics": list(Topic.objects.all()),
+            "topics": list(Topic.objects.select_related("domain", "task_statement")),
             "add_error": add_error,
             "remove_form": remove_form,
         },

@@ -18,7 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -241,10 +242,15 @@ def attempts_csv(*, user: Any) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"
     yield writer.writerow(CSV_COLUMNS)
-    rows = attempts.values_list(
+    # The task statement the question tests: its own, else its topic's (blank when unplaced).
+    rows = attempts.annotate(
+        statement=Coalesce(
+            "question__task_statement__code", "question__topic__task_statement__code", Value("")
+        )
+    ).values_list(
         "reviewed_at",
         "question__key",
-        "question__topic__task_statement",
+        "statement",
         "question__topic__name",
         "question__prompt",
         "mode",

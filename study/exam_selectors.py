@@ -150,6 +150,10 @@ def _review_row(item: ExamItem) -> ReviewRow:
     )
 
 
+def _code(statement: TaskStatement | None) -> str:
+    return statement.code if statement is not None else ""
+
+
 def exam_results(exam: Exam) -> ExamResults:
     """Score, per-topic and per-task-statement breakdown, and every question to review.
 
@@ -157,7 +161,9 @@ def exam_results(exam: Exam) -> ExamResults:
     """
     items = list(
         ExamItem.objects.filter(exam=exam)
-        .select_related("question__topic")
+        .select_related(
+            "question__topic__task_statement__domain", "question__task_statement__domain"
+        )
         .prefetch_related(_with_answers())
         .order_by("position")
     )
@@ -169,7 +175,7 @@ def exam_results(exam: Exam) -> ExamResults:
     topic_tally = exams.tally((row.question.topic_id, row.correct) for row in rows)
     by_topic = [
         BreakdownRow(
-            code=topics[pk].task_statement,
+            code=_code(topics[pk].task_statement),
             label=topics[pk].name,
             correct=t.correct,
             total=t.total,
@@ -179,17 +185,28 @@ def exam_results(exam: Exam) -> ExamResults:
             topic_tally.items(), key=lambda kv: (topics[kv[0]].order, topics[kv[0]].name)
         )
     ]
-    task_tally = exams.tally((row.question.topic.task_statement, row.correct) for row in rows)
-    labels = dict(TaskStatement.choices)
+    statements = {
+        statement.pk: statement
+        for row in rows
+        if (statement := row.question.effective_task_statement) is not None
+    }
+    task_tally = exams.tally(
+        (statement.pk, row.correct)
+        for row in rows
+        if (statement := row.question.effective_task_statement) is not None
+    )
     by_task = [
         BreakdownRow(
-            code=code,
-            label=str(labels.get(code, code)),
+            code=statements[pk].code,
+            label=statements[pk].label,
             correct=t.correct,
             total=t.total,
             percent=t.percent,
         )
-        for code, t in sorted(task_tally.items())
+        for pk, t in sorted(
+            task_tally.items(),
+            key=lambda kv: (statements[kv[0]].domain.order, statements[kv[0]].order),
+        )
     ]
     scaled = exam.scaled_score
     if scaled is None:  # only reached for a submitted exam, which always has one

@@ -371,9 +371,11 @@ def _topics_with_totals() -> list[Topic]:
         .annotate(n=Count("topic"))
         .values("n")
     )
-    topics = Topic.objects.annotate(
-        total=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
-    ).order_by("order", "name")
+    topics = (
+        Topic.objects.select_related("domain", "task_statement__domain")
+        .annotate(total=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0)))
+        .order_by("domain__order", "order", "name")
+    )
     return [topic for topic in topics if topic.total]
 
 
@@ -592,11 +594,10 @@ def leech_card(*, user: Any) -> tuple[Question, Deck] | None:
 def _readiness_groups(
     summary: ProgressSummary, recalls_by_topic: dict[int, list[float]]
 ) -> tuple[GroupReadiness, list[GroupReadiness], list[GroupReadiness]]:
-    """Readiness for the domain, each task statement (all five, in order) and each topic."""
+    """Readiness for the content, each task statement its topics sit under, and each topic."""
     topics = []
-    by_statement: dict[str, tuple[list[float], int]] = {
-        value: ([], 0) for value in TaskStatement.values
-    }
+    statements: dict[int, TaskStatement] = {}
+    by_statement: dict[int, tuple[list[float], int]] = {}
     all_recalls: list[float] = []
     for row in summary.topics:
         recalls = recalls_by_topic.get(row.topic.pk, [])
@@ -607,26 +608,32 @@ def _readiness_groups(
                 readiness=progress.readiness(recalls, row.total),
             )
         )
-        statement_recalls, statement_total = by_statement.get(row.topic.task_statement, ([], 0))
-        by_statement[row.topic.task_statement] = (
-            statement_recalls + recalls,
-            statement_total + row.total,
-        )
+        statement = row.topic.task_statement
+        if statement is not None:
+            statements[statement.pk] = statement
+            statement_recalls, statement_total = by_statement.get(statement.pk, ([], 0))
+            by_statement[statement.pk] = (statement_recalls + recalls, statement_total + row.total)
         all_recalls += recalls
-    statements = [
+    domains = {row.topic.domain for row in summary.topics}
+    # Every task statement of a domain with content, studied or not.
+    for statement in TaskStatement.objects.filter(domain__in=domains).select_related("domain"):
+        statements.setdefault(statement.pk, statement)
+    ordered = sorted(statements.values(), key=lambda s: (s.domain.order, s.order, s.code))
+    groups = [
         GroupReadiness(
-            key=value,
-            label=str(TaskStatement(value).label),
-            readiness=progress.readiness(*by_statement[value]),
+            key=statement.code,
+            label=statement.label,
+            readiness=progress.readiness(*by_statement.get(statement.pk, ([], 0))),
         )
-        for value in TaskStatement.values
+        for statement in ordered
     ]
-    domain = GroupReadiness(
-        key="3",
-        label=_("Domain 3: Design High-Performing Architectures"),
+    only = next(iter(domains)) if len(domains) == 1 else None
+    whole = GroupReadiness(
+        key=str(only.number) if only is not None else "",
+        label=only.label if only is not None else _("The whole exam"),
         readiness=progress.readiness(all_recalls, sum(row.total for row in summary.topics)),
     )
-    return domain, statements, topics
+    return whole, groups, topics
 
 
 def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:

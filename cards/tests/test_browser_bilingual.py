@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from cards.models import Answer, Deck, Question, Topic
+from cards.models import Answer, Deck, Question
+from cards.tests.factories import make_topic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,7 @@ OPTIONS = [
 
 @pytest.fixture
 def bilingual_deck(db: None) -> Deck:
-    topic = Topic.objects.create(slug="compute", name="Lambda", task_statement="3.2", order=1)
+    topic = make_topic("compute", "Lambda", "3.2", order=1)
     question = Question.objects.create(
         key="compute-exam-1",
         topic=topic,

@@ -1,8 +1,10 @@
 """The build_fixtures command: deterministic, atomic, and in step with the committed fixture."""
 
 import json
+import shutil
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -46,7 +48,8 @@ def test_output_is_a_natural_key_fixture_and_the_summary_counts_it(
     records = json.loads((tmp_path / "out" / "content.json").read_text(encoding="utf-8"))
     assert all(set(record) == {"model", "fields"} for record in records)
     assert output.strip() == (
-        f"Wrote {tmp_path / 'out' / 'content.json'}: 5 topics, 12 questions, 32 answers, 6 decks"
+        f"Wrote {tmp_path / 'out' / 'content.json'}: 4 domains, 14 task statements, 5 topics, "
+        "12 questions, 32 answers, 6 decks"
     )
 
 
@@ -103,14 +106,125 @@ def test_yaml_problem_is_reported_with_its_line(notes_dir: Path, tmp_path: Path)
     assert str(info.value) == f"{notes_dir}/domain.exam.yaml:17: unknown topic 'nope'"
 
 
-def test_notes_without_yaml_ask_for_it(notes_dir: Path, tmp_path: Path) -> None:
+def build_with_warnings(notes_dir: Path, out: Path) -> tuple[str, str]:
+    stdout, stderr = StringIO(), StringIO()
+    call_command("build_fixtures", str(notes_dir), "--out", str(out), stdout=stdout, stderr=stderr)
+    return stdout.getvalue(), stderr.getvalue()
+
+
+def records_of(out: Path) -> list[dict[str, Any]]:
+    return json.loads((out / "content.json").read_text(encoding="utf-8"))
+
+
+def test_notes_without_yaml_build_on_their_own(notes_dir: Path, tmp_path: Path) -> None:
     (notes_dir / "domain.exam.yaml").unlink()
+    _stdout, warnings = build_with_warnings(notes_dir, tmp_path / "out")
+    topics = [r["fields"] for r in records_of(tmp_path / "out") if r["model"] == "cards.topic"]
+    # The catalog places each topic: the one task statement its service has in domain 3.
+    assert [(t["slug"], t["service"], t["task_statement"]) for t in topics] == [
+        ("lambda", "aws-lambda", ["SAA-C03", "3.2"]),
+        ("amazon-s3", "amazon-s3", ["SAA-C03", "3.1"]),
+        ("ec2", "amazon-ec2", ["SAA-C03", "3.2"]),
+        ("aws-fargate", "aws-fargate", ["SAA-C03", "3.2"]),
+        ("amazon-efs", "amazon-efs", ["SAA-C03", "3.1"]),
+    ]
+    assert warnings == ""
+
+
+# A second domain's notes, plain Markdown with no YAML: three topics of Domain 2 written by the
+# team in the way the seed's learner writes (Korean, both answer forms). SQS and Route 53 each
+# have one Domain 2 task statement in the catalog; Aurora has none there.
+SECOND = Path(__file__).resolve().parent / "data" / "design-resilient-architectures.md"
+
+
+def test_two_domains_one_with_yaml_one_without_build_one_deterministic_fixture(
+    notes_dir: Path, tmp_path: Path
+) -> None:
+    build(notes_dir, tmp_path / "alone")
+    shutil.copy(SECOND, notes_dir / SECOND.name)
+    first_out, warnings = build_with_warnings(notes_dir, tmp_path / "one")
+    build(notes_dir, tmp_path / "two")
+    assert (tmp_path / "one" / "content.json").read_bytes() == (
+        tmp_path / "two" / "content.json"
+    ).read_bytes()
+    assert first_out.strip().endswith(
+        ": 4 domains, 14 task statements, 8 topics, 21 questions, 56 answers, 10 decks"
+    )
+
+    alone, both = records_of(tmp_path / "alone"), records_of(tmp_path / "one")
+    # The new file adds rows; every row of the first file is exactly as it was.
+    assert all(record in both for record in alone)
+    added = [record["fields"] for record in both if record not in alone]
+    topics = [fields for fields in added if "service" in fields]
+    assert [(t["name"], t["domain"], t["task_statement"], t["order"]) for t in topics] == [
+        ("Amazon SQS", ["SAA-C03", 2], ["SAA-C03", "2.1"], 1),
+        ("Amazon Route 53", ["SAA-C03", 2], ["SAA-C03", "2.2"], 2),
+        ("Amazon Aurora", ["SAA-C03", 2], None, 3),
+    ]
+    decks = [f for f in added if "owner" in f]
+    assert [(d["slug"], d["domain"]) for d in decks] == [
+        ("design-resilient-architectures", ["SAA-C03", 2]),
+        ("amazon-sqs", ["SAA-C03", 2]),
+        ("amazon-route-53", ["SAA-C03", 2]),
+        ("amazon-aurora", ["SAA-C03", 2]),
+    ]
+    assert len(decks[0]["questions"]) == 3 + 6  # three note cards, one "which?" per bullet
+    assert warnings.splitlines() == [
+        f'warning: {notes_dir}/design-resilient-architectures.md:15: topic "Amazon Aurora" '
+        "names Amazon Aurora, which the catalog puts under no task statement of domain 2: "
+        "built in domain 2 without a task statement (give one in "
+        f"{notes_dir}/design-resilient-architectures.exam.yaml)"
+    ]
+
+
+def test_the_same_key_in_two_files_is_reported_at_the_second(
+    notes_dir: Path, tmp_path: Path
+) -> None:
+    (notes_dir / "zz.md").write_text(
+        "# Design Resilient Architectures\n## Lambda\n* Q\n> * A\n", encoding="utf-8"
+    )
     with pytest.raises(CommandError) as info:
         build(notes_dir, tmp_path / "out")
-    assert str(info.value).splitlines()[0] == (
-        f'{notes_dir}/domain.md:3: topic "Lambda" has no task statement '
-        f"(add {notes_dir}/domain.exam.yaml)"
-    )
+    assert str(info.value).splitlines() == [
+        f"{notes_dir}/zz.md:2: topic slug 'lambda' is used twice",
+        f"{notes_dir}/zz.md:2: deck slug 'lambda' is used twice",
+        f"{notes_dir}/zz.md:3: key 'lambda-note-1' is used twice",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("", ":1: no '# ' heading naming the SAA-C03 domain"),
+        (
+            "# Design Fast Architectures\n",
+            ':1: "Design Fast Architectures" names no SAA-C03 domain',
+        ),
+    ],
+)
+def test_notes_without_a_known_domain_heading_are_refused(
+    notes_dir: Path, tmp_path: Path, title: str, expected: str
+) -> None:
+    (notes_dir / "zz.md").write_text(f"{title}## Amazon SQS\n* Q\n> * A\n", encoding="utf-8")
+    with pytest.raises(CommandError) as info:
+        build(notes_dir, tmp_path / "out")
+    message = str(info.value)
+    assert message.startswith(f"{notes_dir}/zz.md{expected}")
+    assert '"Design Resilient Architectures"; "복원력 있는 아키텍처 설계"' in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_exam_directory_is_an_error(notes_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"nowhere: expected exactly one \*\.blueprint\.yaml"):
+        call_command(
+            "build_fixtures",
+            str(notes_dir),
+            "--exam-dir",
+            str(tmp_path / "nowhere"),
+            "--out",
+            str(tmp_path / "out"),
+            stdout=StringIO(),
+        )
 
 
 def test_yaml_without_notes_and_missing_directory_are_errors(

@@ -7,25 +7,26 @@ import pytest
 
 from cards.content import (
     MASK,
-    TASK_STATEMENTS,
     WHICH_PROMPT,
     WHICH_PROMPT_EN,
-    Source,
-    TopicSpec,
+    Compiled,
+    NotesFile,
+    PlacedTopic,
     build_fixture,
+    compile_notes,
     first_link_url,
     mask_text,
     parse_exam,
     which_options,
 )
-from cards.models import TaskStatement
-from cards.notes import SourceError, parse_notes
+from cards.examfiles import exam_files
+from cards.notes import SourceError
 
 NOTES_PATH = "notes/domain.md"
 EXAM_PATH = "notes/domain.exam.yaml"
 
 NOTES = """\
-# Domain Title
+# Design High-Performing Architectures
 
 ## Lambda
 * What runs code without servers?
@@ -76,13 +77,15 @@ questions:
 """  # noqa: E501 - one flow mapping per topic keeps the YAML line numbers easy to read
 
 
-def sources(notes: str = NOTES, exam: str | None = EXAM) -> list[Source]:
-    parsed_exam = parse_exam(exam, EXAM_PATH) if exam is not None else None
-    return [Source(parse_notes(notes, NOTES_PATH), parsed_exam, EXAM_PATH, NOTES_PATH)]
+def sources(notes: str = NOTES, exam: str | None = EXAM) -> list[NotesFile]:
+    return [NotesFile(NOTES_PATH, notes, NOTES_PATH, EXAM_PATH, exam)]
 
 
 def build(notes: str = NOTES, exam: str | None = EXAM) -> list[dict[str, Any]]:
-    return build_fixture(sources(notes, exam))
+    files = exam_files()
+    return build_fixture(
+        sources(notes, exam), blueprint=files.blueprint, catalog=files.catalog
+    ).records
 
 
 def problems(notes: str = NOTES, exam: str | None = EXAM) -> list[str]:
@@ -103,24 +106,22 @@ def answers(records: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return [fields for fields in by_model(records, "answer") if fields["question"] == [key]]
 
 
-def spec(slug: str, service: str) -> TopicSpec:
-    return TopicSpec(
+def spec(slug: str, service: str) -> PlacedTopic:
+    return PlacedTopic(
         line=1,
         heading=service,
         slug=slug,
-        slug_line=1,
-        task_statement="3.1",
-        service=service,
+        domain=exam_files().blueprint.domains[0],
+        task_statement=None,
+        placed_by="",
+        service=None,
+        option=service,
         mask=(),
         summary="",
         summary_en="",
         description="",
         description_en="",
     )
-
-
-def test_task_statements_mirror_the_model_choices() -> None:
-    assert list(TASK_STATEMENTS) == TaskStatement.values
 
 
 @pytest.mark.parametrize(
@@ -164,13 +165,13 @@ def test_which_options_are_deterministic_and_hold_the_right_answer_plus_three_di
     for key in ("t0-which-5", "t0-which-6", "t0-which-7", "other-key"):
         options = which_options(key, topics[0], topics)
         assert options == which_options(key, topics[0], list(reversed(topics)))
-        services = [option.service for option in options]
+        services = [option.option for option in options]
         assert len(services) == 4
         assert len(set(services)) == 4
         assert "Service 0" in services
     # Seeded by the key: different questions do not all show the same options in one order.
     orders = {
-        tuple(o.service for o in which_options(f"t0-which-{n}", topics[0], topics))
+        tuple(o.option for o in which_options(f"t0-which-{n}", topics[0], topics))
         for n in range(20)
     }
     assert len(orders) > 1
@@ -185,16 +186,59 @@ def test_which_options_skip_repeated_services_and_use_all_when_few() -> None:
 def test_topics_keys_and_order() -> None:
     records = build()
     models = [record["model"] for record in records]
-    assert models == sorted(
-        models, key=["cards.topic", "cards.question", "cards.answer", "cards.deck"].index
-    )
+    order = [
+        "cards.certification",
+        "cards.domain",
+        "cards.taskstatement",
+        "cards.topic",
+        "cards.question",
+        "cards.answer",
+        "cards.deck",
+    ]
+    assert models == sorted(models, key=order.index)
     assert all("pk" not in record for record in records)
+    domain = ["SAA-C03", 3]
     assert by_model(records, "topic") == [
-        {"slug": "lambda", "name": "Lambda", "task_statement": "3.2", "order": 1},
-        {"slug": "amazon-s3", "name": "Amazon S3", "task_statement": "3.1", "order": 2},
-        {"slug": "ec2", "name": "EC2", "task_statement": "3.2", "order": 3},
-        {"slug": "aws-fargate", "name": "AWS Fargate", "task_statement": "3.2", "order": 4},
-        {"slug": "amazon-efs", "name": "Amazon EFS", "task_statement": "3.1", "order": 5},
+        {
+            "slug": "lambda",
+            "name": "Lambda",
+            "domain": domain,
+            "task_statement": ["SAA-C03", "3.2"],
+            "service": "aws-lambda",
+            "order": 1,
+        },
+        {
+            "slug": "amazon-s3",
+            "name": "Amazon S3",
+            "domain": domain,
+            "task_statement": ["SAA-C03", "3.1"],
+            "service": "amazon-s3",
+            "order": 2,
+        },
+        {
+            "slug": "ec2",
+            "name": "EC2",
+            "domain": domain,
+            "task_statement": ["SAA-C03", "3.2"],
+            "service": "amazon-ec2",
+            "order": 3,
+        },
+        {
+            "slug": "aws-fargate",
+            "name": "AWS Fargate",
+            "domain": domain,
+            "task_statement": ["SAA-C03", "3.2"],
+            "service": "aws-fargate",
+            "order": 4,
+        },
+        {
+            "slug": "amazon-efs",
+            "name": "Amazon EFS",
+            "domain": domain,
+            "task_statement": ["SAA-C03", "3.1"],
+            "service": "amazon-efs",
+            "order": 5,
+        },
     ]
     lambda_questions = [
         (fields["key"], fields["origin"], fields["kind"], fields["order"])
@@ -220,6 +264,7 @@ def test_note_question_cites_its_lines_and_answers_keep_links() -> None:
     assert note == {
         "key": "lambda-note-1",
         "topic": ["lambda"],
+        "task_statement": None,
         "kind": "flashcard",
         "origin": "note",
         "prompt": "What runs code without servers?",
@@ -344,7 +389,7 @@ def test_decks_one_per_topic_and_one_for_the_domain() -> None:
     decks = by_model(records, "deck")
     all_keys = [[fields["key"]] for fields in by_model(records, "question")]
     assert [(d["slug"], d["order"]) for d in decks] == [
-        ("domain-title", 0),
+        ("design-high-performing-architectures", 0),
         ("lambda", 1),
         ("amazon-s3", 2),
         ("ec2", 3),
@@ -352,13 +397,17 @@ def test_decks_one_per_topic_and_one_for_the_domain() -> None:
         ("amazon-efs", 5),
     ]
     domain = decks[0]
-    assert (domain["name"], domain["name_en"]) == ("Domain Title", "Domain Title EN")
+    assert (domain["name"], domain["name_en"]) == (
+        "Design High-Performing Architectures",
+        "Domain Title EN",
+    )
     assert (domain["description"], domain["description_en"]) == (
         "도메인 설명",
         "Domain description",
     )
     assert domain["questions"] == all_keys
     assert domain["owner"] is None
+    assert all(deck["domain"] == ["SAA-C03", 3] for deck in decks)
     assert decks[1] == {
         "slug": "lambda",
         "name": "Lambda",
@@ -367,6 +416,7 @@ def test_decks_one_per_topic_and_one_for_the_domain() -> None:
         "description_en": "Lambda deck",
         "questions": [["lambda-note-1"], ["lambda-which-5"], ["lambda-which-6"], ["lambda-exam-1"]],
         "owner": None,
+        "domain": ["SAA-C03", 3],
         "order": 1,
     }
 
@@ -423,7 +473,8 @@ def replace(text: str, old: str, new: str) -> str:
         (
             'task_statement: "3.1", service: Amazon S3',
             'task_statement: "4.1", service: Amazon S3',
-            "notes/domain.exam.yaml:8: task_statement '4.1' is not one of 3.1, 3.2, 3.3, 3.4, 3.5",
+            "notes/domain.exam.yaml:8: task_statement '4.1' is not one of domain 3's: "
+            "3.1, 3.2, 3.3, 3.4, 3.5",
         ),
         (
             "slug: amazon-s3,",
@@ -468,9 +519,10 @@ def test_yaml_errors_name_the_yaml_line(old: str, new: str, expected: str) -> No
 
 
 def test_yaml_topic_heading_must_match_the_notes() -> None:
+    """A notes topic the YAML leaves out is placed by the catalog; a YAML topic the notes do
+    not have is a mistake."""
     exam = replace(EXAM, "heading: Amazon EFS,", "heading: Amazon EFX,")
     assert problems(exam=exam) == [
-        'notes/domain.md:17: topic "Amazon EFS" is missing from notes/domain.exam.yaml',
         'notes/domain.exam.yaml:11: topic "Amazon EFX" is not a "## " heading of notes/domain.md',
     ]
 
@@ -530,32 +582,178 @@ def test_yaml_shape_problems_are_all_reported_in_line_order() -> None:
         parse_exam(exam, EXAM_PATH)
     assert [str(problem) for problem in info.value.problems] == [
         "notes/domain.exam.yaml:1: unknown key 'colour' in the file",
-        "notes/domain.exam.yaml:1: the file has no 'domain'",
         "notes/domain.exam.yaml:3: 'topics' must be a list",
         "notes/domain.exam.yaml:5: a question must be a mapping",
     ]
 
 
-def test_notes_without_yaml_need_task_statements() -> None:
-    found = problems(exam=None)
-    assert found[0] == (
-        'notes/domain.md:3: topic "Lambda" has no task statement (add notes/domain.exam.yaml)'
+def test_notes_need_a_heading_naming_their_domain() -> None:
+    (problem,) = problems(notes=NOTES.replace("# Design High-Performing Architectures\n", "\n"))
+    assert problem.startswith(
+        "notes/domain.md:1: no '# ' heading naming the SAA-C03 domain of these notes; write one "
+        'before the first topic, one of: "Design Secure Architectures"; "안전한 아키텍처 설계"; '
     )
-    assert len(found) == 5
-
-
-def test_notes_need_a_title() -> None:
-    assert problems(notes=NOTES.replace("# Domain Title\n", "\n")) == [
-        "notes/domain.md:1: no '# ' title (it names the whole-domain deck)"
-    ]
 
 
 def test_which_question_needs_another_service() -> None:
-    notes = "# D\n## Lambda\n* Q\n> * A\n"
-    exam = (
-        "notes: domain.md\ndomain: {name_en: D, description: d, description_en: d}\ntopics:\n"
-        '  - {heading: Lambda, slug: lambda, task_statement: "3.2", service: AWS Lambda,'
-        " mask: [], summary: a, summary_en: a, description: a, description_en: a}\n"
+    """A file of one service has no wrong service to offer: no "which?" question, a warning."""
+    notes = "# Design High-Performing Architectures\n## Lambda\n* Q\n> * A\n"
+    files = exam_files()
+    built = build_fixture(
+        sources(notes=notes, exam=None), blueprint=files.blueprint, catalog=files.catalog
     )
-    (problem,) = problems(notes=notes, exam=exam)
-    assert problem.startswith("notes/domain.md:4: ")
+    assert [f["key"] for f in by_model(built.records, "question")] == ["lambda-note-1"]
+    assert [str(warning) for warning in built.warnings] == [
+        'notes/domain.md:2: topic "Lambda": no "which service?" questions, since no other topic '
+        "of notes/domain.md names another service to offer as a wrong answer"
+    ]
+
+
+# --- compile_notes: one notes text, no file system (what a run-time upload would call) --------
+
+
+def compile_text(notes: str, exam: str | None = None) -> Compiled:
+    files = exam_files()
+    return compile_notes(
+        notes, "notes/mine.md", exam, blueprint=files.blueprint, catalog=files.catalog
+    )
+
+
+def one_topic(heading: str, title: str = "Design Resilient Architectures") -> Compiled:
+    return compile_text(f"# {title}\n## {heading}\n* Q\n> * A\n## AWS Lambda\n* R\n> * B\n")
+
+
+@pytest.mark.parametrize(
+    ("heading", "service", "task", "warning"),
+    [
+        ("Amazon Simple Queue Service", "amazon-sqs", "2.1", ""),  # the exact name
+        ("SQS", "amazon-sqs", "2.1", ""),  # an alias
+        ("sqs 대기열과 DLQ 정리", "amazon-sqs", "2.1", ""),  # Korean around it
+        ("Route53", "amazon-route-53", "2.2", ""),  # spacing does not count
+        (
+            "SQS와 SNS 비교",
+            "",
+            None,
+            "names several services (Amazon Simple Queue Service, "
+            "Amazon Simple Notification Service)",
+        ),
+        ("Message queues", "", None, "names no service of the SAA-C03 catalog"),
+        (
+            "Amazon Aurora",
+            "amazon-aurora",
+            None,
+            "names Amazon Aurora, which the catalog puts under no task statement of domain 2",
+        ),
+    ],
+)
+def test_a_topic_is_placed_by_the_service_its_heading_names(
+    heading: str, service: str, task: str | None, warning: str
+) -> None:
+    result = one_topic(heading)
+    assert result.ok
+    placed = result.topics[0]
+    assert (placed.domain.number, placed.heading) == (2, heading)
+    assert (placed.service.slug if placed.service else "") == service
+    assert (placed.task_statement.code if placed.task_statement else None) == task
+    topic = by_model(list(result.records), "topic")[0]
+    assert topic["service"] == service
+    assert topic["task_statement"] == (["SAA-C03", task] if task else None)
+    assert topic["domain"] == ["SAA-C03", 2]
+    warnings = [str(w) for w in result.warnings]
+    if warning:
+        assert warnings == [
+            f'notes/mine.md:2: topic "{heading}" {warning}: built in domain 2 without a task '
+            "statement (give one in notes/mine.exam.yaml)"
+        ]
+    else:
+        assert warnings == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Design Resilient Architectures",
+        "복원력 있는 아키텍처 설계",
+        "design resilient  architectures",
+        "Domain 2: Design Resilient Architectures",
+    ],
+)
+def test_the_domain_heading_may_be_english_or_korean(title: str) -> None:
+    assert getattr(one_topic("SQS", title=title).domain, "number", None) == 2
+
+
+def test_an_unknown_domain_heading_is_a_problem_with_no_records() -> None:
+    result = one_topic("SQS", title="Design Resilient Things")
+    assert not result.ok
+    assert result.records == ()
+    (problem,) = result.problems
+    assert str(problem).startswith(
+        'notes/mine.md:1: "Design Resilient Things" names no SAA-C03 domain; the "# " title must '
+        'be one of: "Design Secure Architectures"; "안전한 아키텍처 설계";'
+    )
+
+
+def test_bad_notes_are_problems_not_exceptions() -> None:
+    result = compile_text("# Design Resilient Architectures\n## SQS\n* Q\noops\n")
+    assert [str(p)[:37] for p in result.problems] == [
+        "notes/mine.md:3: question has no answ",
+        "notes/mine.md:4: unrecognised line: e",
+    ]
+    assert (result.records, result.topics, result.domain) == ((), (), None)
+
+
+SQS_NOTES = "# Design Resilient Architectures\n## SQS\n* Q\n> * A\n## AWS Lambda\n* R\n> * B\n"
+
+
+def test_the_yaml_wins_over_the_catalog() -> None:
+    exam = (
+        "notes: mine.md\n"
+        "topics:\n"
+        '  - {heading: SQS, task_statement: "2.2", summary: 큐, summary_en: A queue}\n'
+    )
+    result = compile_text(SQS_NOTES, exam)
+    assert result.ok, result.problems
+    sqs, lambda_ = result.topics
+    assert (getattr(sqs.task_statement, "code", None), sqs.placed_by) == ("2.2", "yaml")
+    assert (getattr(lambda_.task_statement, "code", None), lambda_.placed_by) == ("2.1", "catalog")
+    # What the YAML leaves out comes from the catalog: the option's name, the masks.
+    assert sqs.option == "Amazon Simple Queue Service"
+    assert sqs.summary_en == "A queue"
+    assert "Simple Queue Service" in sqs.mask
+
+
+def test_a_yaml_task_statement_must_be_of_the_notes_domain() -> None:
+    exam = "notes: mine.md\ntopics:\n  - {heading: SQS, task_statement: '3.2'}\n"
+    assert [str(p) for p in compile_text(SQS_NOTES, exam).problems] == [
+        "notes/mine.exam.yaml:3: task_statement '3.2' is not one of domain 2's: 2.1, 2.2"
+    ]
+
+
+def test_an_authored_question_may_test_another_task_statement_of_the_domain() -> None:
+    question_yaml = (
+        "questions:\n"
+        "  - key: sqs-exam-1\n"
+        "    topic: sqs\n"
+        "    kind: single\n"
+        "    cites: [3, 4]\n"
+        "    task_statement: 'CODE'\n"
+        "    prompt: 문제\n"
+        "    prompt_en: Question\n"
+        "    answers:\n"
+        "      - {text: a, text_en: a, correct: true, why: w, why_en: w}\n"
+        "      - {text: b, text_en: b, correct: false, why: w, why_en: w}\n"
+    )
+    exam = "notes: mine.md\n" + question_yaml.replace("CODE", "2.2")
+    result = compile_text(SQS_NOTES, exam)
+    assert question(list(result.records), "sqs-exam-1")["task_statement"] == ["SAA-C03", "2.2"]
+    assert question(list(result.records), "sqs-note-1")["task_statement"] is None
+    exam = "notes: mine.md\n" + question_yaml.replace("CODE", "1.1")
+    assert [str(p) for p in compile_text(SQS_NOTES, exam).problems] == [
+        "notes/mine.exam.yaml:7: task_statement '1.1' is not one of domain 2's: 2.1, 2.2"
+    ]
+
+
+def test_compiling_twice_gives_the_same_records() -> None:
+    assert compile_text(NOTES, EXAM.replace("domain.md", "mine.md")) == compile_text(
+        NOTES, EXAM.replace("domain.md", "mine.md")
+    )

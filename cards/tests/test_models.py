@@ -5,9 +5,12 @@ from typing import Any
 
 import pytest
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import translation
 
-from cards.models import Answer, Deck, Question, Topic
+from cards.models import Answer, Certification, Deck, Domain, Question, TaskStatement, Topic
 
 
 def question_fields(topic: Topic, **overrides: Any) -> dict[str, Any]:
@@ -40,13 +43,91 @@ def test_question_check_constraints_fire(
     assert not Question.objects.exists()
 
 
-def test_topic_with_unknown_task_statement_is_refused(db: None) -> None:
-    with (
-        pytest.raises(IntegrityError, match="cards_topic_task_statement_valid"),
-        transaction.atomic(),
-    ):
-        Topic.objects.create(slug="s3", name="Amazon S3", task_statement="1.1")
-    assert not Topic.objects.exists()
+@pytest.mark.parametrize(
+    ("model", "change", "constraint"),
+    [
+        ("domain", {"weight": 0}, "cards_domain_weight_percent"),
+        ("domain", {"weight": 101}, "cards_domain_weight_percent"),
+        ("domain", {"number": 0}, "cards_domain_number_positive"),
+        # SQLite names a unique constraint's columns, PostgreSQL its name.
+        (
+            "domain",
+            {"number": 2},
+            "cards_domain_unique_number|cards_domain.certification_id, cards_domain.number",
+        ),
+        (
+            "task",
+            {"code": "3.1"},
+            "cards_taskstatement_unique_code"
+            "|cards_taskstatement.domain_id, cards_taskstatement.code",
+        ),
+        ("exam", {"unscored_questions": 1}, "cards_certification_question_count_adds_up"),
+        ("exam", {"passing_score": 99}, "cards_certification_passing_score_in_range"),
+        ("exam", {"minutes": 0}, "cards_certification_has_questions_and_time"),
+    ],
+)
+def test_blueprint_constraints_fire(
+    blueprint: Certification, model: str, change: dict[str, Any], constraint: str
+) -> None:
+    """Each change breaks one named constraint of a row of the real blueprint."""
+    rows: dict[str, Any] = {
+        "domain": Domain.objects.get(certification=blueprint, number=3),
+        "task": TaskStatement.objects.get(code="3.2"),
+        "exam": blueprint,
+    }
+    row = rows[model]
+    for name, value in change.items():
+        setattr(row, name, value)
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        row.save()
+
+
+def test_blueprint_natural_keys_find_each_row(blueprint: Certification) -> None:
+    domain = Domain.objects.get(certification=blueprint, number=2)
+    task = TaskStatement.objects.get(code="2.1")
+    assert Certification.objects.get_by_natural_key(*blueprint.natural_key()) == blueprint
+    assert domain.natural_key() == ("SAA-C03", 2)
+    assert Domain.objects.get_by_natural_key("SAA-C03", 2) == domain
+    assert task.natural_key() == ("SAA-C03", "2.1")
+    assert TaskStatement.objects.get_by_natural_key("SAA-C03", "2.1") == task
+
+
+def test_blueprint_labels_follow_the_interface_language(blueprint: Certification) -> None:
+    task = TaskStatement.objects.select_related("domain").get(code="3.2")
+    assert task.label == "3.2 Design high-performing and elastic compute solutions"
+    assert task.domain.label == "Design High-Performing Architectures"
+    assert task.domain.share == 0.24
+    with translation.override("ko"):
+        assert task.label == "3.2 고성능 및 탄력적인 컴퓨팅 솔루션 설계"
+        assert task.domain.label == "고성능 아키텍처 설계"
+
+
+def test_a_topic_task_statement_must_be_of_its_domain(topic: Topic) -> None:
+    topic.task_statement = TaskStatement.objects.get(code="2.1")
+    with pytest.raises(ValidationError, match="belongs to another domain"):
+        topic.full_clean()
+    topic.task_statement = None  # an unplaced topic is fine
+    topic.full_clean()
+
+
+def code_of(task: TaskStatement | None) -> str | None:
+    return task.code if task is not None else None
+
+
+def test_a_question_may_test_another_task_statement_of_its_domain(question: Question) -> None:
+    question.task_statement = TaskStatement.objects.get(code="3.5")
+    question.full_clean()
+    assert code_of(question.effective_task_statement) == "3.5"
+    question.task_statement = TaskStatement.objects.get(code="1.1")
+    with pytest.raises(ValidationError, match="belongs to another domain"):
+        question.full_clean()
+    question.task_statement = None
+    assert code_of(question.effective_task_statement) == "3.2"  # its topic's
+
+
+def test_a_domain_in_use_cannot_be_deleted(topic: Topic) -> None:
+    with pytest.raises(ProtectedError):
+        topic.domain.delete()
 
 
 def test_duplicate_question_key_is_refused(topic: Topic) -> None:

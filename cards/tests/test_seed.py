@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from cards.content import build_fixture
+from cards.examfiles import exam_files
 from cards.management.commands.build_fixtures import load_sources
 from cards.notes import Notes, read_notes
 
@@ -33,7 +34,10 @@ def notes() -> Notes:
 
 @pytest.fixture(scope="module")
 def records() -> list[dict[str, Any]]:
-    return build_fixture(load_sources(NOTES_DIR, "notes"))
+    files = exam_files()
+    return build_fixture(
+        load_sources(NOTES_DIR, "notes"), blueprint=files.blueprint, catalog=files.catalog
+    ).records
 
 
 def questions(records: list[dict[str, Any]], origin: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from cards.models import Answer, Deck, Question, Topic
 from cards.services import content_seed
+from cards.tests.factories import ensure_blueprint
 
 
 def write_fixture(path: Path) -> Path:
@@ -101,10 +102,12 @@ def test_the_command_reports_and_refuses_a_missing_file(
 
 
 def test_a_broken_fixture_writes_nothing(tmp_path: Path, db: None) -> None:
+    ensure_blueprint()
     path = tmp_path / "broken.json"
     path.write_text(
-        '[{"model": "cards.topic", "fields": {"slug": "t", "name": "T", "task_statement": "3.1",'
-        ' "order": 1}}, {"model": "cards.question", "fields": {"bogus": 1}}]',
+        '[{"model": "cards.topic", "fields": {"slug": "t", "name": "T", "domain": ["SAA-C03", 3],'
+        ' "task_statement": ["SAA-C03", "3.1"], "order": 1}},'
+        ' {"model": "cards.question", "fields": {"bogus": 1}}]',
         encoding="utf-8",
     )
     with pytest.raises(CommandError, match=r"broken\.json"):

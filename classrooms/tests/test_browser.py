@@ -13,7 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from cards.models import Answer, Deck, Question, Topic
+from cards.models import Answer, Deck, Question
+from cards.tests.factories import make_topic
 from classrooms.models import Assignment, Membership
 from study.models import Attempt
 
@@ -34,7 +35,7 @@ CARDS = [
 
 @pytest.fixture
 def cohort_deck(db):
-    topic = Topic.objects.create(slug="perf", name="고성능 아키텍처", task_statement="3.1", order=1)
+    topic = make_topic("perf", "고성능 아키텍처", "3.1", order=1)
     deck = Deck.objects.create(slug="perf-deck", name="성능 덱")
     questions = []
     for order, (prompt, back) in enumerate(CARDS, start=1):

@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cards.models import Answer, Deck, Question, Topic
+from cards.models import Answer, Deck, Question
+from cards.tests.factories import make_topic
 from study import views
 from study.models import Attempt, CardState, ReviewState
 
@@ -65,7 +66,7 @@ def site(live_server):
 
 @pytest.fixture
 def korean_deck(db):
-    topic = Topic.objects.create(slug="perf", name="고성능 아키텍처", task_statement="3.1", order=1)
+    topic = make_topic("perf", "고성능 아키텍처", "3.1", order=1)
     deck = Deck.objects.create(slug="perf-deck", name="성능 덱", description="브라우저 테스트용 덱")
     questions = []
     for order, (key, kind, prompt, answers) in enumerate(CARDS, start=1):

@@ -4,7 +4,8 @@ import pytest
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
-from cards.models import Deck, Question, Topic
+from cards.models import Deck, Question
+from cards.tests.factories import make_topic
 from study import selectors
 from study.models import Attempt, CardState, Mode, ReviewState
 from study.selectors import QueueCounts
@@ -126,7 +127,7 @@ def test_earliest_due_comes_first_within_a_bucket(student, deck):
 
 
 def test_new_cards_follow_topic_order_then_question_order(student, topic, make_question):
-    early_topic = Topic.objects.create(slug="s3", name="S3", task_statement="3.1", order=0)
+    early_topic = make_topic("s3", "S3", "3.1", order=0)
     late = make_question(topic, prompt="late topic")
     second = make_question(early_topic, prompt="early topic, second")
     first = make_question(early_topic, prompt="early topic, first")
@@ -406,7 +407,7 @@ def test_progress_summary_counts_and_accuracy(
 ):
     lam = [make_question(topic) for _ in range(4)]
     acc = [make_question(other_topic) for _ in range(2)]
-    Topic.objects.create(slug="empty", name="No questions", task_statement="3.3")
+    make_topic("empty", "No questions", "3.3")
     make_state(student, lam[0], REVIEW, due=NOW - timedelta(days=1))
     make_state(student, lam[1], LEARNING, due=NOW)
     make_state(student, lam[2], REVIEW, due=NOW + timedelta(days=1))

@@ -13,8 +13,9 @@ from study.models import Attempt, CardState, Mode, Presentation, ReviewState
 
 pytestmark = pytest.mark.django_db
 
-# Session + user, the four of progress_summary, card states, answers per day, leeches.
-PROGRESS_QUERIES = 9
+# Session + user, the four of progress_summary, card states, answers per day, leeches, and
+# the blueprint's task statements with their domains (one read, whatever the content).
+PROGRESS_QUERIES = 10
 
 
 def study_history(user, questions, *, attempts, now, correct_every=2, spacing=timedelta(minutes=1)):

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cards.models import Deck, Topic
+from cards.models import Deck
+from cards.tests.factories import make_topic
 from study import services, views
 from study.models import Attempt, CardState, Mode, Presentation, ReviewState
 
@@ -563,7 +564,7 @@ def test_nav_shows_progress_to_signed_in_learners(client, learner, deck):
 
 
 def test_topic_and_korean_prompt_render(client, learner, make_question):
-    korean = Topic.objects.create(slug="s3", name="S3 성능", task_statement="3.1", order=0)
+    korean = make_topic("s3", "S3 성능", "3.1", order=0)
     deck = Deck.objects.create(slug="korean", name="한국어 덱")
     deck.questions.set(
         [make_question(korean, kind="flashcard", prompt="**S3** 접두사당 요청 한도는?")]

@@ -29,7 +29,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cards.examfiles import exam_files
 from cards.models import Answer, Deck, Question, QuestionKind, QuestionOrigin, TaskStatement, Topic
+from cards.services import blueprint_seed
 from classrooms.access import teachers_group_ensure
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
@@ -478,11 +480,16 @@ class Command(BaseCommand):
     ) -> tuple[list[QuestionFacts], list[list[int]], int]:
         """Topics, questions with answers, decks. Returns the questions' facts, each topic deck's
         question indexes (into that list), and the number of decks made."""
-        statements = TaskStatement.values
+        # Spread over every task statement of the blueprint (loaded from the committed file
+        # when the database has none yet): exam facts are data.
+        if not TaskStatement.objects.exists():
+            blueprint_seed(blueprint=exam_files().blueprint)
+        statements = list(TaskStatement.objects.order_by("domain__order", "order", "pk"))
         topics = Topic.objects.bulk_create(
             Topic(
                 slug=f"bench-{t:02d}",
                 name=f"벤치 주제 {t:02d} ({SERVICES[t % len(SERVICES)][0]})",
+                domain_id=statements[t % len(statements)].domain_id,
                 task_statement=statements[t % len(statements)],
                 order=100 + t,
             )
