@@ -72,7 +72,8 @@ def test_the_learners_answers_csv_quotes_every_admin_written_cell(
     )
     client.force_login(student)
 
-    raw = b"".join(client.get(reverse("study:data_export_csv")).streaming_content)
+    response: Any = client.get(reverse("study:data_export_csv"))
+    raw = b"".join(response.streaming_content)
 
     assert formula_cells(raw) == []
     row = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))[1]
