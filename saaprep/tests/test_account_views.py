@@ -209,6 +209,23 @@ def test_after_a_reset_the_progress_page_shows_a_fresh_start(
     assert 'data-stat="streak">0 days<' in html
 
 
+def test_a_cached_progress_page_without_answers_is_not_served_after_a_reset(
+    client: Client, student: Any, question: Any, password: str, page_cache: None
+) -> None:
+    # Card states without a single answer (as an import may leave them): the page's cache key,
+    # the latest answer, is 0 before and after the reset; the reset time tells the copies apart.
+    now = timezone.now()
+    ReviewState.objects.create(
+        user=student, question=question, state=CardState.REVIEW, due=now, first_review=now
+    )
+    client.force_login(student)
+    assert 'data-stat="studied">1<' in client.get(reverse("study:progress")).content.decode()
+
+    client.post(RESET, {"password": password})
+
+    assert 'data-stat="studied">0<' in client.get(reverse("study:progress")).content.decode()
+
+
 # --- Delete my account ---
 
 
