@@ -122,7 +122,9 @@ def classroom_for_teacher_write(user: Any, pk: int) -> Classroom:
 
 def _class_activity() -> dict[str, Subquery]:
     """What changes whenever an assignment's dashboard may: its class's roster (how many, the
-    newest membership) and the time of its students' latest answer, each the top of an index."""
+    newest membership), the time of its students' latest answer, each the top of an index, and
+    the latest study history reset among them (deleting answers can leave the latest where it
+    was)."""
     members = Membership.objects.filter(classroom_id=OuterRef("classroom_id")).order_by()
     latest_answer = (
         Attempt.objects.filter(user=OuterRef("student_id"))
@@ -137,6 +139,10 @@ def _class_activity() -> dict[str, Subquery]:
         "newest_member": Subquery(
             members.values("classroom_id").annotate(m=Max("pk")).values("m"),
             output_field=IntegerField(),
+        ),
+        "last_reset": Subquery(
+            members.values("classroom_id").annotate(m=Max("student__history_reset_at")).values("m"),
+            output_field=DateTimeField(),
         ),
         "last_answer": Subquery(
             members.annotate(last=Subquery(latest_answer))
@@ -162,12 +168,14 @@ def assignment_for_teacher(user: Any, pk: int) -> Assignment:
 
 def dashboard_version(assignment: Assignment) -> str:
     """The version of an assignment_for_teacher() assignment's figures: it changes with the
-    deck's cards, the roster and every answer a student of the class gives."""
+    deck's cards, the roster (a student leaving, removed or deleted), every answer a student of
+    the class gives, and a student starting their study history over."""
     values = (
         assignment.card_count,  # type: ignore[attr-defined]
         assignment.roster,  # type: ignore[attr-defined]
         assignment.newest_member,  # type: ignore[attr-defined]
         assignment.last_answer,  # type: ignore[attr-defined]
+        assignment.last_reset,  # type: ignore[attr-defined]
     )
     return ":".join(str(value) for value in values)
 

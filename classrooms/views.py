@@ -30,6 +30,7 @@ from cards.models import Topic
 from study import selectors as study_selectors
 from study import views as study_views
 from study.models import Mode
+from study.spreadsheet import csv_safe
 
 from . import selectors, services
 from .access import (
@@ -57,7 +58,7 @@ from .forms import (
     DeckRemoveForm,
     QuestionSearchForm,
 )
-from .goals import Goal, Status, csv_safe, format_duration
+from .goals import Goal, Status, format_duration
 from .models import Classroom, Membership
 
 DEFAULT_DUE_IN = timedelta(days=7)

@@ -1,4 +1,4 @@
-"""Goal progress, statuses, recall and CSV cells: pure rules, as tables."""
+"""Goal progress, statuses and recall: pure rules, as tables."""
 
 import datetime as dt
 
@@ -10,7 +10,6 @@ from classrooms.goals import (
     GoalProgress,
     Status,
     count_recalled,
-    csv_safe,
     elapsed_share,
     format_duration,
     retrievability,
@@ -137,25 +136,6 @@ def test_retrievability_accepts_any_utc_tzinfo():
 def test_count_recalled():
     states = [(5.0, NOW), (5.0, NOW - dt.timedelta(days=10)), (None, None), (20.0, NOW)]
     assert count_recalled(states, NOW) == 2
-
-
-@pytest.mark.parametrize(
-    ("value", "cell"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+82 10", "'+82 10"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=cmd", "'\t=cmd"),
-        ("김학생", "김학생"),
-        ("a=b", "a=b"),
-        ("", ""),
-        (42, 42),
-        (None, None),
-    ],
-)
-def test_csv_safe(value, cell):
-    assert csv_safe(value) == cell
 
 
 @pytest.mark.parametrize(
