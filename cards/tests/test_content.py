@@ -1,9 +1,12 @@
 """Notes + exam YAML -> fixture records: masking, seeded options, keys, citations, YAML errors."""
 
 import hashlib
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from cards.content import (
     MASK,
@@ -757,3 +760,15 @@ def test_compiling_twice_gives_the_same_records() -> None:
     assert compile_text(NOTES, EXAM.replace("domain.md", "mine.md")) == compile_text(
         NOTES, EXAM.replace("domain.md", "mine.md")
     )
+
+
+def test_the_readme_example_builds_without_yaml_or_warnings() -> None:
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"```markdown\n(.*?)```", readme, re.DOTALL)
+    assert match is not None
+    result = compile_text(match[1])
+    assert (result.problems, result.warnings) == ((), ())
+    assert [(t.heading, getattr(t.task_statement, "code", None)) for t in result.topics] == [
+        ("Amazon SQS", "2.1"),
+        ("Amazon Route 53", "2.2"),
+    ]
