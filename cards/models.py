@@ -30,6 +30,11 @@ class CertificationManager(models.Manager["Certification"]):
     def get_by_natural_key(self, code: str) -> Certification:
         return self.get(code=code)
 
+    def current(self) -> Certification | None:
+        """The exam this site prepares for: the build compiles exactly one blueprint, so there
+        is one certification once content is loaded (None before)."""
+        return self.order_by("code").first()
+
 
 class Certification(models.Model):
     """An exam as its guide describes it: its format and scoring; its domains hang off it.
@@ -135,6 +140,14 @@ class Domain(models.Model):
     def label(self) -> str:
         """The title in the interface's language."""
         return in_ui_language(self.title, self.title_en)
+
+    @property
+    def heading(self) -> str:
+        """How pages name a domain: its number and title, in the interface's language."""
+        return gettext("Domain %(number)d: %(title)s") % {
+            "number": self.number,
+            "title": self.label,
+        }
 
     @property
     def share(self) -> float:
@@ -455,6 +468,12 @@ class DeckQuerySet(models.QuerySet["Deck"]):
 
     def with_card_counts(self) -> DeckQuerySet:
         return self.annotate(card_count=models.Count("questions", distinct=True))
+
+    def in_exam_order(self) -> DeckQuerySet:
+        """By the domain they cover, in the blueprint's order; decks that mix domains last."""
+        return self.select_related("domain").order_by(
+            models.F("domain__order").asc(nulls_last=True), "order", "name"
+        )
 
 
 class DeckManager(models.Manager["Deck"]):

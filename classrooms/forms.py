@@ -85,7 +85,18 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args: Any, decks: Any, now: dt.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.now = now
-        cast(forms.ModelChoiceField, self.fields["deck"]).queryset = decks
+        field = cast(DeckChoiceField, self.fields["deck"])
+        field.queryset = decks
+        # Under a heading per domain (decks that mix domains last), from one read of the decks.
+        groups: dict[Any, tuple[str, list[tuple[int, str]]]] = {}
+        for deck in decks.in_exam_order():
+            heading = str(
+                deck.domain.heading if deck.domain is not None else _("Decks across domains")
+            )
+            groups.setdefault(deck.domain_id, (heading, []))[1].append(
+                (deck.pk, field.label_from_instance(deck))
+            )
+        field.widget.choices = [("", field.empty_label), *groups.values()]
 
     def clean_deck(self) -> Deck:
         deck: Deck = self.cleaned_data["deck"]

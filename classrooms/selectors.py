@@ -26,6 +26,7 @@ from django.db.models import (
 )
 
 from cards.models import EFFECTIVE_TASK_STATEMENT, Answer, Deck, Domain, Question, TaskStatement
+from study import blueprint
 from study.expressions import DaysElapsed
 from study.history import HistoryCounts, history_counts
 from study.models import Attempt, ReviewState
@@ -259,6 +260,22 @@ class MissedQuestion:
 
 
 @dataclass(frozen=True)
+class BlueprintRow:
+    """The class's answers to the deck's cards of one task statement (or of a domain's unplaced
+    cards: `task_statement` None) since the assignment was set."""
+
+    domain: Domain
+    task_statement: TaskStatement | None
+    cards: int
+    answers: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
 class Dashboard:
     assignment: Assignment
     card_count: int
@@ -266,6 +283,11 @@ class Dashboard:
     rows: list[StudentRow]
     status_counts: dict[str, int]
     most_missed: list[MissedQuestion]
+    by_task_statement: list[BlueprintRow]
+
+    @property
+    def domains(self) -> int:
+        return len({row.domain.pk for row in self.by_task_statement})
 
 
 def _deck_cards(deck_id: int) -> QuerySet[Any]:
@@ -385,8 +407,54 @@ def most_missed(*, assignment: Assignment, limit: int = MOST_MISSED) -> list[Mis
     return result
 
 
+def by_task_statement(*, assignment: Assignment) -> list[BlueprintRow]:
+    """The deck's cards and the class's answers to them since the assignment was set, by domain
+    and task statement (the one each card tests), in the blueprint's order. Two queries: the
+    blueprint, then the cards grouped with their answers counted."""
+    since = Q(
+        attempts__user__in=_members(assignment.classroom),
+        attempts__reviewed_at__gte=assignment.assigned_at,
+    )
+    groups = (
+        Question.objects.filter(pk__in=_deck_cards(assignment.deck_id))
+        .annotate(tested=EFFECTIVE_TASK_STATEMENT)
+        .order_by()
+        .values("topic__domain_id", "tested")
+        .annotate(
+            cards=Count("pk", distinct=True),
+            answered=Count("attempts", filter=since),
+            right=Count("attempts", filter=since & Q(attempts__correct=True)),
+        )
+    )
+    guide = blueprint.load()
+    if guide is None:
+        return []
+    domains = {domain.pk: domain for domain in guide.domains}
+    statements = {task.pk: task for task in guide.task_statements}
+    rows = [
+        BlueprintRow(
+            domain=domains[row["topic__domain_id"]],
+            task_statement=statements.get(row["tested"]),
+            cards=row["cards"],
+            answers=row["answered"],
+            correct=row["right"],
+        )
+        for row in groups
+        if row["topic__domain_id"] in domains
+    ]
+    order = {task.pk: position for position, task in enumerate(guide.task_statements)}
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.domain.order,
+            row.domain.number,
+            order.get(row.task_statement.pk, len(order)) if row.task_statement else len(order),
+        ),
+    )
+
+
 def dashboard(*, assignment: Assignment, card_count: int, now: dt.datetime) -> Dashboard:
-    """Everything the teacher's page for one assignment shows (five or six queries)."""
+    """Everything the teacher's page for one assignment shows (seven or eight queries)."""
     rows = assignment_rows(assignment=assignment, card_count=card_count, now=now)
     counts = Counter(row.status.value for row in rows)
     return Dashboard(
@@ -396,6 +464,7 @@ def dashboard(*, assignment: Assignment, card_count: int, now: dt.datetime) -> D
         rows=rows,
         status_counts={status.value: counts.get(status.value, 0) for status in Status},
         most_missed=most_missed(assignment=assignment),
+        by_task_statement=by_task_statement(assignment=assignment),
     )
 
 

@@ -14,7 +14,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from cards.models import Deck
+from cards.models import Deck, Domain
 from classrooms import selectors as classroom_selectors
 from study import selectors
 from study import views as study_views
@@ -23,12 +23,23 @@ from study.models import Mode
 logger = logging.getLogger(__name__)
 
 
+def _domain_order(domain: Domain) -> tuple[int, int]:
+    return (domain.order, domain.number)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Anyone: what saaprep is and the decks; a signed-in learner also sees what is due in each
     and their open assignments."""
-    decks = list(Deck.objects.visible_to(request.user).with_card_counts())
-    context: dict[str, Any] = {"decks": decks}
+    decks = list(Deck.objects.visible_to(request.user).with_card_counts().in_exam_order())
+    # The domains the content covers, from the built-in decks already read: the page names a
+    # domain only when the content is all in one.
+    domains = sorted({deck.domain for deck in decks if deck.domain is not None}, key=_domain_order)
+    context: dict[str, Any] = {
+        "decks": decks,
+        "only_domain": domains[0] if len(domains) == 1 else None,
+        "grouped": len({deck.domain_id for deck in decks}) > 1,
+    }
     if request.user.is_authenticated:
         now = study_views.now()
         due = selectors.deck_due_counts(user=request.user, decks=decks, now=now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.forms import SettingsForm
-from cards.models import Answer, Deck, Question, Topic
+from cards.models import Answer, Certification, Deck, Domain, Question, TaskStatement, Topic
 
 from . import scheduling
 from .models import Attempt, CardState, Exam, ExamItem, ExamScope, Mode, Rating, ReviewState
@@ -137,7 +138,16 @@ def history_export(*, user: Any, now: dt.datetime) -> dict[str, Any]:
         ).values("pk")
     )
 
-    exam_rows = list(exams.values("pk", "deck__slug", "topic__slug", *EXAM_FIELDS))
+    exam_rows = list(
+        exams.values(
+            "pk",
+            "deck__slug",
+            "topic__slug",
+            "domain__number",
+            "task_statement__code",
+            *EXAM_FIELDS,
+        )
+    )
     exam_index = {row["pk"]: i for i, row in enumerate(exam_rows)}
     items_by_exam: dict[int, list[dict[str, Any]]] = {row["pk"]: [] for row in exam_rows}
     item_ref: dict[int, dict[str, int]] = {}
@@ -175,6 +185,10 @@ def history_export(*, user: Any, now: dt.datetime) -> dict[str, Any]:
             {
                 "deck": row["deck__slug"],
                 "topic": row["topic__slug"],
+                # The exam's domain by number and task statement by code, as the guide names
+                # them: ids mean nothing in another database.
+                "domain": row["domain__number"],
+                "task_statement": row["task_statement__code"],
                 **_plain(row, EXAM_FIELDS),
                 "items": items_by_exam[row["pk"]],
             }
@@ -519,6 +533,11 @@ EXAM_CHECKS: dict[str, Callable[[Any], Any]] = {
     "raw_score": _int(0, SMALL_INT_MAX, null=True),
     "scaled_score": _int(100, 1000, null=True),
 }
+# Absent from exports made before exams could cover a domain or a task statement.
+EXAM_OPTIONAL_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "domain": _int(1, SMALL_INT_MAX, null=True),
+    "task_statement": _text(10, null=True),
+}
 ITEM_CHECKS: dict[str, Callable[[Any], Any]] = {
     "question": _question_key,
     "position": _int(0, SMALL_INT_MAX),
@@ -560,6 +579,8 @@ def _parse_exams(
     exams = []
     for path, record in reader.records(document, "exams"):
         exam = reader.read(record, path, EXAM_CHECKS)
+        optional = {name: check for name, check in EXAM_OPTIONAL_CHECKS.items() if name in record}
+        exam |= {"domain": None, "task_statement": None} | reader.read(record, path, optional)
         if (
             "timed" in exam
             and "deadline" in exam
@@ -748,6 +769,17 @@ def _write(*, user: Any, parsed: _Parsed) -> ImportCounts:
         Deck.objects.visible_to(user).filter(slug__in=deck_slugs).values_list("slug", "pk")
     )
     topics = dict(Topic.objects.filter(slug__in=topic_slugs).values_list("slug", "pk"))
+    # Domains by number and task statements by code, in the exam the site prepares for.
+    certification = Certification.objects.current()
+    domains = dict(Domain.objects.filter(certification=certification).values_list("number", "pk"))
+    statements = dict(
+        TaskStatement.objects.filter(domain__certification=certification).values_list("code", "pk")
+    )
+    # An exam on "the whole domain" from an older export: the domain its questions come from,
+    # as the migration that introduced domains decided for the exams in the database.
+    item_domains = dict(
+        Question.objects.filter(pk__in=question_ids.values()).values_list("pk", "topic__domain_id")
+    )
 
     states = [
         ReviewState(
@@ -759,13 +791,23 @@ def _write(*, user: Any, parsed: _Parsed) -> ImportCounts:
     ]
     exams: list[tuple[Exam, list[ExamItem]]] = []
     for _path, exam, exam_items in parsed.exams:
+        domain_id = domains.get(exam["domain"])
+        if exam["scope"] == ExamScope.DOMAIN and domain_id is None:
+            found = Counter(item_domains[question_ids[item["question"]]] for _p, item in exam_items)
+            domain_id = min(found, key=lambda pk: (-found[pk], pk)) if found else None
         exams.append(
             (
                 Exam(
                     user=user,
                     deck_id=decks.get(exam["deck"]),
                     topic_id=topics.get(exam["topic"]),
-                    **{k: v for k, v in exam.items() if k not in ("deck", "topic")},
+                    domain_id=domain_id,
+                    task_statement_id=statements.get(exam["task_statement"]),
+                    **{
+                        k: v
+                        for k, v in exam.items()
+                        if k not in ("deck", "topic", "domain", "task_statement")
+                    },
                 ),
                 [
                     ExamItem(

@@ -3,14 +3,17 @@ to which question are the exam services' job."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from cards.models import Deck, Topic
+from cards.models import Deck, Domain, TaskStatement, Topic
 
-from . import exam_selectors, exams
+from . import blueprint, exam_selectors
+from .blueprint import Blueprint
 from .forms import AnswerIdsField
 from .models import ExamScope
 
@@ -18,71 +21,107 @@ MAX_POSITION = 32767  # PositiveSmallIntegerField
 GO_WORDS = ("next", "prev", "stay", "finish")
 
 
-class TopicChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.choice_count})"
-
-
-class DeckChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.choice_count})"
-
-
 class ExamStartForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Questions from"),
         choices=ExamScope.choices,
-        initial=ExamScope.DOMAIN,
+        initial=ExamScope.EXAM,
         widget=forms.RadioSelect,
     )
-    topic = TopicChoiceField(
+    domain = forms.ModelChoiceField(
+        label=_("Domain"), queryset=Domain.objects.none(), required=False, empty_label=None
+    )
+    task_statement = forms.ModelChoiceField(
+        label=_("Task statement"),
+        queryset=TaskStatement.objects.none(),
+        required=False,
+        empty_label=None,
+    )
+    topic = forms.ModelChoiceField(
         label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=None
     )
-    deck = DeckChoiceField(
+    deck = forms.ModelChoiceField(
         label=_("Deck"), queryset=Deck.objects.none(), required=False, empty_label=None
     )
-    question_count = forms.IntegerField(
-        label=_("Number of questions"),
-        required=False,
-        min_value=1,
-        max_value=exams.FULL_EXAM_QUESTIONS,
-        help_text=_("Leave empty for a full exam: 65 questions, or all there are if fewer."),
-    )
-    timed = forms.BooleanField(
-        label=_("Timed"),
-        required=False,
-        initial=True,
-        help_text=_("Two minutes per question, as in the real exam: 130 minutes for 65."),
-    )
+    question_count = forms.IntegerField(label=_("Number of questions"), required=False, min_value=1)
+    timed = forms.BooleanField(label=_("Timed"), required=False, initial=True)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, guide: Blueprint, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        topic_field = self.fields["topic"]
-        deck_field = self.fields["deck"]
-        assert isinstance(topic_field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        assert isinstance(deck_field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        topic_field.queryset = exam_selectors.topics_for_exams()
-        deck_field.queryset = exam_selectors.decks_for_exams(user)
+        fmt = guide.format
+        count_field = cast(forms.IntegerField, self.fields["question_count"])
+        count_field.max_value = fmt.questions
+        count_field.validators.append(MaxValueValidator(fmt.questions))
+        count_field.widget.attrs["max"] = fmt.questions
+        count_field.help_text = _(
+            "Leave empty for a full exam: %(n)d questions, or all there are if fewer."
+        ) % {"n": fmt.questions}
+        self.fields["timed"].help_text = _(
+            "%(pace)s minutes per question, as in the real exam: %(minutes)d minutes for %(n)d."
+        ) % {
+            "pace": f"{float(fmt.minutes_per_question):g}",
+            "minutes": fmt.minutes,
+            "n": fmt.questions,
+        }
+
         # Read each list once: the page shows the counts and the selects from the same rows;
-        # validating a posted id asks the same querysets again.
-        self.topic_options: list[Any] = list(topic_field.queryset)  # annotated: choice_count
-        self.deck_options: list[Any] = list(deck_field.queryset)
-        topic_field.widget.choices = [
-            (topic.pk, topic_field.label_from_instance(topic)) for topic in self.topic_options
+        # validating a posted id asks the querysets again.
+        topics: list[Any] = list(exam_selectors.topics_for_exams())  # annotated: choice_count
+        self.topic_options = topics
+        self.deck_options: list[Any] = list(exam_selectors.decks_for_exams(user))
+        per_task = exam_selectors.task_statement_choice_counts()
+        per_domain: dict[int, int] = {}
+        for topic in topics:
+            per_domain[topic.domain_id] = per_domain.get(topic.domain_id, 0) + topic.choice_count
+        self.whole_count = sum(per_domain.values())
+        self.plan = blueprint.whole_exam_plan(guide, per_domain, fmt.questions)
+        self.domain_options = [d for d in guide.domains if per_domain.get(d.pk)]
+        self.task_options = [t for t in guide.task_statements if per_task.get(t.pk)]
+
+        def field(name: str) -> forms.ModelChoiceField:
+            return cast(forms.ModelChoiceField, self.fields[name])
+
+        field("domain").queryset = Domain.objects.filter(certification=guide.certification)
+        field("task_statement").queryset = TaskStatement.objects.filter(
+            domain__certification=guide.certification
+        )
+        field("topic").queryset = exam_selectors.topics_for_exams()
+        field("deck").queryset = exam_selectors.decks_for_exams(user)
+        field("domain").widget.choices = [
+            (d.pk, f"{d.heading} ({per_domain[d.pk]})") for d in self.domain_options
         ]
-        deck_field.widget.choices = [
-            (deck.pk, deck_field.label_from_instance(deck)) for deck in self.deck_options
+        field("task_statement").widget.choices = _grouped(
+            (t.domain, t.pk, f"{t.label} ({per_task[t.pk]})") for t in self.task_options
+        )
+        field("topic").widget.choices = _grouped(
+            (topic.domain, topic.pk, f"{topic.name} ({topic.choice_count})") for topic in topics
+        )
+        field("deck").widget.choices = [
+            (deck.pk, f"{deck.name} ({deck.choice_count})") for deck in self.deck_options
         ]
-        self.domain_count = sum(topic.choice_count for topic in self.topic_options)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         scope = data.get("scope")
-        if scope == ExamScope.TOPIC and data.get("topic") is None:
-            self.add_error("topic", _("Choose a topic."))
-        if scope == ExamScope.DECK and data.get("deck") is None:
-            self.add_error("deck", _("Choose a deck."))
+        needs = {
+            ExamScope.DOMAIN: ("domain", _("Choose a domain.")),
+            ExamScope.TASK_STATEMENT: ("task_statement", _("Choose a task statement.")),
+            ExamScope.TOPIC: ("topic", _("Choose a topic.")),
+            ExamScope.DECK: ("deck", _("Choose a deck.")),
+        }
+        if scope in needs:
+            name, message = needs[scope]
+            if data.get(name) is None:
+                self.add_error(name, message)
         return data
+
+
+def _grouped(rows: Iterable[tuple[Domain, int, str]]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Select options under one heading per domain, in the order given."""
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for domain, value, label in rows:
+        groups.setdefault(domain.pk, (domain.heading, []))[1].append((value, label))
+    return list(groups.values())
 
 
 class ExamSaveForm(forms.Form):

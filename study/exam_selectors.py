@@ -7,16 +7,23 @@ with their questions and all their answers in two more.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cards.models import Answer, Deck, Question, TaskStatement, Topic
+from cards.models import (
+    EFFECTIVE_TASK_STATEMENT,
+    Answer,
+    Deck,
+    Question,
+    TaskStatement,
+    Topic,
+)
 
-from . import exams, selectors
+from . import blueprint, exams, selectors
 from .exam_services import CHOICE_KINDS
 from .models import Exam, ExamItem
 
@@ -128,8 +135,9 @@ class ExamResults:
     percent: int
     scaled: int
     passed: bool
-    by_topic: list[BreakdownRow]
+    by_domain: list[BreakdownRow]
     by_task: list[BreakdownRow]
+    by_topic: list[BreakdownRow]
 
 
 def _review_row(item: ExamItem) -> ReviewRow:
@@ -154,15 +162,30 @@ def _code(statement: TaskStatement | None) -> str:
     return statement.code if statement is not None else ""
 
 
-def exam_results(exam: Exam) -> ExamResults:
-    """Score, per-topic and per-task-statement breakdown, and every question to review.
+def _breakdown(
+    outcomes: Iterable[tuple[Any, bool]], describe: dict[Any, tuple[str, str]]
+) -> list[BreakdownRow]:
+    """Rows in the order of `describe` (key -> code, label) for the keys that have answers."""
+    tally = exams.tally(outcomes)
+    return [
+        BreakdownRow(code=code, label=label, correct=t.correct, total=t.total, percent=t.percent)
+        for key, (code, label) in describe.items()
+        if (t := tally.get(key)) is not None
+    ]
 
-    Three queries for any exam size: the items with their questions and topics, then the answers.
+
+def exam_results(exam: Exam, fmt: exams.ExamFormat) -> ExamResults:
+    """Score, breakdown by domain, task statement and topic, and every question to review.
+
+    Three queries for any exam size: the items with their questions, topics and blueprint
+    rows, then the answers.
     """
     items = list(
         ExamItem.objects.filter(exam=exam)
         .select_related(
-            "question__topic__task_statement__domain", "question__task_statement__domain"
+            "question__topic__domain",
+            "question__topic__task_statement__domain",
+            "question__task_statement__domain",
         )
         .prefetch_related(_with_answers())
         .order_by("position")
@@ -171,46 +194,35 @@ def exam_results(exam: Exam) -> ExamResults:
     total = len(rows)
     correct = sum(row.correct for row in rows)
 
-    topics: dict[int, Topic] = {row.question.topic_id: row.question.topic for row in rows}
-    topic_tally = exams.tally((row.question.topic_id, row.correct) for row in rows)
-    by_topic = [
-        BreakdownRow(
-            code=_code(topics[pk].task_statement),
-            label=topics[pk].name,
-            correct=t.correct,
-            total=t.total,
-            percent=t.percent,
-        )
-        for pk, t in sorted(
-            topic_tally.items(), key=lambda kv: (topics[kv[0]].order, topics[kv[0]].name)
-        )
-    ]
-    statements = {
-        statement.pk: statement
-        for row in rows
-        if (statement := row.question.effective_task_statement) is not None
-    }
-    task_tally = exams.tally(
-        (statement.pk, row.correct)
-        for row in rows
-        if (statement := row.question.effective_task_statement) is not None
+    topics = sorted(
+        {row.question.topic_id: row.question.topic for row in rows}.values(),
+        key=lambda topic: (topic.domain.order, topic.order, topic.name),
     )
-    by_task = [
-        BreakdownRow(
-            code=statements[pk].code,
-            label=statements[pk].label,
-            correct=t.correct,
-            total=t.total,
-            percent=t.percent,
-        )
-        for pk, t in sorted(
-            task_tally.items(),
-            key=lambda kv: (statements[kv[0]].domain.order, statements[kv[0]].order),
-        )
-    ]
+    by_topic = _breakdown(
+        ((row.question.topic_id, row.correct) for row in rows),
+        {topic.pk: (_code(topic.task_statement), topic.name) for topic in topics},
+    )
+    domains = sorted(
+        {row.question.topic.domain_id: row.question.topic.domain for row in rows}.values(),
+        key=lambda domain: (domain.order, domain.number),
+    )
+    by_domain = _breakdown(
+        ((row.question.topic.domain_id, row.correct) for row in rows),
+        {domain.pk: (str(domain.number), domain.heading) for domain in domains},
+    )
+    tested = [(row, row.question.effective_task_statement) for row in rows]
+    statements = sorted(
+        {task.pk: task for _row, task in tested if task is not None}.values(),
+        key=lambda task: (task.domain.order, task.order, task.code),
+    )
+    by_task = _breakdown(
+        ((task.pk, row.correct) for row, task in tested if task is not None),
+        {task.pk: (task.code, task.label) for task in statements},
+    )
     scaled = exam.scaled_score
     if scaled is None:  # only reached for a submitted exam, which always has one
-        scaled = exams.scaled_score(correct, total) if total else exams.MIN_SCALED
+        parts = blueprint.domain_scores((row.question.topic.domain, row.correct) for row in rows)
+        scaled = exams.scaled_score(parts, fmt) if total else fmt.score_min
     return ExamResults(
         exam=exam,
         rows=rows,
@@ -219,9 +231,10 @@ def exam_results(exam: Exam) -> ExamResults:
         unanswered=sum(not row.answered for row in rows),
         percent=exams.percent(correct, total),
         scaled=scaled,
-        passed=exams.passed(scaled),
-        by_topic=by_topic,
+        passed=exams.passed(scaled, fmt),
+        by_domain=by_domain,
         by_task=by_task,
+        by_topic=by_topic,
     )
 
 
@@ -233,7 +246,7 @@ class ExamListing:
     chart_exams: Sequence[Exam]  # the plotted exams, oldest first
 
 
-def exam_listing(user: Any) -> ExamListing:
+def exam_listing(user: Any, fmt: exams.ExamFormat | None) -> ExamListing:
     """The learner's recent exams, open ones first, and the chart of their scores (one query)."""
     recent = list(
         Exam.objects.filter(user=user)
@@ -249,19 +262,31 @@ def exam_listing(user: Any) -> ExamListing:
     zone = selectors.user_zone(user)
     dates = [f"{e.submitted_at.astimezone(zone):%m-%d}" for e in plotted if e.submitted_at]
     scores = [exam.scaled_score or 0 for exam in plotted]
-    chart = exams.score_chart(scores, dates) if plotted else None
+    chart = exams.score_chart(scores, dates, fmt=fmt) if plotted and fmt is not None else None
     return ExamListing(open=open_exams, past=past, chart=chart, chart_exams=plotted)
 
 
 def topics_for_exams() -> QuerySet[Topic]:
-    """Topics that have choice questions, each with `choice_count`."""
+    """Topics that have choice questions, each with `choice_count`, in the exam's order."""
     return (
-        Topic.objects.annotate(
-            choice_count=Count("questions", filter=Q(questions__kind__in=CHOICE_KINDS))
-        )
+        Topic.objects.select_related("domain")
+        .annotate(choice_count=Count("questions", filter=Q(questions__kind__in=CHOICE_KINDS)))
         .filter(choice_count__gt=0)
-        .order_by("order", "name")
+        .order_by("domain__order", "order", "name")
     )
+
+
+def task_statement_choice_counts() -> dict[int, int]:
+    """Choice questions per task statement id, counting each by the one it tests (one query)."""
+    return {
+        row["tested"]: row["n"]
+        for row in Question.objects.filter(kind__in=CHOICE_KINDS)
+        .annotate(tested=EFFECTIVE_TASK_STATEMENT)
+        .filter(tested__isnull=False)
+        .order_by()
+        .values("tested")
+        .annotate(n=Count("pk"))
+    }
 
 
 def decks_for_exams(user: Any) -> QuerySet[Deck]:

@@ -19,9 +19,19 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cards.models import Answer, Deck, Question, QuestionKind, Topic
+from cards.models import (
+    EFFECTIVE_TASK_STATEMENT,
+    Answer,
+    Certification,
+    Deck,
+    Domain,
+    Question,
+    QuestionKind,
+    TaskStatement,
+    Topic,
+)
 
-from . import exams, scheduling
+from . import blueprint, exams, scheduling
 from .models import Attempt, Exam, ExamItem, ExamScope, Mode
 from .services import review_state_apply
 
@@ -40,11 +50,27 @@ class ExamTimeUp(ExamError):
     """The answer came after the deadline: refused, and the exam has been submitted."""
 
 
-def exam_questions(*, user: Any, scope: str, topic: Topic | None, deck: Deck | None) -> QuerySet:
+def exam_questions(
+    *,
+    user: Any,
+    scope: str,
+    topic: Topic | None = None,
+    deck: Deck | None = None,
+    domain: Domain | None = None,
+    task_statement: TaskStatement | None = None,
+) -> QuerySet[Question]:
     """The choice questions an exam of this scope draws from (flashcards never go into exams)."""
     questions = Question.objects.filter(kind__in=CHOICE_KINDS)
-    if scope == ExamScope.DOMAIN:
+    if scope == ExamScope.EXAM:
         return questions
+    if scope == ExamScope.DOMAIN:
+        if domain is None:
+            raise ExamError(_("Choose a domain."))
+        return questions.filter(topic__domain=domain)
+    if scope == ExamScope.TASK_STATEMENT:
+        if task_statement is None:
+            raise ExamError(_("Choose a task statement."))
+        return questions.alias(tested=EFFECTIVE_TASK_STATEMENT).filter(tested=task_statement.pk)
     if scope == ExamScope.TOPIC:
         if topic is None:
             raise ExamError(_("Choose a topic."))
@@ -56,12 +82,31 @@ def exam_questions(*, user: Any, scope: str, topic: Topic | None, deck: Deck | N
     raise ExamError(_("Choose what the exam should cover."))
 
 
-def _title(scope: str, topic: Topic | None, deck: Deck | None) -> str:
+def _title(
+    scope: str,
+    *,
+    certification: Certification,
+    topic: Topic | None,
+    deck: Deck | None,
+    domain: Domain | None,
+    task_statement: TaskStatement | None,
+) -> str:
     if scope == ExamScope.TOPIC and topic is not None:
         return topic.name
     if scope == ExamScope.DECK and deck is not None:
         return deck.name
-    return _("Domain 3: Design High-Performing Architectures")
+    if scope == ExamScope.DOMAIN and domain is not None:
+        return domain.heading
+    if scope == ExamScope.TASK_STATEMENT and task_statement is not None:
+        return task_statement.label
+    return _("%(exam)s: the whole exam") % {"exam": certification.code}
+
+
+def _blueprint() -> blueprint.Blueprint:
+    guide = blueprint.load()
+    if guide is None:
+        raise ExamError(_("There are no choice questions to make an exam from here yet."))
+    return guide
 
 
 @transaction.atomic
@@ -71,6 +116,8 @@ def exam_start(
     scope: str,
     topic: Topic | None = None,
     deck: Deck | None = None,
+    domain: Domain | None = None,
+    task_statement: TaskStatement | None = None,
     question_count: int | None,
     timed: bool,
     now: dt.datetime,
@@ -78,21 +125,31 @@ def exam_start(
 ) -> Exam:
     """Draw the questions and shuffle each one's options, once, for a new exam.
 
-    `question_count` None means a full exam if the scope has enough questions. The same `seed`
-    over the same questions gives the same exam, so tests (and a re-run) can rely on it.
+    `question_count` None means a full exam (the blueprint's number of questions) if the scope
+    has enough. A whole-exam mock takes each domain's share of them by the guide's weights, as
+    far as the bank allows (see exam_selectors.whole_exam_plan). The same `seed` over the same
+    questions gives the same exam, so tests (and a re-run) can rely on it.
     """
-    available = list(
-        exam_questions(user=user, scope=scope, topic=topic, deck=deck).values_list("pk", flat=True)
+    guide = _blueprint()
+    fmt = guide.format
+    pool = exam_questions(
+        user=user,
+        scope=scope,
+        topic=topic,
+        deck=deck,
+        domain=domain,
+        task_statement=task_statement,
     )
+    available = list(pool.values_list("pk", "topic__domain_id"))
     if not available:
         raise ExamError(_("There are no choice questions to make an exam from here yet."))
     count = (
-        exams.default_question_count(len(available)) if question_count is None else question_count
+        exams.default_question_count(len(available), fmt)
+        if question_count is None
+        else question_count
     )
-    if not 1 <= count <= exams.FULL_EXAM_QUESTIONS:
-        raise ExamError(
-            _("An exam has between 1 and %(max)d questions.") % {"max": exams.FULL_EXAM_QUESTIONS}
-        )
+    if not 1 <= count <= fmt.questions:
+        raise ExamError(_("An exam has between 1 and %(max)d questions.") % {"max": fmt.questions})
     if count > len(available):
         raise ExamError(
             ngettext(
@@ -103,7 +160,19 @@ def exam_start(
             % {"n": len(available)}
         )
     rng = random.Random(seed if seed is not None else secrets.randbits(64))  # noqa: S311 - not security
-    chosen = exams.pick_questions(available, count, rng)
+    if scope == ExamScope.EXAM:
+        pools: dict[int, list[int]] = {}
+        for pk, domain_id in available:
+            pools.setdefault(domain_id, []).append(pk)
+        plan = blueprint.whole_exam_plan(guide, {pk: len(ids) for pk, ids in pools.items()}, count)
+        chosen = exams.draw_by_domain(
+            [pools.get(row.domain.pk, []) for row in plan.rows],
+            [row.count for row in plan.rows],
+            rng,
+        )
+        count = len(chosen)
+    else:
+        chosen = exams.pick_questions((pk for pk, _domain in available), count, rng)
     answer_ids: dict[int, list[int]] = {pk: [] for pk in chosen}
     for question_id, answer_id in (
         Answer.objects.filter(question_id__in=chosen)
@@ -117,11 +186,20 @@ def exam_start(
         scope=scope,
         topic=topic if scope == ExamScope.TOPIC else None,
         deck=deck if scope == ExamScope.DECK else None,
-        title=_title(scope, topic, deck),
+        domain=domain if scope == ExamScope.DOMAIN else None,
+        task_statement=task_statement if scope == ExamScope.TASK_STATEMENT else None,
+        title=_title(
+            scope,
+            certification=guide.certification,
+            topic=topic,
+            deck=deck,
+            domain=domain,
+            task_statement=task_statement,
+        ),
         question_count=count,
         timed=timed,
         started_at=now,
-        deadline=exams.deadline_for(now, count) if timed else None,
+        deadline=exams.deadline_for(now, count, fmt) if timed else None,
     )
     ExamItem.objects.bulk_create(
         ExamItem(
@@ -203,7 +281,7 @@ def _submit(*, user: Any, exam: Exam, now: dt.datetime) -> None:
     """Grade every item, feed each answered one to FSRS once, and record the score."""
     items = list(
         ExamItem.objects.filter(exam=exam)
-        .select_related("question")
+        .select_related("question__topic__domain")
         .prefetch_related(Prefetch("question__answers", queryset=Answer.objects.order_by("pk")))
         .order_by("position")
     )
@@ -248,7 +326,11 @@ def _submit(*, user: Any, exam: Exam, now: dt.datetime) -> None:
     Attempt.objects.bulk_create(attempts)
     exam.submitted_at = now
     exam.raw_score = raw
-    exam.scaled_score = exams.scaled_score(raw, len(items)) if items else exams.MIN_SCALED
+    fmt = _blueprint().format
+    parts = blueprint.domain_scores(
+        (item.question.topic.domain, bool(item.correct)) for item in items
+    )
+    exam.scaled_score = exams.scaled_score(parts, fmt) if items else fmt.score_min
     exam.save(update_fields=["submitted_at", "raw_score", "scaled_score"])
 
 

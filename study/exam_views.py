@@ -26,7 +26,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from . import exam_selectors, exam_services, exams
+from . import blueprint, exam_selectors, exam_services, exams
 from .exam_forms import ExamSaveForm, ExamStartForm
 from .forms import first_error
 from .models import Exam
@@ -84,18 +84,22 @@ def _time_up_redirect(request: HttpRequest, exam: Exam, current: datetime) -> Ht
     return None
 
 
-def _list_page(request: HttpRequest, form: ExamStartForm) -> HttpResponse:
+def _list_page(
+    request: HttpRequest, guide: blueprint.Blueprint | None, form: ExamStartForm | None
+) -> HttpResponse:
     current = now()
-    listing = exam_selectors.exam_listing(request.user)
+    fmt = guide.format if guide is not None else None
+    listing = exam_selectors.exam_listing(request.user, fmt)
     open_rows = [(exam, clock_context(exam, current)) for exam in listing.open]
     return render(
         request,
         "study/exams/list.html",
         {
             "form": form,
+            "guide": guide,
             "listing": listing,
             "open_rows": open_rows,
-            "pass_scaled": exams.PASS_SCALED,
+            "pass_scaled": fmt.passing_score if fmt is not None else None,
         },
     )
 
@@ -104,14 +108,20 @@ def _list_page(request: HttpRequest, form: ExamStartForm) -> HttpResponse:
 @login_required
 def exam_list(request: HttpRequest) -> HttpResponse:
     """Signed-in learners: their own past and open exams, a chart of scores, the start form."""
-    return _list_page(request, ExamStartForm(user=request.user))
+    guide = blueprint.load()
+    form = ExamStartForm(user=request.user, guide=guide) if guide is not None else None
+    return _list_page(request, guide, form)
 
 
 @require_POST
 @login_required
 def exam_start(request: HttpRequest) -> HttpResponse:
-    """Signed-in learners: start an exam on the whole domain, a topic or a deck they can see."""
-    form = ExamStartForm(request.POST, user=request.user)
+    """Signed-in learners: start an exam on the whole exam, a domain, a task statement, a topic
+    or a deck they can see."""
+    guide = blueprint.load()
+    if guide is None:
+        return _list_page(request, None, None)
+    form = ExamStartForm(request.POST, user=request.user, guide=guide)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -120,6 +130,8 @@ def exam_start(request: HttpRequest) -> HttpResponse:
                 scope=data["scope"],
                 topic=data["topic"],
                 deck=data["deck"],
+                domain=data["domain"],
+                task_statement=data["task_statement"],
                 question_count=data["question_count"],
                 timed=data["timed"],
                 now=now(),
@@ -128,7 +140,7 @@ def exam_start(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return see_other(take_url(exam, 1))
-    return _list_page(request, form)
+    return _list_page(request, guide, form)
 
 
 def _position(request: HttpRequest, nav: list[exam_selectors.NavEntry]) -> int:
@@ -252,6 +264,13 @@ def exam_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return see_other(results_url(exam))
 
 
+def _format_or_404() -> exams.ExamFormat:
+    guide = blueprint.load()
+    if guide is None:  # an exam outlived its content's blueprint: nothing to score it against
+        raise Http404("no exam blueprint")
+    return guide.format
+
+
 @require_safe
 @login_required
 def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
@@ -261,14 +280,17 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
     if exam.submitted_at is None:
         return HttpResponseRedirect(take_url(exam))
     # A submitted exam never changes: the page is cached (the template's {% cache %}) and the
-    # results are only read when the cache has no copy.
+    # results, like the exam's format they are scored in, are only read when the cache has no
+    # copy.
+    fmt: Any = SimpleLazyObject(_format_or_404)
     return render(
         request,
         "study/exams/results.html",
         {
             "exam": exam,
-            "results": SimpleLazyObject(lambda: exam_selectors.exam_results(exam)),
-            "pass_scaled": exams.PASS_SCALED,
+            "format": fmt,
+            "results": SimpleLazyObject(lambda: exam_selectors.exam_results(exam, fmt)),
+            "pass_scaled": SimpleLazyObject(lambda: fmt.passing_score),
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
         },
     )

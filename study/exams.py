@@ -1,7 +1,9 @@
-"""Practice-exam maths: the time limit, the scaled-score estimate, tallies and the score chart.
+"""Practice-exam maths: the time limit, the scaled-score estimate, the whole-exam draw, tallies
+and the score chart.
 
-Pure: no ORM. The exam services and selectors hand in plain values, so everything here is tested
-as tables.
+Pure: no ORM. The exam services and selectors hand in plain values, and the exam's own figures
+(how many questions, how long, its score scale, the domains' weights) come from its blueprint as
+an ExamFormat, so everything here is tested as tables.
 """
 
 from __future__ import annotations
@@ -11,32 +13,45 @@ import random
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fractions import Fraction
 from typing import TypeVar
-
-# SAA-C03: 65 questions in 130 minutes; a shorter practice exam gets the same time per question.
-FULL_EXAM_QUESTIONS = 65
-FULL_EXAM_TIME = timedelta(minutes=130)
-MIN_SCALED = 100
-MAX_SCALED = 1000
-PASS_SCALED = 720
 
 K = TypeVar("K", bound=Hashable)
 
 
-def default_question_count(available: int) -> int:
+@dataclass(frozen=True)
+class ExamFormat:
+    """The real exam's figures, as its blueprint (cards.Certification) gives them."""
+
+    questions: int  # in one sitting
+    minutes: int
+    score_min: int
+    score_max: int
+    passing_score: int
+
+    @property
+    def time(self) -> timedelta:
+        return timedelta(minutes=self.minutes)
+
+    @property
+    def minutes_per_question(self) -> Fraction:
+        return Fraction(self.minutes, self.questions)
+
+
+def default_question_count(available: int, fmt: ExamFormat) -> int:
     """How many questions an exam gets when the learner does not say: a full exam if possible."""
-    return max(0, min(FULL_EXAM_QUESTIONS, available))
+    return max(0, min(fmt.questions, available))
 
 
-def time_limit(question_count: int) -> timedelta:
-    """130 min × n / 65: the real exam's pace (two minutes a question)."""
+def time_limit(question_count: int, fmt: ExamFormat) -> timedelta:
+    """The real exam's pace: its minutes × n / its questions."""
     if question_count < 1:
         raise ValueError("an exam has at least one question")
-    return FULL_EXAM_TIME * question_count / FULL_EXAM_QUESTIONS
+    return fmt.time * question_count / fmt.questions
 
 
-def deadline_for(started_at: datetime, question_count: int) -> datetime:
-    return started_at + time_limit(question_count)
+def deadline_for(started_at: datetime, question_count: int, fmt: ExamFormat) -> datetime:
+    return started_at + time_limit(question_count, fmt)
 
 
 def is_over(deadline: datetime | None, now: datetime) -> bool:
@@ -57,23 +72,38 @@ def format_clock(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def scaled_score(correct: int, total: int) -> int:
-    """An estimate on the exam's 100–1000 scale: 100 + 900 × correct / total, halves rounded up.
+@dataclass(frozen=True)
+class DomainScore:
+    """One domain's part of an exam: its weight in the guide, and the answers right of its own."""
 
-    AWS does not publish its scaling (it equates exam forms of different difficulty); a straight
-    line through 0 % → 100 and 100 % → 1000 is only a rough guide, and the pages say so.
+    weight: int
+    correct: int
+    total: int
+
+
+def scaled_score(parts: Sequence[DomainScore], fmt: ExamFormat) -> int:
+    """An estimate on the exam's scale, weighting domains like the guide, halves rounded up.
+
+    Each domain's share of right answers counts by the domain's weight, among the domains the
+    exam has questions from; the weighted share is placed on a straight line from score_min
+    (nothing right) to score_max (everything right). With one domain it is simply the share
+    right. AWS does not publish its scaling (it equates exam forms of different difficulty):
+    a rough guide, and the pages say so.
     """
-    if total < 1:
+    counted = [part for part in parts if part.total]
+    if not counted:
         raise ValueError("an exam has at least one question")
-    if not 0 <= correct <= total:
-        raise ValueError("correct must be between 0 and total")
-    span = MAX_SCALED - MIN_SCALED
-    # Integer arithmetic, so 0.5 rounds up the same way on every platform.
-    return MIN_SCALED + (2 * span * correct + total) // (2 * total)
+    for part in counted:
+        if not 0 <= part.correct <= part.total or part.weight < 1:
+            raise ValueError("each domain needs a weight and 0 <= correct <= total")
+    weight = sum(part.weight for part in counted)
+    share = sum(Fraction(part.weight * part.correct, part.total) for part in counted) / weight
+    # Exact fractions, so 0.5 rounds up the same way on every platform.
+    return fmt.score_min + math.floor((fmt.score_max - fmt.score_min) * share + Fraction(1, 2))
 
 
-def passed(scaled: int) -> bool:
-    return scaled >= PASS_SCALED
+def passed(scaled: int, fmt: ExamFormat) -> bool:
+    return scaled >= fmt.passing_score
 
 
 def percent(correct: int, total: int) -> int:
@@ -93,6 +123,54 @@ def pick_questions(question_ids: Iterable[int], count: int, rng: random.Random) 
     if not 1 <= count <= len(pool):
         raise ValueError("count must be between 1 and the number of questions")
     return rng.sample(pool, count)
+
+
+def apportion(total: int, weights: Sequence[int], available: Sequence[int]) -> list[int]:
+    """Split `total` questions among domains in proportion to `weights`, within `available`.
+
+    Largest remainder (Hamilton): each domain gets the whole part of its quota, and the seats
+    left go to the largest fractions, ties to the earlier domain. A domain with too few
+    questions gives all it has, and what it lacks is shared out the same way among the others.
+    So the result never exceeds `available`, sums to min(total, sum(available)), and equals the
+    plain proportional split whenever the bank allows it.
+    """
+    if len(weights) != len(available):
+        raise ValueError("one weight and one count per domain")
+    counts = [0] * len(weights)
+    remaining = min(max(total, 0), sum(max(n, 0) for n in available))
+    open_ = [i for i, (w, n) in enumerate(zip(weights, available, strict=True)) if w > 0 and n > 0]
+    while remaining > 0 and open_:
+        weight = sum(weights[i] for i in open_)
+        exact = {i: Fraction(remaining * weights[i], weight) for i in open_}
+        seats = {i: math.floor(exact[i]) for i in open_}
+        left = remaining - sum(seats.values())
+        for i in sorted(open_, key=lambda i: (-(exact[i] - seats[i]), i))[:left]:
+            seats[i] += 1
+        full = [i for i in open_ if counts[i] + seats[i] >= available[i]]
+        if not full:
+            for i in open_:
+                counts[i] += seats[i]
+            break
+        for i in full:
+            remaining -= available[i] - counts[i]
+            counts[i] = available[i]
+        open_ = [i for i in open_ if i not in full]
+    return counts
+
+
+def draw_by_domain(
+    pools: Sequence[Iterable[int]], counts: Sequence[int], rng: random.Random
+) -> list[int]:
+    """`counts[i]` question ids from `pools[i]` for each domain, then all of them shuffled.
+
+    Domains are drawn in the order given and each pool is sorted first, so the same seed over
+    the same questions gives the same exam whatever order the database returned them in.
+    """
+    chosen: list[int] = []
+    for pool, count in zip(pools, counts, strict=True):
+        if count:
+            chosen += pick_questions(pool, count, rng)
+    return shuffled(chosen, rng)
 
 
 def shuffled(ids: Sequence[int], rng: random.Random) -> list[int]:
@@ -156,6 +234,7 @@ def score_chart(
     scores: Sequence[int],
     labels: Sequence[str] | None = None,
     *,
+    fmt: ExamFormat,
     width: int = 600,
     height: int = 240,
     left: int = 56,
@@ -163,10 +242,11 @@ def score_chart(
     top: int = 14,
     bottom: int = 36,
 ) -> ScoreChart:
-    """Place scores 100–1000 on the y axis and the exams evenly along x (one exam: centred)."""
+    """Place scores on the exam's scale on the y axis and the exams evenly along x (one exam:
+    centred)."""
 
     def y_of(score: int) -> float:
-        share = (score - MIN_SCALED) / (MAX_SCALED - MIN_SCALED)
+        share = (score - fmt.score_min) / (fmt.score_max - fmt.score_min)
         return round(top + (1 - share) * (height - top - bottom), 1)
 
     inner = width - left - right
@@ -174,7 +254,7 @@ def score_chart(
     points = []
     for i, score in enumerate(scores):
         x = left + inner / 2 if n == 1 else left + inner * i / (n - 1)
-        clamped = min(MAX_SCALED, max(MIN_SCALED, score))
+        clamped = min(fmt.score_max, max(fmt.score_min, score))
         edge = i in (0, n - 1)
         anchor = "middle" if n == 1 else ("start" if i == 0 else "end")
         points.append(
@@ -186,14 +266,18 @@ def score_chart(
                 anchor=anchor if edge else "middle",
             )
         )
-    ticks = [(score, y_of(score)) for score in (MIN_SCALED, 400, PASS_SCALED, MAX_SCALED)]
+    # The scale's ends, the pass line, and one more a third of the way up for a sense of scale.
+    third = fmt.score_min + (fmt.score_max - fmt.score_min) // 3
+    ticks = [
+        (score, y_of(score)) for score in (fmt.score_min, third, fmt.passing_score, fmt.score_max)
+    ]
     return ScoreChart(
         width=width,
         height=height,
         left=left,
         right=right,
         points=points,
-        pass_y=y_of(PASS_SCALED),
+        pass_y=y_of(fmt.passing_score),
         label_y=height - 8,
         ticks=ticks,
     )

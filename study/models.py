@@ -196,7 +196,9 @@ class Attempt(models.Model):
 
 
 class ExamScope(models.TextChoices):
-    DOMAIN = "domain", _("The whole domain")
+    EXAM = "exam", _("The whole exam")
+    DOMAIN = "domain", _("One domain")
+    TASK_STATEMENT = "task", _("One task statement")
     TOPIC = "topic", _("One topic")
     DECK = "deck", _("One deck")
 
@@ -226,6 +228,22 @@ class Exam(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("topic"),
+    )
+    domain = models.ForeignKey(
+        "cards.Domain",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("domain"),
+    )
+    task_statement = models.ForeignKey(
+        "cards.TaskStatement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("task statement"),
     )
     title = models.CharField(_("title"), max_length=200)
     question_count = models.PositiveSmallIntegerField(_("number of questions"))

@@ -20,8 +20,6 @@ HEAT_LEVELS = 4  # levels 1..4 for days with answers; 0 for none
 RETENTION_WINDOW = dt.timedelta(days=30)
 LEECH_LAPSES = 8
 LEECH_AGAINS = 8
-# SAA-C03 exam guide: Domain 3, "Design High-Performing Architectures", is 24% of scored content.
-DOMAIN_WEIGHT = 0.24
 
 # Retrievability depends only on the model's decay parameter, not on the learner's desired
 # retention, so one scheduler with the default parameters serves everybody.
@@ -151,6 +149,29 @@ def readiness(recalls: Sequence[float], total: int) -> Readiness:
         mean_recall=mean,
         readiness=(mean or 0.0) * studied_share,
     )
+
+
+@dataclass(frozen=True)
+class ExamReadiness:
+    """Readiness for the whole exam from its domains' readiness, weighted like the guide.
+
+    readiness = the sum over domains of weight share x domain readiness; a domain with no cards
+    adds nothing (the learner cannot be ready there), and `covered` says how much of the exam
+    the cards reach at all.
+    """
+
+    readiness: float
+    covered: float  # share of the scored exam in domains with cards
+
+
+def exam_readiness(domains: Iterable[tuple[float, Readiness | None]]) -> ExamReadiness:
+    """From (weight share, readiness or None for a domain with no cards) for every domain."""
+    readiness = covered = 0.0
+    for weight, group in domains:
+        if group is not None:
+            readiness += weight * group.readiness
+            covered += weight
+    return ExamReadiness(readiness=readiness, covered=covered)
 
 
 def is_leech(*, lapses: int, agains: int) -> bool:

@@ -37,9 +37,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cards.models import Deck, Question, QuestionKind, TaskStatement, Topic
+from cards.models import Certification, Deck, Domain, Question, QuestionKind, Topic
 
-from . import progress, queue_sql, scheduling
+from . import blueprint, progress, queue_sql, scheduling
 from .expressions import DaysElapsed
 from .models import Attempt, CardState, Mode, Rating, ReviewState
 
@@ -439,11 +439,40 @@ def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
 
 @dataclass(frozen=True)
 class GroupReadiness:
-    """Readiness of a topic, a task statement or the whole domain, with its name."""
+    """Readiness of a topic, with its name."""
 
     key: str
     label: str
     readiness: progress.Readiness
+
+
+@dataclass(frozen=True)
+class StatementReadiness:
+    """Readiness of a task statement (or of a domain's unplaced cards); None: no cards yet."""
+
+    key: str
+    label: str
+    readiness: progress.Readiness | None
+
+
+@dataclass(frozen=True)
+class DomainReadiness:
+    """A domain of the exam: its readiness (None: no cards yet) and its task statements'."""
+
+    domain: Domain
+    readiness: progress.Readiness | None
+    task_statements: list[StatementReadiness]
+
+
+@dataclass(frozen=True)
+class ExamReadinessReport:
+    certification: Certification
+    readiness: progress.ExamReadiness
+    domains: list[DomainReadiness]
+
+    @property
+    def domains_with_cards(self) -> int:
+        return sum(1 for row in self.domains if row.readiness is not None)
 
 
 @dataclass(frozen=True)
@@ -466,8 +495,7 @@ class ProgressReport:
     retention: float | None
     retention_reviews: int
     retention_correct: int
-    domain: GroupReadiness
-    task_statements: list[GroupReadiness]
+    exam: ExamReadinessReport | None  # None before any content is loaded
     topics: list[GroupReadiness]
     leeches: list[Leech]
 
@@ -591,49 +619,93 @@ def leech_card(*, user: Any) -> tuple[Question, Deck] | None:
     return _question_with_answers(question_id), Deck.objects.get(pk=deck_id)
 
 
+# The key of the task statement group of a domain's unplaced cards.
+UNPLACED = "unplaced"
+
+
 def _readiness_groups(
-    summary: ProgressSummary, recalls_by_topic: dict[int, list[float]]
-) -> tuple[GroupReadiness, list[GroupReadiness], list[GroupReadiness]]:
-    """Readiness for the content, each task statement its topics sit under, and each topic."""
+    summary: ProgressSummary,
+    recalls: dict[tuple[int, int | None], list[float]],
+    overrides: list[tuple[int, int, int]],
+    guide: blueprint.Blueprint | None,
+) -> tuple[ExamReadinessReport | None, list[GroupReadiness]]:
+    """Readiness for the whole exam, each domain, each task statement and each topic.
+
+    `recalls` holds the recall of each studied card by (topic, task statement it tests);
+    `overrides` the questions that test another task statement than their topic's, as
+    (topic, task statement, count). Every domain and task statement of the blueprint is listed,
+    those without cards as None ("no cards yet", not 0 %).
+    """
     topics = []
-    statements: dict[int, TaskStatement] = {}
-    by_statement: dict[int, tuple[list[float], int]] = {}
-    all_recalls: list[float] = []
+    by_domain: dict[int, tuple[list[float], int]] = {}
+    by_task: dict[int | None, dict[int, tuple[list[float], int]]] = {}  # task -> domain -> ...
+
+    def add(table: dict[int, tuple[list[float], int]], key: int, more: list[float], n: int) -> None:
+        have, total = table.get(key, ([], 0))
+        table[key] = (have + more, total + n)
+
+    moved: dict[int, int] = {}  # topic -> its questions that test another task statement
+    for topic_id, _task_id, n in overrides:
+        moved[topic_id] = moved.get(topic_id, 0) + n
+    topic_domain = {row.topic.pk: row.topic.domain_id for row in summary.topics}
     for row in summary.topics:
-        recalls = recalls_by_topic.get(row.topic.pk, [])
+        topic = row.topic
+        mine = [r for (t, _task), group in recalls.items() if t == topic.pk for r in group]
         topics.append(
             GroupReadiness(
-                key=row.topic.slug,
-                label=row.topic.name,
-                readiness=progress.readiness(recalls, row.total),
+                key=topic.slug,
+                label=topic.name,
+                readiness=progress.readiness(mine, row.total),
             )
         )
-        statement = row.topic.task_statement
-        if statement is not None:
-            statements[statement.pk] = statement
-            statement_recalls, statement_total = by_statement.get(statement.pk, ([], 0))
-            by_statement[statement.pk] = (statement_recalls + recalls, statement_total + row.total)
-        all_recalls += recalls
-    domains = {row.topic.domain for row in summary.topics}
-    # Every task statement of a domain with content, studied or not.
-    for statement in TaskStatement.objects.filter(domain__in=domains).select_related("domain"):
-        statements.setdefault(statement.pk, statement)
-    ordered = sorted(statements.values(), key=lambda s: (s.domain.order, s.order, s.code))
-    groups = [
-        GroupReadiness(
-            key=statement.code,
-            label=statement.label,
-            readiness=progress.readiness(*by_statement.get(statement.pk, ([], 0))),
+        add(by_domain, topic.domain_id, mine, row.total)
+        own = recalls.get((topic.pk, topic.task_statement_id), [])
+        add(
+            by_task.setdefault(topic.task_statement_id, {}),
+            topic.domain_id,
+            own,
+            row.total - moved.get(topic.pk, 0),
         )
-        for statement in ordered
-    ]
-    only = next(iter(domains)) if len(domains) == 1 else None
-    whole = GroupReadiness(
-        key=str(only.number) if only is not None else "",
-        label=only.label if only is not None else _("The whole exam"),
-        readiness=progress.readiness(all_recalls, sum(row.total for row in summary.topics)),
-    )
-    return whole, groups, topics
+    for topic_id, task_id, n in overrides:
+        if topic_id in topic_domain:
+            add(
+                by_task.setdefault(task_id, {}),
+                topic_domain[topic_id],
+                recalls.get((topic_id, task_id), []),
+                n,
+            )
+
+    if guide is None:
+        return None, topics
+
+    def group(table: dict[int, tuple[list[float], int]], key: int) -> progress.Readiness | None:
+        found = table.get(key)
+        return progress.readiness(*found) if found is not None and found[1] else None
+
+    domains = []
+    for domain in guide.domains:
+        statements = [
+            StatementReadiness(
+                key=task.code,
+                label=task.label,
+                readiness=group(by_task.get(task.pk, {}), domain.pk),
+            )
+            for task in guide.statements_of(domain)
+        ]
+        unplaced = group(by_task.get(None, {}), domain.pk)
+        if unplaced is not None:
+            statements.append(
+                StatementReadiness(
+                    key=UNPLACED, label=_("Not placed under a task statement"), readiness=unplaced
+                )
+            )
+        domains.append(
+            DomainReadiness(
+                domain=domain, readiness=group(by_domain, domain.pk), task_statements=statements
+            )
+        )
+    whole = progress.exam_readiness((row.domain.share, row.readiness) for row in domains)
+    return ExamReadinessReport(guide.certification, whole, domains), topics
 
 
 def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
@@ -648,23 +720,34 @@ def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
 
     # One row per studied card, as plain numbers and dates: the database counts the days since
     # the last review and finds the local day each card falls due, so no datetime is loaded.
-    recalls_by_topic: dict[int, list[float]] = {}
+    recalls: dict[tuple[int, int | None], list[float]] = {}
     counts: dict[int, tuple[int, int]] = {}
     due_days = []
-    for topic_id, stability, elapsed, due_day, is_due in (
+    for topic_id, task_id, stability, elapsed, due_day, is_due in (
         ReviewState.objects.filter(user=user)
         .annotate(
+            tested=Coalesce("question__task_statement_id", "question__topic__task_statement_id"),
             elapsed=DaysElapsed("last_review", now),
             due_day=TruncDate("due", tzinfo=zone),
             is_due=ExpressionWrapper(Q(due__lte=now), output_field=BooleanField()),
         )
-        .values_list("question__topic_id", "stability", "elapsed", "due_day", "is_due")
+        .values_list("question__topic_id", "tested", "stability", "elapsed", "due_day", "is_due")
     ):
         due_days.append(due_day)
-        recalls_by_topic.setdefault(topic_id, []).append(progress.recall_after(stability, elapsed))
+        recalls.setdefault((topic_id, task_id), []).append(
+            progress.recall_after(stability, elapsed)
+        )
         studied, due_now = counts.get(topic_id, (0, 0))
         counts[topic_id] = (studied + 1, due_now + is_due)
     summary = _summary(user=user, now=now, topics=_topics_with_totals(), states=counts)
+    # Questions that test another task statement than their topic's: few, counted per topic.
+    overrides = list(
+        Question.objects.filter(task_statement__isnull=False)
+        .exclude(task_statement=F("topic__task_statement"))
+        .order_by()
+        .values_list("topic_id", "task_statement_id")
+        .annotate(n=Count("pk"))
+    )
 
     since = now - progress.RETENTION_WINDOW
     in_window = Q(reviewed_at__gt=since, rescheduled=True, state_before=CardState.REVIEW)
@@ -686,7 +769,7 @@ def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
         retention_reviews += row["reviews"]
         retention_correct += row["right"]
 
-    domain, statements, topics = _readiness_groups(summary, recalls_by_topic)
+    exam, topics = _readiness_groups(summary, recalls, overrides, blueprint.load())
     return ProgressReport(
         summary=summary,
         today=today,
@@ -696,8 +779,7 @@ def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
         retention=progress.share(retention_correct, retention_reviews),
         retention_reviews=retention_reviews,
         retention_correct=retention_correct,
-        domain=domain,
-        task_statements=statements,
+        exam=exam,
         topics=topics,
         leeches=leeches(user=user),
     )

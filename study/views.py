@@ -27,7 +27,6 @@ from django.views.decorators.http import require_POST, require_safe
 from cards.models import Answer, Deck, Question
 
 from . import data as data_io
-from . import progress as progress_maths
 from . import selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
 from .models import Attempt, Mode, Presentation, Rating
@@ -242,7 +241,6 @@ def progress(request: HttpRequest) -> HttpResponse:
         {
             "summary": SimpleLazyObject(lambda: report.summary),
             "report": report,
-            "weight": progress_maths.DOMAIN_WEIGHT,
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
             "cache_version": selectors.latest_attempt_id(request.user),
         },

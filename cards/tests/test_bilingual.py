@@ -401,7 +401,7 @@ def test_leech_practice_shows_the_first_language_with_a_toggle(
 
 
 def start_exam(client: Client) -> str:
-    started = client.post(reverse("study:exam_start"), {"scope": "domain", "question_count": 1})
+    started = client.post(reverse("study:exam_start"), {"scope": "exam", "question_count": 1})
     assert started.status_code == 303
     return str(started["Location"])
 

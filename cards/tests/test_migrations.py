@@ -199,4 +199,6 @@ def test_learners_and_teachers_rows_survive_the_move_to_the_blueprint() -> None:
     assert Presentation.objects.get().deck == decks["lambda"]
     exam = Exam.objects.get(pk=made["exam"])
     assert (exam.raw_score, exam.scaled_score, exam.submitted_at) == (1, 550, NOW)
+    # An exam on "the whole domain" names the domain its questions come from.
+    assert (exam.scope, exam.domain, exam.title) == ("domain", domain, "Domain 3")
     assert list(exam.items.values_list("position", "correct")) == [(1, True), (2, False)]

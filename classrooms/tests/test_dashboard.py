@@ -8,7 +8,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from cards.models import Deck
+from cards.models import Deck, Question, TaskStatement
+from cards.tests.factories import domain_numbered, make_topic
 from classrooms import services
 from classrooms.goals import Goal
 from classrooms.models import Membership
@@ -156,6 +157,36 @@ def test_most_missed_cards_with_the_most_chosen_wrong_option(
     assert "2 times" in html
 
 
+def test_answers_by_domain_and_task_statement_of_the_cards_they_test(
+    as_teacher, week, student, other_student, record, frozen, teacher_deck, make_question
+):
+    """The deck mixes two domains; one card tests another task statement than its topic's."""
+    q1, q2, q3 = teacher_deck.questions.order_by("pk")  # Lambda: 3.2
+    sqs = make_question(make_topic("sqs", "Amazon SQS", "2.1"))
+    aurora = make_question(make_topic("aurora", "Aurora", None, domain=domain_numbered(2)))
+    teacher_deck.questions.add(sqs, aurora)
+    Question.objects.filter(pk=q3.pk).update(task_statement=TaskStatement.objects.get(code="3.5"))
+    at = frozen - HOUR
+    record(student, q1, at=at, correct=True)
+    record(other_student, q1, at=at, correct=False)
+    record(student, q3, at=at, correct=True)
+    record(student, sqs, at=at, correct=False)
+    record(student, q2, at=week.assigned_at - HOUR, correct=False)  # before: not counted
+
+    response = as_teacher.get(dashboard_url(week))
+
+    rows = response.context["board"].by_task_statement
+    assert [
+        (r.domain.number, r.task_statement.code if r.task_statement else None, r.cards, r.answers)
+        for r in rows
+    ] == [(2, "2.1", 1, 1), (2, None, 1, 0), (3, "3.2", 2, 2), (3, "3.5", 1, 1)]
+    assert [r.accuracy for r in rows] == [0.0, None, 0.5, 1.0]
+    html = response.content.decode()
+    assert "Domain 2: Design Resilient Architectures" in html
+    assert '<tr data-task="2:unplaced">' in html
+    assert "3.5 Determine high-performing data ingestion and transformation solutions" in html
+
+
 def test_most_missed_keeps_the_ten_worst(
     as_teacher, week, student, record, frozen, topic, make_question
 ):
@@ -276,14 +307,16 @@ def test_dashboard_and_csv_queries_do_not_grow_with_students_or_cards(
         now=frozen - DAY,
     )
     add_students(classroom, deck, record, 3, frozen - 2 * HOUR)
-    with django_assert_max_num_queries(10):
+    # 12: the breakdown by domain and task statement adds two reads that do not grow either,
+    # the blueprint and the deck's cards grouped with the class's answers counted.
+    with django_assert_max_num_queries(12):
         small = as_teacher.get(dashboard_url(assignment))
     with django_assert_max_num_queries(8):
         as_teacher.get(csv_url(assignment))
 
     deck.questions.add(*[make_question(topic) for _ in range(16)])
     add_students(classroom, deck, record, 57, frozen - 2 * HOUR)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         big = as_teacher.get(dashboard_url(assignment))
     with django_assert_max_num_queries(8):
         response = as_teacher.get(csv_url(assignment))

@@ -400,7 +400,7 @@ def test_study_and_exam_posts_ignore_a_planted_user(
     )
     client.post(
         reverse("study:exam_start"),
-        {"scope": "domain", "question_count": "1", "user": other_student.pk},
+        {"scope": "exam", "question_count": "1", "user": other_student.pk},
     )
 
     assert Attempt.objects.get(presentation=world.open_presentation).user == world.learner

@@ -17,7 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from accounts.models import User
-from cards.models import Answer, Deck, Question, Topic
+from cards.models import Answer, Deck, Question
+from cards.tests.factories import make_topic
 from classrooms import services as classroom_services
 from classrooms.goals import Goal
 from classrooms.models import Classroom, Membership
@@ -46,7 +47,7 @@ def school(db: None) -> dict[str, Any]:
     learner = User.objects.create_user(
         username="minji", email="minji@example.com", password=PASSWORD, display_name="민지"
     )
-    topic = Topic.objects.create(slug="perf", name="고성능 아키텍처", task_statement="3.1")
+    topic = make_topic("perf", "고성능 아키텍처", "3.1")
     questions = []
     for order in range(3):
         question = Question.objects.create(

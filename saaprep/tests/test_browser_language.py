@@ -68,10 +68,10 @@ def test_korean_first_then_english_kept_across_logins_and_browsers(
     page.goto(f"{base}/")
     expect(html).to_have_attribute("lang", "ko")
     expect(page.locator("h1")).to_have_text(
-        korean("Pass SAA-C03 Domain 3 with cards built from your own notes")
+        korean("Pass SAA-C03 with cards built from your own notes")
     )
     expect(header.get_by_role("link", name=korean("Sign up"))).to_be_visible()
-    expect(page.get_by_text("Pass SAA-C03 Domain 3")).to_have_count(0)
+    expect(page.get_by_text("Pass SAA-C03 with cards")).to_have_count(0)
     shot(page, "language-01-home-ko")
 
     page.goto(f"{base}/accounts/login/")

@@ -1,6 +1,7 @@
 """Site-wide behaviour: health check, startup errors, security headers, error pages, home."""
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from cards.models import Deck, Question, Topic
+from cards.tests.factories import make_topic
 
 # --- /healthz ---
 
@@ -320,6 +322,28 @@ def test_home_queries_do_not_grow_with_decks(
     add_decks(27)
     with django_assert_max_num_queries(2):
         assert "2 cards" in client.get(reverse("home")).content.decode()
+
+
+def test_home_names_a_domain_only_when_the_content_is_all_in_one(
+    client: Client, deck: Deck, topic: Topic, make_question: Callable[..., Question]
+) -> None:
+    Deck.objects.filter(pk=deck.pk).update(domain=topic.domain)
+    html = client.get(reverse("home")).content.decode()
+    assert "Pass SAA-C03 Domain 3: Design High-Performing Architectures with cards" in html
+    assert "study notes on “Design High-Performing Architectures”" in html
+
+    sqs = make_topic("amazon-sqs", "Amazon SQS", "2.1")
+    second = Deck.objects.create(slug="sqs", name="SQS deck", domain=sqs.domain)
+    second.questions.set([make_question(sqs)])
+    html = client.get(reverse("home")).content.decode()
+    assert "Pass SAA-C03 with cards built from your own notes" in html
+    assert "Domain 3" not in html.split("<h2")[0]  # the tagline; the decks' headings name both
+    # The decks come under a heading per domain, in the blueprint's order.
+    headings = re.findall(r'<h3 class="deck-group-title">([^<]+)</h3>', html)
+    assert headings == [
+        "Domain 2: Design Resilient Architectures",
+        "Domain 3: Design High-Performing Architectures",
+    ]
 
 
 def test_home_refuses_post(client: Client, db: None) -> None:

@@ -389,12 +389,12 @@ def test_an_english_browser_sees_no_korean_interface_text(
 @pytest.mark.parametrize(
     ("who", "url_name", "messages"),
     [
-        ("anonymous", "home", ["Pass SAA-C03 Domain 3 with cards built from your own notes"]),
+        ("anonymous", "home", ["Pass SAA-C03 with cards built from your own notes"]),
         ("anonymous", "account_login", ["Log in", "Forgot your password?"]),
         ("anonymous", "account_signup", ["Sign up"]),
         ("learner", "home", ["Your decks", "Study flashcards", "Log out"]),
         ("learner", "accounts:settings", ["Save settings", "interface language"]),
-        ("learner", "study:progress", ["Your progress", "Readiness for Domain 3"]),
+        ("learner", "study:progress", ["Your progress", "Readiness for the exam"]),
         ("learner", "study:exam_list", ["Practice exams", "Start an exam"]),
         ("teacher", "classrooms:classroom_list", ["Your classrooms", "New class"]),
     ],

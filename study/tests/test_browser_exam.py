@@ -116,7 +116,7 @@ def earlier_exams(examinee, korean_bank):
         now = start + timedelta(days=days)
         exam = exam_services.exam_start(
             user=examinee,
-            scope=ExamScope.DOMAIN,
+            scope=ExamScope.EXAM,
             question_count=5,
             timed=True,
             now=now,

@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
-from cards.models import Deck
+from cards.models import Deck, TaskStatement
 from study import data, selectors, services
 from study.models import (
     Attempt,
@@ -181,7 +181,7 @@ def test_importing_an_export_reproduces_every_figure(client, learner, other_stud
     assert original.streak == 6  # New York days 4 to 9 March: the exam filled the 5th
     assert original.forecast_total > 0
     assert original.leeches
-    assert original.domain.readiness.readiness > 0
+    assert original.exam is not None and original.exam.readiness.readiness > 0
     # And exporting the copy gives the same file, but for whose account it is.
     copy_export, original_export = export_of(other_student), export_of(learner)
     assert copy_export.pop("account") != original_export.pop("account")
@@ -208,6 +208,35 @@ def test_round_trip_keeps_exams_items_and_their_attempt(learner, other_student):
     assert linked.exam_item.exam == exam
     assert linked.exam_item.position == 2
     assert linked.presentation is None
+
+
+def test_an_exams_domain_and_task_statement_travel_by_number_and_code(learner, other_student):
+    exam = Exam.objects.get(user=learner)
+    task = TaskStatement.objects.select_related("domain").get(code="3.2")
+    Exam.objects.filter(pk=exam.pk).update(
+        scope=ExamScope.TASK_STATEMENT, domain=task.domain, task_statement=task
+    )
+    document = export_of(learner)
+    assert (document["exams"][0]["domain"], document["exams"][0]["task_statement"]) == (3, "3.2")
+
+    data.history_import(user=other_student, document=document, now=NOW)
+
+    copy = Exam.objects.get(user=other_student)
+    assert (copy.scope, copy.domain, copy.task_statement) == ("task", task.domain, task)
+
+
+def test_a_domain_exam_from_an_older_export_gets_the_domain_of_its_questions(
+    learner, other_student
+):
+    Exam.objects.filter(user=learner).update(scope=ExamScope.DOMAIN)
+    document = export_of(learner)
+    for exam in document["exams"]:  # written before exams named their domain
+        del exam["domain"], exam["task_statement"]
+
+    data.history_import(user=other_student, document=document, now=NOW)
+
+    copy = Exam.objects.get(user=other_student)
+    assert copy.domain is not None and copy.domain.number == 3
 
 
 def test_imported_card_before_names_this_databases_question(learner, other_student):

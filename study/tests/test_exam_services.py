@@ -2,12 +2,14 @@
 and feeding each answer to FSRS exactly once."""
 
 import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from cards.models import Deck
+from cards.models import Deck, Question, TaskStatement
+from cards.tests.factories import domain_numbered, make_topic
 from study import exam_services, scheduling, services
 from study.exam_services import ExamError, ExamTimeUp
 from study.models import Attempt, CardState, Exam, ExamItem, ExamScope, Mode, ReviewState
@@ -31,7 +33,7 @@ def bank(topic, other_topic, make_question):
     return {"single": singles, "multiple": multiples, "flashcard": cards}
 
 
-def start(user, *, count=None, timed=True, scope=ExamScope.DOMAIN, seed=1, now=NOW, **extra):
+def start(user, *, count=None, timed=True, scope=ExamScope.EXAM, seed=1, now=NOW, **extra):
     return exam_services.exam_start(
         user=user, scope=scope, question_count=count, timed=timed, now=now, seed=seed, **extra
     )
@@ -76,7 +78,7 @@ def test_a_default_exam_takes_every_choice_question_up_to_65_and_no_flashcards(s
     assert [item.position for item in items(exam)] == [1, 2, 3, 4, 5, 6]
     assert (exam.user, exam.scope, exam.started_at, exam.submitted_at) == (
         student,
-        ExamScope.DOMAIN,
+        ExamScope.EXAM,
         NOW,
         None,
     )
@@ -135,12 +137,96 @@ def test_a_deck_the_learner_cannot_see_is_refused(student, teacher, topic, make_
     assert not Exam.objects.exists()
 
 
+def test_a_domain_exam_draws_from_that_domain_and_is_named_after_it(student, bank, make_question):
+    """Content in two domains: a domain exam takes only its own."""
+    resilient = domain_numbered(2)
+    sqs = make_topic("amazon-sqs", "Amazon SQS", "2.1")
+    for i in range(3):
+        make_question(sqs, prompt=f"Queue {i}")
+
+    exam = start(student, scope=ExamScope.DOMAIN, domain=resilient)
+
+    assert {item.question.topic for item in items(exam)} == {sqs}
+    assert (exam.scope, exam.domain, exam.question_count) == ("domain", resilient, 3)
+    assert exam.title == "Domain 2: Design Resilient Architectures"
+
+
+def test_a_task_statement_exam_draws_the_questions_that_test_it(student, bank, topic):
+    """Its own topic's questions, and a question of another topic that names it instead."""
+    compute = TaskStatement.objects.get(code="3.2")
+    moved = bank["multiple"][0]  # an accelerator (3.4) question that tests 3.2
+    Question.objects.filter(pk=moved.pk).update(task_statement=compute)
+    Question.objects.filter(pk=bank["single"][0].pk).update(
+        task_statement=TaskStatement.objects.get(code="3.5")
+    )
+
+    exam = start(student, scope=ExamScope.TASK_STATEMENT, task_statement=compute)
+
+    assert {item.question for item in items(exam)} == {*bank["single"][1:3], moved}
+    assert (exam.task_statement, exam.title) == (
+        compute,
+        "3.2 Design high-performing and elastic compute solutions",
+    )
+
+
+@pytest.fixture
+def two_domains(db, make_question):
+    """Choice questions in Domain 1 (30 %) and Domain 3 (24 %), 40 of each."""
+    secure = make_topic("iam", "IAM", "1.1", order=1)
+    fast = make_topic("lambda", "Lambda", "3.2", order=1)
+    return {
+        topic.domain.number: [make_question(topic, prompt=f"{topic.slug} {i}") for i in range(40)]
+        for topic in (secure, fast)
+    }
+
+
+@pytest.mark.parametrize(
+    ("count", "per_domain"),
+    [
+        (None, {1: 36, 3: 29}),  # the blueprint's 65, split 30 : 24 as far as the bank allows
+        (10, {1: 6, 3: 4}),
+        (65, {1: 36, 3: 29}),
+    ],
+)
+def test_a_whole_exam_takes_each_domain_by_its_weight(student, two_domains, count, per_domain):
+    exam = start(student, count=count, seed=5)
+    drawn = Counter(item.question.topic.domain.number for item in items(exam))
+    assert dict(drawn) == per_domain
+    assert exam.question_count == sum(per_domain.values())
+    assert exam.title == "SAA-C03: the whole exam"
+    # The same seed, the same exam; and the domains are mixed, not one after the other.
+    again = start(student, count=count, seed=5)
+    assert [i.question_id for i in items(again)] == [i.question_id for i in items(exam)]
+    domains = [item.question.topic.domain.number for item in items(exam)]
+    assert domains != sorted(domains)
+
+
+def test_a_whole_exam_short_in_a_domain_takes_the_rest_from_the_others(student, two_domains):
+    for question in two_domains[3][10:]:
+        question.delete()
+    exam = start(student, seed=5)
+    drawn = Counter(item.question.topic.domain.number for item in items(exam))
+    assert dict(drawn) == {1: 40, 3: 10}  # all there is: 50 of the 65
+
+
+def test_the_scaled_estimate_of_a_submitted_whole_exam_weights_its_domains(student, two_domains):
+    exam = start(student, count=10, seed=5, timed=False)
+    for item in items(exam):  # every Domain 1 question right, every Domain 3 one wrong
+        answer = right if item.question.topic.domain.number == 1 else wrong
+        save(student, exam, item.position, answer(item.question)[:1])
+    exam = exam_services.exam_submit(user=student, exam=exam, now=NOW + timedelta(minutes=5))
+    # 6 of 10 right, but weighted 30 : 24, 100 % and 0 %: 100 + 900 × 30/54 = 600.
+    assert (exam.raw_score, exam.scaled_score) == (6, 600)
+
+
 @pytest.mark.parametrize(
     ("scope", "count"),
     [
-        (ExamScope.DOMAIN, 7),  # more than there are
-        (ExamScope.DOMAIN, 0),
-        (ExamScope.DOMAIN, 66),
+        (ExamScope.EXAM, 7),  # more than there are
+        (ExamScope.EXAM, 0),
+        (ExamScope.EXAM, 66),
+        (ExamScope.DOMAIN, None),  # no domain given
+        (ExamScope.TASK_STATEMENT, None),  # no task statement given
         (ExamScope.TOPIC, None),  # no topic given
         (ExamScope.DECK, None),  # no deck given
         ("everything", None),

@@ -8,13 +8,17 @@ import pytest
 from study import exams
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+# The SAA-C03 format as its blueprint gives it: 65 questions, 130 minutes, 100-1000, 720 to pass.
+SAA = exams.ExamFormat(questions=65, minutes=130, score_min=100, score_max=1000, passing_score=720)
+# Its four domains' weights, in the blueprint's order.
+WEIGHTS = [30, 26, 24, 20]
 
 
 @pytest.mark.parametrize(
     ("available", "expected"), [(0, 0), (1, 1), (5, 5), (64, 64), (65, 65), (66, 65), (400, 65)]
 )
 def test_a_default_exam_is_full_when_there_are_enough_questions(available, expected):
-    assert exams.default_question_count(available) == expected
+    assert exams.default_question_count(available, SAA) == expected
 
 
 @pytest.mark.parametrize(
@@ -28,13 +32,13 @@ def test_a_default_exam_is_full_when_there_are_enough_questions(available, expec
     ],
 )
 def test_the_time_limit_is_130_minutes_per_65_questions(count, limit):
-    assert exams.time_limit(count) == limit
-    assert exams.deadline_for(T0, count) == T0 + limit
+    assert exams.time_limit(count, SAA) == limit
+    assert exams.deadline_for(T0, count, SAA) == T0 + limit
 
 
 def test_an_exam_without_questions_has_no_time_limit():
     with pytest.raises(ValueError):
-        exams.time_limit(0)
+        exams.time_limit(0, SAA)
 
 
 @pytest.mark.parametrize(
@@ -88,18 +92,20 @@ def test_an_untimed_exam_has_no_seconds_left():
     ],
 )
 def test_the_scaled_estimate_is_a_straight_line_from_100_to_1000(correct, total, scaled):
-    assert exams.scaled_score(correct, total) == scaled
+    """Within one domain (whatever its weight) the estimate is the plain share right."""
+    for weight in (1, 24, 30):
+        assert exams.scaled_score([exams.DomainScore(weight, correct, total)], SAA) == scaled
 
 
 @pytest.mark.parametrize(("correct", "total"), [(0, 0), (-1, 5), (6, 5)])
 def test_an_impossible_score_is_refused(correct, total):
     with pytest.raises(ValueError):
-        exams.scaled_score(correct, total)
+        exams.scaled_score([exams.DomainScore(24, correct, total)], SAA)
 
 
 @pytest.mark.parametrize(("scaled", "passed"), [(719, False), (720, True), (1000, True)])
 def test_720_passes(scaled, passed):
-    assert exams.passed(scaled) is passed
+    assert exams.passed(scaled, SAA) is passed
 
 
 @pytest.mark.parametrize(
@@ -142,7 +148,7 @@ def test_tally_counts_right_answers_per_key_in_order_of_first_appearance():
 
 
 def test_the_chart_places_scores_on_a_100_to_1000_scale():
-    chart = exams.score_chart([100, 1000, 720], width=600, height=240)
+    chart = exams.score_chart([100, 1000, 720], fmt=SAA, width=600, height=240)
     top, bottom = 14, 240 - 36
     assert [p.y for p in chart.points] == [bottom, top, chart.pass_y]
     assert chart.points[0].x == 56
@@ -153,13 +159,13 @@ def test_the_chart_places_scores_on_a_100_to_1000_scale():
 
 
 def test_scores_outside_the_scale_are_drawn_at_its_edge():
-    chart = exams.score_chart([50, 1200])
+    chart = exams.score_chart([50, 1200], fmt=SAA)
     assert [p.score for p in chart.points] == [50, 1200]
     assert [p.y for p in chart.points] == [chart.ticks[0][1], chart.ticks[-1][1]]
 
 
 def test_only_the_first_and_last_exam_are_labelled_inside_the_chart():
-    chart = exams.score_chart([400, 500, 600], ["03-01", "03-02", "03-03"])
+    chart = exams.score_chart([400, 500, 600], ["03-01", "03-02", "03-03"], fmt=SAA)
     assert [(p.label, p.anchor) for p in chart.points] == [
         ("03-01", "start"),
         ("", "middle"),
@@ -168,7 +174,75 @@ def test_only_the_first_and_last_exam_are_labelled_inside_the_chart():
 
 
 def test_a_single_exam_is_plotted_and_labelled_in_the_middle():
-    chart = exams.score_chart([550], ["03-01"])
+    chart = exams.score_chart([550], ["03-01"], fmt=SAA)
     assert len(chart.points) == 1
     assert chart.points[0].x == 56 + (600 - 56 - 16) / 2
     assert (chart.points[0].label, chart.points[0].anchor) == ("03-01", "middle")
+
+
+def part(weight, correct, total):
+    return exams.DomainScore(weight=weight, correct=correct, total=total)
+
+
+@pytest.mark.parametrize(
+    ("parts", "scaled"),
+    [
+        # Every domain at the same share: the same as one domain at that share.
+        ([part(30, 15, 20), part(26, 15, 20), part(24, 15, 20), part(20, 15, 20)], 775),
+        # All right in the heaviest domain, all wrong elsewhere: its weight, 30 %.
+        ([part(30, 20, 20), part(26, 0, 17), part(24, 0, 16), part(20, 0, 12)], 370),
+        # ... and in the lightest: 20 %.
+        ([part(30, 0, 20), part(26, 0, 17), part(24, 0, 16), part(20, 12, 12)], 280),
+        # Two domains only: weighted among those two, 24/44 of 100 % + 20/44 of 50 %.
+        ([part(24, 10, 10), part(20, 5, 10)], 795),  # 100 + 900 × 34/44 = 795.45
+        # A domain with no questions counts for nothing. A whole mock at 52/65 (80 %) gets 820
+        # either way here: 80 %, 76.5 %, 81.25 %, 83.3 % weighted = 80.05 %.
+        (
+            [part(30, 16, 20), part(26, 13, 17), part(24, 13, 16), part(20, 10, 12), part(1, 0, 0)],
+            820,
+        ),
+    ],
+)
+def test_the_scaled_estimate_weights_domains_like_the_guide(parts, scaled):
+    assert exams.scaled_score(parts, SAA) == scaled
+
+
+@pytest.mark.parametrize(
+    ("total", "available", "counts"),
+    [
+        # The bank allows: 65 by 30/26/24/20 (19.5, 16.9, 15.6, 13.0 -> remainders to 2 and 3).
+        (65, [99, 99, 99, 99], [19, 17, 16, 13]),
+        (10, [99, 99, 99, 99], [3, 3, 2, 2]),
+        (1, [99, 99, 99, 99], [1, 0, 0, 0]),
+        (4, [99, 99, 99, 99], [1, 1, 1, 1]),
+        # A domain short of its share gives all it has; the others share what it lacks.
+        (65, [99, 99, 10, 99], [22, 19, 10, 14]),
+        (65, [0, 0, 30, 0], [0, 0, 30, 0]),  # one domain's notes: all of them, no more
+        (65, [0, 5, 30, 0], [0, 5, 30, 0]),
+        (20, [0, 5, 30, 0], [0, 5, 15, 0]),
+        (65, [1, 1, 1, 1], [1, 1, 1, 1]),
+        (0, [9, 9, 9, 9], [0, 0, 0, 0]),
+        (65, [0, 0, 0, 0], [0, 0, 0, 0]),
+    ],
+)
+def test_a_whole_exam_is_split_by_weight_within_what_the_bank_has(total, available, counts):
+    result = exams.apportion(total, WEIGHTS, available)
+    assert result == counts
+    assert sum(result) == min(total, sum(available))
+    assert all(c <= a for c, a in zip(result, available, strict=True))
+
+
+def test_apportioning_needs_one_weight_per_domain():
+    with pytest.raises(ValueError):
+        exams.apportion(10, [30, 26], [5])
+
+
+def test_a_whole_exam_draws_each_domains_count_and_mixes_them():
+    pools = [list(range(100, 130)), list(range(200, 230)), [], list(range(400, 410))]
+    drawn = exams.draw_by_domain(pools, [5, 4, 0, 3], random.Random(9))
+    assert len(drawn) == len(set(drawn)) == 12
+    assert [sum(1 for pk in drawn if pk // 100 == d) for d in (1, 2, 3, 4)] == [5, 4, 0, 3]
+    # Deterministic given the seed, whatever order the pools come in; shuffled across domains.
+    reordered = [list(reversed(pool)) for pool in pools]
+    assert drawn == exams.draw_by_domain(reordered, [5, 4, 0, 3], random.Random(9))
+    assert drawn != sorted(drawn)

@@ -311,7 +311,7 @@ def test_exam_results_are_read_once_per_language_and_card_language(
 ) -> None:
     monkeypatch.setattr(exam_views, "now", lambda: NOW)
     exam = exam_services.exam_start(
-        user=learner, scope=ExamScope.DOMAIN, question_count=3, timed=False, now=NOW, seed=1
+        user=learner, scope=ExamScope.EXAM, question_count=3, timed=False, now=NOW, seed=1
     )
     exam_services.exam_submit(user=learner, exam=exam, now=NOW + dt.timedelta(minutes=9))
     url = reverse("study:exam_results", args=[exam.pk])

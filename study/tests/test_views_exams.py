@@ -43,7 +43,7 @@ def bank(topic, other_topic, make_question):
 def new_exam(user, clock, *, count=5, timed=True, seed=3):
     return exam_services.exam_start(
         user=user,
-        scope=ExamScope.DOMAIN,
+        scope=ExamScope.EXAM,
         question_count=count,
         timed=timed,
         now=clock["now"],
@@ -140,17 +140,46 @@ def test_the_list_shows_the_start_form_with_counts(client, learner, bank, clock)
     response = client.get(url("exam_list"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "(5 questions)" in html  # the whole domain: choice questions only
+    assert "(5 questions)" in html  # the whole exam: choice questions only
     assert "Lambda (3)" in html
     assert "AWS Global Accelerator (2)" in html
+    assert "Domain 3: Design High-Performing Architectures (5)" in html
+    assert "3.2 Design high-performing and elastic compute solutions (3)" in html
     assert "No exams submitted yet." in html
     assert 'style="' not in html
+    assert "SAA-C03 format: 65 questions in 130 minutes" in html
+    assert "2 minutes per question, as in the real exam: 130 minutes for 65." in html
+
+
+def test_the_start_page_says_what_a_whole_exam_will_contain(client, learner, bank, clock):
+    response = client.get(url("exam_list"))
+    html = response.content.decode()
+    plan = response.context["form"].plan
+    # 65 by 30/26/24/20 is 19.5, 16.9, 15.6, 13: the guide's mix; the bank has Domain 3 only.
+    assert [(r.domain.number, r.ideal, r.available, r.count) for r in plan.rows] == [
+        (1, 19, 0, 0),
+        (2, 17, 0, 0),
+        (3, 16, 5, 5),
+        (4, 13, 0, 0),
+    ]
+    assert "A whole exam here has 5 questions, not the guide's mix of 65" in html
+    assert '<tr data-domain="1" class="is-short">' in html
+    assert "does not cover every domain" in html
+
+
+def test_a_domain_or_task_statement_exam_draws_from_it(client, learner, bank, clock, topic):
+    client.post(url("exam_start"), {"scope": "domain", "domain": topic.domain_id})
+    client.post(url("exam_start"), {"scope": "task", "task_statement": topic.task_statement_id})
+    by_domain, by_task = Exam.objects.order_by("pk")
+    assert (by_domain.domain, by_domain.question_count) == (topic.domain, 5)
+    assert (by_task.task_statement_id, by_task.question_count) == (topic.task_statement_id, 3)
+    assert {i.question.topic for i in by_task.items.select_related("question")} == {topic}
 
 
 def test_starting_an_exam_redirects_to_its_first_question(client, learner, bank, clock):
     response = client.post(
         url("exam_start"),
-        {"scope": "domain", "question_count": "4", "timed": "on", "user": "999"},
+        {"scope": "exam", "question_count": "4", "timed": "on", "user": "999"},
     )
     exam = Exam.objects.get()
     assert response.status_code == 303
@@ -163,7 +192,7 @@ def test_starting_an_exam_redirects_to_its_first_question(client, learner, bank,
 def test_an_empty_count_starts_a_full_exam_and_no_timed_box_an_untimed_one(
     client, learner, bank, clock
 ):
-    client.post(url("exam_start"), {"scope": "domain", "question_count": ""})
+    client.post(url("exam_start"), {"scope": "exam", "question_count": ""})
     exam = Exam.objects.get()
     assert (exam.question_count, exam.timed, exam.deadline) == (5, False, None)
 
@@ -182,11 +211,15 @@ def test_a_topic_or_deck_exam_draws_from_it(client, learner, deck, other_topic, 
 @pytest.mark.parametrize(
     "data",
     [
-        {"scope": "domain", "question_count": "6"},  # more than there are
-        {"scope": "domain", "question_count": "66"},
-        {"scope": "domain", "question_count": "zwei"},
+        {"scope": "exam", "question_count": "6"},  # more than there are
+        {"scope": "exam", "question_count": "66"},
+        {"scope": "exam", "question_count": "zwei"},
         {"scope": "topic"},
         {"scope": "topic", "topic": "999999"},
+        {"scope": "domain"},
+        {"scope": "domain", "domain": "999999"},
+        {"scope": "task"},
+        {"scope": "task", "task_statement": "abc"},
         {"scope": "deck"},
         {"scope": "sideways"},
         {},
@@ -514,10 +547,14 @@ def test_the_results_show_score_estimate_breakdown_and_every_question(
         ("AWS Global Accelerator", 0, 2),
     ]
     assert [(r.code, r.correct, r.total) for r in results.by_task] == [("3.2", 3, 3), ("3.4", 0, 2)]
+    assert [(r.label, r.correct, r.total) for r in results.by_domain] == [
+        ("Domain 3: Design High-Performing Architectures", 3, 5)
+    ]
     html = response.content.decode()
     assert "3 / 5" in html
     assert "640" in html
-    assert "100 + 900 × correct ÷ total" in html
+    assert "weighted by the domain's weight in the exam guide" in html
+    assert "With one domain it is simply 100 + (1000 − 100) × correct ÷ total" in html
     assert "estimate" in html
     assert "3.2 Design high-performing and elastic compute solutions" in html
     assert html.count('class="citation"') == 5
@@ -618,13 +655,15 @@ def test_exam_pages_run_a_fixed_number_of_queries(
         assert client.get(f"{url('exam_take', exam)}?q=2").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(url("exam_confirm", exam)).status_code == 200
-    # The exams with answered counts, topics (counted, then the select), the decks.
+    # The exams with answered counts, the blueprint, the topics and the decks (each counted and
+    # shown from one read), the choice questions per task statement: 7, within the old bound.
     with django_assert_max_num_queries(8):
         assert client.get(url("exam_list")).status_code == 200
 
     exam_services.exam_submit(user=learner, exam=exam, now=clock["now"])
-    # The exam, the items with questions and topics, all their answers.
-    with django_assert_max_num_queries(5):
+    # The exam, the blueprint (its format and pass line), the items with questions, topics and
+    # their blueprint rows, all their answers.
+    with django_assert_max_num_queries(6):
         assert client.get(url("exam_results", exam)).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(url("exam_list")).status_code == 200

@@ -7,15 +7,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cards.models import Deck
+from cards.models import Deck, Question, TaskStatement
+from cards.tests.factories import domain_numbered, make_topic
 from study import progress, selectors
 from study.models import Attempt, CardState, Mode, Presentation, ReviewState
 
 pytestmark = pytest.mark.django_db
 
-# Session + user, the four of progress_summary, card states, answers per day, leeches, and
-# the blueprint's task statements with their domains (one read, whatever the content).
-PROGRESS_QUERIES = 10
+# Session + user, the four of progress_summary, card states, answers per day, leeches; and two
+# reads of the content that do not grow with it either: the blueprint (domains with their task
+# statements, one query) and the questions that test another task statement than their topic's
+# (one grouped query).
+PROGRESS_QUERIES = 11
 
 
 def study_history(user, questions, *, attempts, now, correct_every=2, spacing=timedelta(minutes=1)):
@@ -235,14 +238,71 @@ def test_readiness_on_known_history(student, history):
     assert lambda_topic.readiness.readiness == pytest.approx(0.45)
     assert (accelerator.readiness.studied, accelerator.readiness.total) == (1, 2)
     assert accelerator.readiness.readiness == pytest.approx(0.5)
-    statements = {row.key: row.readiness for row in report.task_statements}
+    assert report.exam is not None
+    exam = report.exam
+    # Every domain of the blueprint, in order; only the one with cards has a readiness.
+    assert [(row.domain.number, row.readiness is not None) for row in exam.domains] == [
+        (1, False),
+        (2, False),
+        (3, True),
+        (4, False),
+    ]
+    domain = exam.domains[2]
+    assert domain.readiness is not None
+    assert (domain.readiness.studied, domain.readiness.total) == (3, 6)
+    assert domain.readiness.mean_recall == pytest.approx(2.8 / 3)
+    assert domain.readiness.readiness == pytest.approx(2.8 / 6)
+    statements = {
+        row.key: row.readiness.readiness if row.readiness else None
+        for row in domain.task_statements
+    }
     assert list(statements) == ["3.1", "3.2", "3.3", "3.4", "3.5"]
-    assert statements["3.2"].readiness == pytest.approx(0.45)
-    assert statements["3.4"].readiness == pytest.approx(0.5)
-    assert statements["3.1"] == progress.readiness([], 0)
-    assert (report.domain.readiness.studied, report.domain.readiness.total) == (3, 6)
-    assert report.domain.readiness.mean_recall == pytest.approx(2.8 / 3)
-    assert report.domain.readiness.readiness == pytest.approx(2.8 / 6)
+    assert statements["3.2"] == pytest.approx(0.45)
+    assert statements["3.4"] == pytest.approx(0.5)
+    assert statements["3.1"] is None  # no cards yet, not 0 %
+    # The whole exam: the domain's readiness by its weight; its cards reach 24 % of the exam.
+    assert exam.readiness.readiness == pytest.approx(0.24 * 2.8 / 6)
+    assert exam.readiness.covered == pytest.approx(0.24)
+
+
+def cards(group):
+    """(studied, total) of a readiness group, None for one with no cards."""
+    readiness = group.readiness
+    return (readiness.studied, readiness.total) if readiness is not None else None
+
+
+def test_a_question_counts_under_the_task_statement_it_tests(student, history):
+    """A question that tests another task statement than its topic's counts there: its card
+    leaves the topic's task statement for the one it names."""
+    a1 = history["a1"]  # a Lambda (3.2) card, studied, recall 0.9
+    Question.objects.filter(pk=a1.pk).update(task_statement=TaskStatement.objects.get(code="3.5"))
+
+    report = selectors.progress_report(user=student, now=NOW)
+
+    assert report.exam is not None
+    statements = {row.key: cards(row) for row in report.exam.domains[2].task_statements}
+    assert (statements["3.5"], statements["3.2"]) == ((1, 1), (1, 3))
+    topics = {row.key: cards(row) for row in report.topics}
+    assert topics["lambda"] == (2, 4)  # still its topic's
+
+
+def test_a_second_domain_has_its_own_row_and_its_unplaced_cards_a_group(
+    student, history, make_question
+):
+    aurora = make_topic("aurora", "Amazon Aurora", None, domain=domain_numbered(2), order=1)
+    make_question(aurora)
+
+    report = selectors.progress_report(user=student, now=NOW)
+
+    assert report.exam is not None
+    resilient = report.exam.domains[1]
+    assert resilient.readiness == progress.readiness([], 1)  # has cards, none studied: 0 %
+    assert [(row.key, row.readiness) for row in resilient.task_statements] == [
+        ("2.1", None),
+        ("2.2", None),
+        ("unplaced", progress.readiness([], 1)),
+    ]
+    assert report.exam.readiness.covered == pytest.approx(0.26 + 0.24)
 
 
 def test_days_are_the_learners_own(student, topic, make_question):
@@ -275,7 +335,9 @@ def test_a_fresh_learner_has_empty_figures(student, topic, make_question):
     assert report.forecast_total == report.heatmap_total == report.streak == 0
     assert report.retention is None
     assert report.leeches == []
-    assert report.domain.readiness == progress.readiness([], 1)
+    assert report.exam is not None
+    assert report.exam.domains[2].readiness == progress.readiness([], 1)
+    assert report.exam.readiness.readiness == 0
 
 
 def test_the_page_shows_the_figures(client, student, other_student, history, clock):
@@ -306,9 +368,17 @@ def test_the_page_shows_the_figures(client, student, other_student, history, clo
     assert html.count('<rect class="heat heat-') == 365 + 5  # the days, then the key
     assert html.count('<rect class="forecast-bar') == 14
     assert 'style="' not in html  # the CSP forbids inline styles
-    assert "Domain 3 is 24% of the scored exam" in html
+    assert "by its weight in the exam guide" in html
     assert '<li class="readiness-row is-domain" data-readiness="3">' in html
+    assert "Domain 3: Design High-Performing Architectures" in html
+    assert "24% of the exam" in html
     assert "47%" in html  # the domain: 2.8 / 6
+    assert "11%" in html  # the whole exam: 24 % of 2.8 / 6
+    assert "1 of 4 domains with cards" in html
+    # The other domains are listed without a figure, and without their task statements.
+    assert '<li class="readiness-row is-domain no-cards" data-readiness="1">' in html
+    assert html.count("No cards yet") == 3 + 3  # domains 1, 2, 4; task statements 3.1, 3.3, 3.5
+    assert 'data-readiness="1:1.1"' not in html
     assert 'data-readiness="lambda">45%</td>' in html
     assert f'data-leech="{history["a3"].key}"' in html
     assert f'data-leech="{history["a4"].key}"' not in html

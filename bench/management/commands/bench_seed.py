@@ -35,7 +35,7 @@ from cards.services import blueprint_seed
 from classrooms.access import teachers_group_ensure
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
-from study import exams
+from study import blueprint, exams
 from study.models import CardState, Exam, ExamItem, ExamScope, Rating
 
 EMAIL_DOMAIN = "bench.invalid"
@@ -114,6 +114,7 @@ class QuestionFacts:
     answer_ids: list[int]
     correct_ids: list[int]
     wrong_ids: list[int] = field(default_factory=list)
+    domain_id: int = 0
 
 
 def learner_email(number: int) -> str:
@@ -530,7 +531,14 @@ class Command(BaseCommand):
         ]
         Answer.objects.bulk_create(answers, batch_size=5000)
         facts = {
-            q.pk: QuestionFacts(pk=q.pk, kind=q.kind, answer_ids=[], correct_ids=[]) for q in saved
+            q.pk: QuestionFacts(
+                pk=q.pk,
+                kind=q.kind,
+                answer_ids=[],
+                correct_ids=[],
+                domain_id=q.topic.domain_id,
+            )
+            for q in saved
         }
         for answer in answers:
             fact = facts[answer.question_id]
@@ -707,19 +715,18 @@ class Command(BaseCommand):
         first_topic: list[QuestionFacts],
     ) -> int:
         """learner0001's exams: two submitted (a full one and one on the first topic), one open."""
+        guide = blueprint.load()
+        if guide is None:
+            raise CommandError("no exam blueprint in the database")
+        fmt = guide.format
+        full = fmt.questions
         specs = [
             # (title, scope, count, timed, started days ago, submitted)
-            ("Domain 3 · 벤치", ExamScope.DOMAIN, exams.FULL_EXAM_QUESTIONS, True, 20, True),
+            ("전체 모의고사 · 벤치", ExamScope.EXAM, full, True, 20, True),
             ("벤치 주제 01", ExamScope.TOPIC, 20, False, 10, True),
-            (
-                "Domain 3 · 벤치 (진행 중)",
-                ExamScope.DOMAIN,
-                exams.FULL_EXAM_QUESTIONS,
-                False,
-                0,
-                False,
-            ),
+            ("전체 모의고사 · 벤치 (진행 중)", ExamScope.EXAM, full, False, 0, False),
         ]
+        weights = {domain.pk: domain.weight for domain in guide.domains}
         for title, scope, count, timed, days_ago, submitted in specs:
             pool = first_topic if scope == ExamScope.TOPIC else questions
             count = min(count, len(pool))
@@ -760,12 +767,30 @@ class Command(BaseCommand):
                 question_count=count,
                 timed=timed,
                 started_at=started,
-                deadline=exams.deadline_for(started, count) if timed else None,
+                deadline=exams.deadline_for(started, count, fmt) if timed else None,
                 submitted_at=started + dt.timedelta(minutes=count + 5) if submitted else None,
                 raw_score=raw if submitted else None,
-                scaled_score=exams.scaled_score(raw, count) if submitted else None,
+                scaled_score=self._scaled(picked, outcomes, weights, fmt) if submitted else None,
             )
             for item in items:
                 item.exam = exam
             ExamItem.objects.bulk_create(items)
         return len(specs)
+
+    def _scaled(
+        self,
+        picked: list[QuestionFacts],
+        outcomes: list[bool],
+        weights: dict[int, int],
+        fmt: exams.ExamFormat,
+    ) -> int:
+        """The weighted estimate the exam services record, from each question's domain."""
+        parts: dict[int, list[int]] = {}
+        for question, correct in zip(picked, outcomes, strict=True):
+            right_total = parts.setdefault(question.domain_id, [0, 0])
+            right_total[0] += correct
+            right_total[1] += 1
+        return exams.scaled_score(
+            [exams.DomainScore(weights[d], right, total) for d, (right, total) in parts.items()],
+            fmt,
+        )
