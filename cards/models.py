@@ -336,7 +336,7 @@ class Question(models.Model):
     objects = QuestionManager()
 
     class Meta:
-        ordering = ["topic__order", "order", "id"]
+        ordering = ["topic__domain__order", "topic__order", "order", "id"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         constraints = [

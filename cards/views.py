@@ -9,7 +9,9 @@ from .models import Deck, Question
 def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Anyone for a built-in deck; a teacher's deck only for who may see it (else 404)."""
     deck = get_object_or_404(Deck.objects.visible_to(request.user), slug=slug)
-    questions = deck.questions.with_answers().order_by("topic__order", "order", "id")
+    questions = deck.questions.with_answers().order_by(
+        "topic__domain__order", "topic__order", "order", "id"
+    )
     return render(request, "cards/deck_detail.html", {"deck": deck, "questions": questions})
 
 

@@ -187,7 +187,7 @@ class QuestionSearchForm(forms.Form):
         domains = {statement.domain_id: statement.domain for statement in statements}
         self.fields["domain"].widget.choices = [
             ("", _("Any domain")),
-            *((domain.pk, domain.label) for domain in domains.values()),
+            *((domain.pk, domain.heading) for domain in domains.values()),
         ]
         self.fields["task_statement"].widget.choices = [
             ("", _("Any task statement")),

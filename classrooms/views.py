@@ -417,7 +417,11 @@ def _deck_page(
         }
     searching = bool(filters) and any(filters.values())
     results, result_count = selectors.search_questions(**filters) if searching else ([], 0)
-    in_deck = list(deck.questions.select_related("topic").order_by("topic__order", "order", "pk"))
+    in_deck = list(
+        deck.questions.select_related("topic").order_by(
+            "topic__domain__order", "topic__order", "order", "pk"
+        )
+    )
     in_deck_ids = {question.pk for question in in_deck}
     return render(
         request,

@@ -564,7 +564,7 @@ def leeches(*, user: Any) -> list[Leech]:
             agains=Coalesce(Subquery(agains, output_field=IntegerField()), Value(0)),
             lapses=Coalesce(Subquery(lapses, output_field=IntegerField()), Value(0)),
         )
-        .order_by("-agains", "-lapses", "topic__order", "order", "pk")
+        .order_by("-agains", "-lapses", "topic__domain__order", "topic__order", "order", "pk")
         .values("pk", "key", "prompt", "topic__name", "agains", "lapses")
     )
     return [

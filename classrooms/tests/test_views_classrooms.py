@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from cards.models import Deck
 from classrooms import services
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
@@ -160,6 +161,15 @@ def test_the_form_offers_builtin_and_own_decks_only(
     offered = set(response.context["form"].fields["deck"].queryset)
     assert offered == {deck, teacher_deck}
     assert theirs not in offered
+
+
+def test_the_form_lists_decks_under_their_domain(as_teacher, classroom, deck, teacher_deck, topic):
+    Deck.objects.filter(pk=deck.pk).update(domain=topic.domain)
+    response = as_teacher.get(reverse("classrooms:assignment_create", args=[classroom.pk]))
+    html = response.content.decode()
+    fast = html.index('<optgroup label="Domain 3: Design High-Performing Architectures">')
+    mixed = html.index('<optgroup label="Decks across domains">')
+    assert fast < html.index("Lambda deck") < mixed < html.index("Week 1 ★")
 
 
 @pytest.mark.parametrize(

@@ -295,7 +295,7 @@ def test_take_a_timed_exam_reload_miss_the_deadline_and_read_the_breakdown(
     expect(page.locator("[data-stat='raw']")).to_contain_text("3 / 5")
     expect(page.locator("[data-stat='scaled']")).to_contain_text("640")
     expect(page.locator("[data-stat='scaled']")).to_contain_text("Below the 720 pass line")
-    expect(page.locator(".score-note")).to_contain_text("100 + 900 × correct ÷ total")
+    expect(page.locator(".score-note")).to_contain_text("100 + (1000 − 100) × correct ÷ total")
     graded = {i.position: i.correct for i in ExamItem.objects.filter(exam=exam)}
     assert graded == expected
     by_topic: dict[str, tuple[int, int]] = {}
