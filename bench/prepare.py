@@ -426,21 +426,11 @@ def explain() -> None:
 
     def study_queue() -> None:
         """What the study page reads to choose a card: limits and counts, then the card."""
-        allowance, counts = study_selectors.queue_state(
-            user=studying, deck=deck.deck, mode=Mode.FLASHCARD, now=now
-        )
-        study_selectors.next_card_state(
-            user=studying,
-            deck=deck.deck,
-            mode=Mode.FLASHCARD,
-            now=now,
-            allowance=allowance,
-            counts=counts,
-        )
+        study_selectors.study_queue(user=studying, deck=deck.deck, mode=Mode.FLASHCARD, now=now)
 
     explain_all(
-        "the study queue (queue_state: today's limits and the deck's counts in one statement;"
-        " next_card_state: the first due learning or review card with its answers)",
+        "the study queue (study_queue: today's limits and the deck's counts in one statement,"
+        " then the first due learning or review card with its answers)",
         study_queue,
     )
     teacher = user(teacher_email(1))

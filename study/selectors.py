@@ -142,36 +142,6 @@ def _capped(counts: QueueCounts, allowance: DailyAllowance) -> QueueCounts:
     )
 
 
-def queue_counts(
-    *,
-    user: Any,
-    deck: Deck,
-    mode: str,
-    now: dt.datetime,
-    allowance: DailyAllowance | None = None,
-) -> QueueCounts:
-    """Cards left in each bucket right now, within today's limits (one query)."""
-    if allowance is None:
-        return queue_state(user=user, deck=deck, mode=mode, now=now)[1]
-    counts = _bucket_counts(user=user, deck_ids=[deck.pk], kinds=_kinds_for(mode), now=now)
-    return _capped(counts.get(deck.pk, QueueCounts(0, 0, 0)), allowance)
-
-
-def queue_state(
-    *, user: Any, deck: Deck, mode: str, now: dt.datetime
-) -> tuple[DailyAllowance, QueueCounts]:
-    """Today's allowance and this deck's capped bucket counts, read together in one query."""
-    started, reviewed, *buckets = queue_sql.day_and_buckets(
-        user_id=user.pk,
-        deck_id=deck.pk,
-        kinds=_kinds_for(mode),
-        now=now,
-        day_start=study_day_start(user, now),
-    )
-    allowance = _allowance(user, started, reviewed)
-    return allowance, _capped(QueueCounts(*buckets), allowance)
-
-
 def deck_due_counts(
     *, user: Any, decks: Iterable[Deck], now: dt.datetime | None = None
 ) -> dict[int, QueueCounts]:
@@ -220,28 +190,51 @@ def _question_with_answers(pk: int) -> Question:
 @dataclass(frozen=True)
 class NextCard:
     question: Question  # with its topic and answers loaded
-    state: ReviewState | None  # the learner's memory of it; None for a new card
+    state: ReviewState | None  # the learner's memory of it; None for a new card (or in practice)
 
 
-def next_card_state(
-    *,
-    user: Any,
-    deck: Deck,
-    mode: str,
-    now: dt.datetime,
-    allowance: DailyAllowance | None = None,
-    counts: QueueCounts | None = None,
-) -> NextCard | None:
-    """The card to show now, with the learner's state of it: due (re)learning first, then due
-    reviews, then new cards, the last two within today's limits.
+@dataclass(frozen=True)
+class StudyQueue:
+    """What the study page needs to choose and show a card, read at one moment."""
 
-    With this deck's `counts` and today's `allowance` (queue_state, same moment) only the bucket
-    that has a card is searched, in one query that picks the card and loads it with its state,
-    topic and answers. Without them the buckets are searched in order and the limits read when a
-    review or new card is the candidate.
+    allowance: DailyAllowance  # today's limits, still to use
+    counts: QueueCounts  # this deck's buckets, within those limits
+    card: NextCard | None  # the card to show now; None when nothing is due (or the deck empty)
+
+
+def study_queue(
+    *, user: Any, deck: Deck, mode: str, now: dt.datetime, practice: bool = False
+) -> StudyQueue:
+    """Today's allowance, this deck's capped counts and the card to show now: due (re)learning
+    first, then due reviews, then new cards, the last two within today's limits. In `practice`,
+    the card is practice_card's instead (seeded by the day), whatever the schedule says.
+
+    Two queries: the limits with the counts in one, then, from the bucket the counts say has a
+    card, that card loaded with its state, topic and answers. An empty deck stops after the first.
     """
-    if counts is not None and counts.total == 0:
-        return None
+    started, reviewed, *buckets = queue_sql.day_and_buckets(
+        user_id=user.pk,
+        deck_id=deck.pk,
+        kinds=_kinds_for(mode),
+        now=now,
+        day_start=study_day_start(user, now),
+    )
+    allowance = _allowance(user, started, reviewed)
+    counts = _capped(QueueCounts(*buckets), allowance)
+    if practice:
+        question = practice_card(user=user, deck=deck, mode=mode, seed=now.toordinal())
+        card = NextCard(question=question, state=None) if question is not None else None
+    else:
+        card = _next_card(user=user, deck=deck, mode=mode, now=now, counts=counts)
+    return StudyQueue(allowance=allowance, counts=counts, card=card)
+
+
+def _next_card(
+    *, user: Any, deck: Deck, mode: str, now: dt.datetime, counts: QueueCounts
+) -> NextCard | None:
+    """The first card of the first bucket with a card, searching only buckets the counts (capped
+    by today's allowance, read at `now`) say are not empty. An answer posted between the two
+    reads can empty a bucket; the search then goes on to the next one."""
     kinds = _kinds_for(mode)
 
     def due(states: tuple[int, ...]) -> NextCard | None:
@@ -250,28 +243,15 @@ def next_card_state(
         )
         return NextCard(question=found[1], state=found[0]) if found is not None else None
 
-    # Learning cards are never capped; reviews only while today's allowance lasts.
-    if (counts is None or counts.learning > 0) and (card := due(LEARNING_STATES)) is not None:
+    # Learning cards are never capped; reviews and new cards only while today's allowance lasts.
+    if counts.learning > 0 and (card := due(LEARNING_STATES)) is not None:
         return card
-    if counts is None or counts.review > 0:
-        if allowance is None:
-            allowance = daily_allowance(user=user, now=now)
-        if allowance.review > 0 and (card := due((CardState.REVIEW,))) is not None:
-            return card
-    if counts is not None and counts.new == 0:
-        return None
-    if allowance is None:
-        allowance = daily_allowance(user=user, now=now)
-    if allowance.new <= 0:
+    if counts.review > 0 and (card := due((CardState.REVIEW,))) is not None:
+        return card
+    if counts.new == 0:
         return None
     new = queue_sql.first_new_card(user_id=user.pk, deck_id=deck.pk, kinds=kinds)
     return NextCard(question=new, state=None) if new is not None else None
-
-
-def next_card(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> Question | None:
-    """The card to show now (see next_card_state), its topic and answers loaded."""
-    found = next_card_state(user=user, deck=deck, mode=mode, now=now)
-    return found.question if found is not None else None
 
 
 def next_due_at(
@@ -317,16 +297,11 @@ def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | 
     return _question_with_answers(question_id)
 
 
-def interval_preview(*, user: Any, question: Question, now: dt.datetime) -> dict[int, dt.timedelta]:
-    """For each rating 1..4, how long until this card is due again if answered now (one query)."""
-    state = ReviewState.objects.filter(user=user, question=question).first()
-    return intervals_for(user=user, question=question, state=state, now=now)
-
-
 def intervals_for(
     *, user: Any, question: Question, state: ReviewState | None, now: dt.datetime
 ) -> dict[int, dt.timedelta]:
-    """interval_preview for a state already at hand (None: a new card), without a query."""
+    """For each rating 1..4, how long until this card is due again if answered now, from the
+    learner's state of it (None: a new card), without a query."""
     card = (
         scheduling.new_card(question.pk, now)
         if state is None
@@ -418,18 +393,6 @@ def _summary(
         accuracy_7d=_accuracy(correct_7d, attempts_7d),
         topics=rows,
     )
-
-
-def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
-    """The learner's overall and per-topic progress, in four grouped queries."""
-    states = {
-        row["question__topic"]: (row["studied"], row["due_now"])
-        for row in ReviewState.objects.filter(user=user)
-        .order_by()
-        .values("question__topic")
-        .annotate(studied=Count("pk"), due_now=Count("pk", filter=Q(due__lte=now)))
-    }
-    return _summary(user=user, now=now, topics=_topics_with_totals(), states=states)
 
 
 # --- The grown-up progress page (issue 4): forecast, heatmap, streak, retention, readiness. ---

@@ -65,28 +65,15 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
     deck = selectors.deck_for_user(request.user, slug)
     mode, practice = parse_mode(request)
     current = now()
-    # Today's limits and the deck's counts, read once: the choice of card needs both.
-    allowance, counts = selectors.queue_state(user=request.user, deck=deck, mode=mode, now=current)
-    state = None
-    if practice:
-        question = selectors.practice_card(
-            user=request.user, deck=deck, mode=mode, seed=current.toordinal()
-        )
-    else:
-        found = selectors.next_card_state(
-            user=request.user,
-            deck=deck,
-            mode=mode,
-            now=current,
-            allowance=allowance,
-            counts=counts,
-        )
-        question, state = (found.question, found.state) if found is not None else (None, None)
+    queue = selectors.study_queue(
+        user=request.user, deck=deck, mode=mode, practice=practice, now=current
+    )
+    question, state = (queue.card.question, queue.card.state) if queue.card else (None, None)
     context: dict[str, Any] = {
         "deck": deck,
         "mode": mode,
         "practice": practice,
-        "counts": counts,
+        "counts": queue.counts,
         "now": current,
         "mode_links": [
             (m.value, session_url(deck, m), m == mode and not practice) for m in STUDY_MODES

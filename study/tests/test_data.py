@@ -170,11 +170,9 @@ def test_importing_an_export_reproduces_every_figure(client, learner, other_stud
     assert other_student.desired_retention == Decimal("0.85")
     assert other_student.new_cards_per_day == 7
     assert other_student.display_name == "Other Student"  # identity is not imported
-    assert selectors.progress_summary(user=other_student, now=NOW) == selectors.progress_summary(
-        user=learner, now=NOW
-    )
     copied = selectors.progress_report(user=other_student, now=NOW)
     original = selectors.progress_report(user=learner, now=NOW)
+    assert copied.summary == original.summary
     assert copied == original
     # The history is not trivial: every figure has something in it.
     assert original.retention_reviews > 0

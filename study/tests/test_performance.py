@@ -107,7 +107,8 @@ def test_the_rating_buttons_use_the_state_the_card_was_chosen_by(
     state = due_state(learner, question, state=CardState.RELEARNING)
     response = client.get(session_url(deck))
     assert response.context["question"] == question
-    expected = selectors.interval_preview(user=learner, question=question, now=NOW)
+    stored = ReviewState.objects.get(pk=state.pk)
+    expected = selectors.intervals_for(user=learner, question=question, state=stored, now=NOW)
     shown = {value: interval for value, _label, _key, interval in response.context["ratings"]}
     assert shown == expected
     assert selectors.intervals_for(user=learner, question=question, state=state, now=NOW) == (
@@ -118,32 +119,20 @@ def test_the_rating_buttons_use_the_state_the_card_was_chosen_by(
 def test_empty_buckets_are_not_searched(
     student: Any, deck: Any, django_assert_num_queries: Any
 ) -> None:
-    allowance = selectors.daily_allowance(user=student, now=NOW)
-    counts = selectors.queue_counts(
-        user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW, allowance=allowance
-    )
-    assert (counts.learning, counts.review) == (0, 0)
-    with django_assert_num_queries(1):  # the new card with its topic and answers
-        found = selectors.next_card_state(
-            user=student,
-            deck=deck,
-            mode=Mode.FLASHCARD,
-            now=NOW,
-            allowance=allowance,
-            counts=counts,
-        )
-    assert found is not None
-    assert found.state is None
-    assert found.question == selectors.next_card(
-        user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW
-    )
-    with django_assert_num_queries(0):
-        assert not selectors.next_card_state(
-            user=student,
-            deck=deck,
-            mode=Mode.FLASHCARD,
-            now=NOW,
-            counts=selectors.QueueCounts(0, 0, 0),
+    # Today's limits with the counts, then the new card with its topic and answers: the learning
+    # and review buckets, empty, are not searched.
+    with django_assert_num_queries(2):
+        queue = selectors.study_queue(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW)
+    assert (queue.counts.learning, queue.counts.review) == (0, 0)
+    assert queue.allowance == selectors.daily_allowance(user=student, now=NOW)
+    assert queue.card is not None
+    assert queue.card.state is None
+    assert queue.card.question == deck.questions.order_by("order").first()
+    empty = Deck.objects.create(slug="empty", name="Empty")
+    with django_assert_num_queries(1):  # the counts alone: every bucket is empty
+        assert (
+            selectors.study_queue(user=student, deck=empty, mode=Mode.FLASHCARD, now=NOW).card
+            is None
         )
 
 

@@ -13,7 +13,8 @@ from study.models import Attempt, CardState, Mode, Presentation, ReviewState
 
 pytestmark = pytest.mark.django_db
 
-# Session + user, the four of progress_summary, card states, answers per day, leeches.
+# Session + user, the cache key (the latest answer), then progress_report: topics, card states,
+# the week's answers, today's reviews, answers per day, leeches.
 PROGRESS_QUERIES = 9
 
 
