@@ -6,6 +6,20 @@ as this SQL). The statements are plain SQL that SQLite and PostgreSQL both accep
 instead of FILTER, integers and booleans as parameters, datetimes adapted by the connection's own
 backend. The queue rules they implement are pinned by study/tests/test_selectors.py, and the
 loaded objects by study/tests/test_queue_sql.py, on both databases.
+
+Loading rows into model instances without the ORM's query building leans on Django internals,
+which a Django upgrade may change without notice:
+
+- `Model.from_db` and `Field.attname`/`column` over `_meta.concrete_fields`, to build instances;
+- the converters, `connection.ops.get_db_converters` and `Col.get_db_converters`, applied to
+  each column as the SQL compiler does (on SQLite a datetime arrives as text, a boolean as 0/1);
+- `connection.ops.adapt_datetimefield_value`, to pass datetimes as the backend stores them;
+- prefetch_related's marks on a queryset, `_result_cache` and `_prefetch_done`, and the
+  instance's `_prefetched_objects_cache`, so that question.answers.all() reads the loaded
+  answers without a query.
+
+On every Django upgrade run study/tests/test_queue_sql.py on SQLite and on PostgreSQL: it
+compares every loaded field, and its Python type, with what the ORM loads.
 """
 
 from __future__ import annotations

@@ -34,7 +34,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Mod, TruncDate
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cards.models import Deck, Question, QuestionKind, TaskStatement, Topic
@@ -143,19 +142,16 @@ def _capped(counts: QueueCounts, allowance: DailyAllowance) -> QueueCounts:
 
 
 def deck_due_counts(
-    *, user: Any, decks: Iterable[Deck], now: dt.datetime | None = None
+    *, user: Any, decks: Iterable[Deck], now: dt.datetime
 ) -> dict[int, QueueCounts]:
     """Flashcard-mode bucket counts for each deck id, in two queries for any number of decks.
 
     Each deck is capped by the same daily allowance on its own: the numbers say what studying that
-    deck next would offer, they do not add up across decks. `now` defaults to the wall clock
-    because the home page has no other use for one.
+    deck next would offer, they do not add up across decks.
     """
     deck_ids = [deck.pk for deck in decks]
     if not deck_ids:
         return {}
-    if now is None:
-        now = timezone.now()
     allowance = daily_allowance(user=user, now=now)
     counts = _bucket_counts(user=user, deck_ids=deck_ids, kinds=None, now=now)
     empty = QueueCounts(0, 0, 0)

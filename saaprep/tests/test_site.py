@@ -1,5 +1,6 @@
 """Site-wide behaviour: health check, startup errors, security headers, error pages, home."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cards.models import Deck, Question, Topic
+from study.models import CardState, ReviewState
 
 # --- /healthz ---
 
@@ -281,6 +283,26 @@ def test_home_for_a_signed_in_learner(client: Client, deck: Deck, student: Any) 
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "Lambda deck" in response.content.decode()
+
+
+def test_home_counts_what_is_due_by_the_wall_clock(
+    client: Client, deck: Deck, student: Any
+) -> None:
+    ReviewState.objects.create(
+        user=student,
+        question=deck.questions.order_by("order")[0],
+        state=CardState.REVIEW,
+        stability=3.0,
+        difficulty=5.0,
+        due=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+        first_review=dt.datetime(1999, 12, 1, tzinfo=dt.UTC),
+    )
+    client.force_login(student)
+
+    response = client.get(reverse("home"))
+
+    (row,) = response.context["deck_rows"]
+    assert (row[0], row[1].review) == (deck, 1)
 
 
 def test_home_says_when_there_are_no_decks(client: Client, db: None) -> None:
