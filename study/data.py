@@ -81,17 +81,7 @@ def _orders(answer_ids: list[int] | None, orders: dict[int, int]) -> list[int]:
     return [orders[pk] for pk in answer_ids or [] if pk in orders]
 
 
-STATE_FIELDS = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "first_review",
-    "reps",
-    "lapses",
-)
+STATE_FIELDS = (*scheduling.CARD_FIELDS, "first_review", "reps", "lapses")
 EXAM_FIELDS = (
     "scope",
     "title",
@@ -405,8 +395,9 @@ def _question_key(value: Any) -> str:
     return value
 
 
-# A saved FSRS card (Attempt.card_before) is checked like a card state: fsrs.Card.from_dict
-# takes NaN, lists or text for numbers, which PostgreSQL's JSON refuses or re-grading trips on.
+# The FSRS card's fields (scheduling.CARD_FIELDS), in a card state and in a saved card
+# (Attempt.card_before) alike: fsrs.Card.from_dict takes NaN, lists or text for numbers, which
+# PostgreSQL's JSON refuses or re-grading trips on.
 CARD_CHECKS: dict[str, Callable[[Any], Any]] = {
     "state": _choice(CardState.values),
     "step": _int(0, SMALL_INT_MAX, null=True),
@@ -476,12 +467,7 @@ class _Reader:
 
 STATE_CHECKS: dict[str, Callable[[Any], Any]] = {
     "question": _question_key,
-    "state": _choice(CardState.values),
-    "step": _int(0, SMALL_INT_MAX, null=True),
-    "stability": _positive,
-    "difficulty": _positive,
-    "due": _moment(),
-    "last_review": _moment(null=True),
+    **CARD_CHECKS,
     "first_review": _moment(),
     "reps": _int(0, INT_MAX),
     "lapses": _int(0, INT_MAX),
@@ -620,13 +606,7 @@ def _schedulable(state: dict[str, Any]) -> bool:
     """Whether the scheduler can review this card: an imported state must not break studying."""
     try:
         card = scheduling.card_from_fields(
-            card_id=0,
-            state=state["state"],
-            step=state["step"],
-            stability=state["stability"],
-            difficulty=state["difficulty"],
-            due=state["due"],
-            last_review=state["last_review"],
+            card_id=0, **{name: state[name] for name in scheduling.CARD_FIELDS}
         )
         scheduling.review(card, Rating.GOOD, now=state["due"], scheduler=_DRY_RUN)
     # fsrs asserts its own invariants; any of these means the card cannot be studied.

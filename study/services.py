@@ -163,18 +163,7 @@ def _apply_card(state: ReviewState, card: Card, *, lapse: bool, count_rep: bool)
     if state._state.adding:
         state.save(force_insert=True)
         return
-    state.save(
-        update_fields=[
-            "state",
-            "step",
-            "stability",
-            "difficulty",
-            "due",
-            "last_review",
-            "reps",
-            "lapses",
-        ]
-    )
+    state.save(update_fields=[*scheduling.CARD_FIELDS, "reps", "lapses"])
 
 
 def attempt_record(

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cards.models import Deck
-from study import data, selectors, services
+from study import data, scheduling, selectors, services
 from study.models import (
     Attempt,
     CardState,
@@ -252,6 +252,18 @@ def test_export_names_questions_and_answers_portably(learner, deck):
     assert [item["chosen_answers"] for item in exam["items"]] == [[1], [2]]
     linked = [row["exam_item"] for row in document["attempts"] if row["exam_item"]]
     assert linked == [{"exam": 0, "position": 2}]
+
+
+def test_card_states_and_saved_cards_carry_and_check_every_fsrs_card_field(learner):
+    document = export_of(learner)
+
+    assert tuple(data.CARD_CHECKS) == scheduling.CARD_FIELDS
+    assert tuple(data.STATE_CHECKS) == ("question", *data.STATE_FIELDS)
+    for row in document["review_states"]:
+        assert tuple(row) == ("question", *data.STATE_FIELDS)
+    saved = [row["card_before"] for row in document["attempts"] if row["card_before"]]
+    assert saved
+    assert all(set(scheduling.CARD_FIELDS) <= card.keys() for card in saved)
 
 
 def test_export_keeps_microseconds(student, question):
