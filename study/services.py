@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -82,14 +81,6 @@ def presentation_issue(
         option_order=option_order,
         created_at=now,
     )
-
-
-def _locked_presentation(*, user: Any, token: str) -> Presentation:
-    presentation = Presentation.objects.select_for_update().filter(token=token).first()
-    # Someone else's token and no token at all look the same: nothing to learn by guessing.
-    if presentation is None or presentation.user_id != user.pk:
-        raise StudyError(_("This card was not shown to you. Go back and load the next card."))
-    return presentation
 
 
 def _grade(
@@ -170,7 +161,7 @@ def attempt_record(
     *,
     user: Any,
     token: str,
-    deck: Deck,
+    slug: str | None,
     answer_ids: list[int] | None,
     rating: int | None,
     duration_ms: int | None,
@@ -178,52 +169,22 @@ def attempt_record(
 ) -> Attempt:
     """Record the learner's answer to a showing and reschedule the card (unless practising).
 
-    Posting the same token again returns the Attempt already recorded, unchanged.
+    `slug` names the deck the answer was posted to: the showing must be of that deck. None is
+    leech practice, which answers practice showings only, in whichever deck each was shown. The
+    deck is checked in the query that locks the showing, without reading it first, and must still
+    be one the learner may see (a class left takes no more answers). Any refusal is a StudyError
+    and writes nothing. Posting the same token again returns the Attempt already recorded.
     """
-    return _with_one_retry(
-        partial(
-            _attempt_record,
-            user=user,
-            token=token,
-            deck=deck,
-            slug=None,
-            answer_ids=answer_ids,
-            rating=rating,
-            duration_ms=duration_ms,
-            now=now,
-        )
+    record = partial(
+        _attempt_record,
+        user=user,
+        token=token,
+        slug=slug,
+        answer_ids=answer_ids,
+        rating=rating,
+        duration_ms=duration_ms,
+        now=now,
     )
-
-
-def attempt_record_at(
-    *,
-    user: Any,
-    token: str,
-    slug: str,
-    answer_ids: list[int] | None,
-    rating: int | None,
-    duration_ms: int | None,
-    now: dt.datetime,
-) -> Attempt:
-    """attempt_record for an answer posted to the deck with this slug, without reading the deck
-    first: the query that locks the showing also checks that its deck is that one and that the
-    learner may still see it (StudyError otherwise, and nothing is written)."""
-    return _with_one_retry(
-        partial(
-            _attempt_record,
-            user=user,
-            token=token,
-            deck=None,
-            slug=slug,
-            answer_ids=answer_ids,
-            rating=rating,
-            duration_ms=duration_ms,
-            now=now,
-        )
-    )
-
-
-def _with_one_retry(record: Callable[[], Attempt]) -> Attempt:
     try:
         return record()
     except IntegrityError:
@@ -233,25 +194,46 @@ def _with_one_retry(record: Callable[[], Attempt]) -> Attempt:
         return record()
 
 
-def _locked_showing(*, user: Any, token: str, with_deck: bool = False) -> Presentation:
-    """The showing behind `token`, locked, with its question (and `with_deck`, its deck) and
-    whether that question is still in the showing's deck: one query."""
-    showings = Presentation.objects.select_for_update(of=("self",)).annotate(
-        in_deck=Exists(
-            Deck.questions.through.objects.filter(
-                deck_id=OuterRef("deck_id"), question_id=OuterRef("question_id")
+def _not_shown() -> StudyError:
+    # Someone else's token and no token at all look the same: nothing to learn by guessing.
+    return StudyError(_("This card was not shown to you. Go back and load the next card."))
+
+
+def _locked_showing(*, user: Any, token: str) -> Presentation:
+    """The learner's showing behind `token`, locked (the first lock of every write for it), with
+    its question and deck and whether that question is still in the deck: one query."""
+    presentation = (
+        Presentation.objects.select_for_update(of=("self",))
+        .select_related("question", "deck")
+        .annotate(
+            in_deck=Exists(
+                Deck.questions.through.objects.filter(
+                    deck_id=OuterRef("deck_id"), question_id=OuterRef("question_id")
+                )
             )
         )
+        .filter(token=token)
+        .first()
     )
-    showings = (
-        showings.select_related("question", "deck")
-        if with_deck
-        else showings.select_related("question")
-    )
-    presentation = showings.filter(token=token).first()
     if presentation is None or presentation.user_id != user.pk:
-        raise StudyError(_("This card was not shown to you. Go back and load the next card."))
+        raise _not_shown()
     return presentation
+
+
+@dataclass(frozen=True)
+class CardBefore:
+    """A card as it was before an answer: its FSRS card, and the state and due date recorded
+    with the attempt (None for a card never answered)."""
+
+    card: Card
+    state: int | None
+    due: dt.datetime | None
+
+
+def _card_before(state: ReviewState | None, *, question: Question, now: dt.datetime) -> CardBefore:
+    if state is None:
+        return CardBefore(card=scheduling.new_card(question.pk, now), state=None, due=None)
+    return CardBefore(card=scheduling.card_from_state(state), state=state.state, due=state.due)
 
 
 @transaction.atomic
@@ -259,7 +241,6 @@ def _attempt_record(
     *,
     user: Any,
     token: str,
-    deck: Deck | None,
     slug: str | None,
     answer_ids: list[int] | None,
     rating: int | None,
@@ -267,15 +248,16 @@ def _attempt_record(
     now: dt.datetime,
 ) -> Attempt:
     """attempt_record's one transaction: the showing, the answers (choice mode), the state,
-    then one write to each of Attempt, ReviewState and Presentation. The deck is either given
-    or named by `slug`."""
-    presentation = _locked_showing(user=user, token=token, with_deck=deck is None)
-    if deck is not None:
-        elsewhere = presentation.deck_id != deck.pk
-    else:
+    then one write to each of Attempt, ReviewState and Presentation."""
+    presentation = _locked_showing(user=user, token=token)
+    visible = deck_visible(user, presentation.deck)
+    if slug is None:
+        # Leech practice: a scheduled showing, or one in a deck the learner can no longer see,
+        # was not shown on the leech page.
+        if not presentation.practice or not visible:
+            raise _not_shown()
+    elif presentation.deck.slug != slug or not visible:
         # A deck the learner can no longer see (a class left) refuses the answer like another.
-        elsewhere = presentation.deck.slug != slug or not deck_visible(user, presentation.deck)
-    if elsewhere:
         raise StudyError(_("This card was shown in another deck."))
     if presentation.answered_at is not None:
         existing = Attempt.objects.filter(presentation=presentation).first()
@@ -298,19 +280,11 @@ def _attempt_record(
         state = ReviewState.objects.filter(user=user, question=question).first()
     else:
         state = _review_state_for_update(user=user, question=question)
-
-    if state is None:
-        card_before = scheduling.new_card(question.pk, now)
-        state_before = None
-        due_before = None
-    else:
-        card_before = scheduling.card_from_state(state)
-        state_before = state.state
-        due_before = state.due
+    before = _card_before(state, question=question, now=now)
 
     card_after = None
     if not presentation.practice:
-        card_after = scheduling.review(card_before, grade, now=now, scheduler=_scheduler_for(user))
+        card_after = scheduling.review(before.card, grade, now=now, scheduler=_scheduler_for(user))
 
     attempt = Attempt.objects.create(
         user=user,
@@ -323,10 +297,10 @@ def _attempt_record(
         rating=grade,
         reviewed_at=now,
         duration_ms=duration_ms,
-        state_before=state_before,
-        due_before=due_before,
-        due_after=card_after.due if card_after is not None else due_before,
-        card_before=scheduling.card_to_dict(card_before),
+        state_before=before.state,
+        due_before=before.due,
+        due_after=card_after.due if card_after is not None else before.due,
+        card_before=scheduling.card_to_dict(before.card),
     )
     if card_after is not None:
         if state is None:
@@ -336,7 +310,7 @@ def _attempt_record(
         _apply_card(
             state,
             card_after,
-            lapse=state_before == CardState.REVIEW and grade == Rating.AGAIN,
+            lapse=before.state == CardState.REVIEW and grade == Rating.AGAIN,
             count_rep=True,
         )
     presentation.answered_at = now
@@ -351,7 +325,7 @@ def attempt_regrade(*, user: Any, token: str, rating: int, now: dt.datetime) -> 
     The card is recomputed from the state saved with the attempt, at the attempt's time, so
     re-grading twice or switching between Hard and Easy lands where answering that way would have.
     """
-    presentation = _locked_presentation(user=user, token=token)
+    presentation = _locked_showing(user=user, token=token)
     attempt = Attempt.objects.filter(presentation=presentation).first()
     if attempt is None:
         raise StudyError(_("Answer the card before re-grading it."))
@@ -404,26 +378,19 @@ def review_state_apply(
     caller writes the Attempt from the returned values in the same one.
     """
     state, created = _locked_review_state(user=user, question=question, now=now)
-    if created:
-        card_before = scheduling.new_card(question.pk, now)
-        state_before = None
-        due_before = None
-    else:
-        card_before = scheduling.card_from_state(state)
-        state_before = state.state
-        due_before = state.due
-    card_after = scheduling.review(card_before, rating, now=now, scheduler=_scheduler_for(user))
+    before = _card_before(None if created else state, question=question, now=now)
+    card_after = scheduling.review(before.card, rating, now=now, scheduler=_scheduler_for(user))
     _apply_card(
         state,
         card_after,
-        lapse=state_before == CardState.REVIEW and rating == Rating.AGAIN,
+        lapse=before.state == CardState.REVIEW and rating == Rating.AGAIN,
         count_rep=True,
     )
     return ReviewApplied(
         state=state,
-        card_before=scheduling.card_to_dict(card_before),
-        state_before=state_before,
-        due_before=due_before,
+        card_before=scheduling.card_to_dict(before.card),
+        state_before=before.state,
+        due_before=before.due,
         due_after=card_after.due,
     )
 

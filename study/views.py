@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -125,7 +125,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             # The deck is checked with the showing, in the query that locks it.
-            services.attempt_record_at(
+            services.attempt_record(
                 user=request.user,
                 token=data["token"],
                 slug=slug,
@@ -285,25 +285,12 @@ def leech_answer(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return bad_request(request, first_error(form), back_url)
     data = form.cleaned_data
-    presentation = (
-        Presentation.objects.filter(
-            user=cast(Any, request.user), token=data["token"], practice=True
-        )
-        .select_related("deck")
-        .first()
-    )
-    if (
-        presentation is None
-        or not Deck.objects.visible_to(request.user).filter(pk=presentation.deck_id).exists()
-    ):
-        return bad_request(
-            request, _("This card was not shown to you. Go back and load the next card."), back_url
-        )
     try:
+        # A practice showing, in a deck the learner may still see: the service checks both.
         services.attempt_record(
             user=request.user,
             token=data["token"],
-            deck=presentation.deck,
+            slug=None,
             answer_ids=data["answer"] or None,
             rating=data["rating"],
             duration_ms=data["duration_ms"],

@@ -1,5 +1,5 @@
 """Answers to a teacher's deck assigned to a class: the deck's visibility is checked with the
-showing (study.services.attempt_record_at), so leaving the class stops the answers at once."""
+showing (study.services.attempt_record), so leaving the class stops the answers at once."""
 
 from typing import Any
 

@@ -92,7 +92,7 @@ def world(
         study_services.attempt_record(
             user=student,
             token=presentation.token,
-            deck=deck,
+            slug=deck.slug,
             answer_ids=list(right),
             rating=None,
             duration_ms=1000,

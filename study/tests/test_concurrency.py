@@ -54,7 +54,7 @@ def submitter(user, deck, token, *, answer_ids=None, rating=None) -> Callable[[]
         return services.attempt_record(
             user=user,
             token=token,
-            deck=deck,
+            slug=deck.slug,
             answer_ids=answer_ids,
             rating=rating,
             duration_ms=None,

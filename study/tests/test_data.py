@@ -49,7 +49,7 @@ def answer(user, deck, question, when, *, right=True, practice=False, rating=Non
         return services.attempt_record(
             user=user,
             token=presentation.token,
-            deck=deck,
+            slug=deck.slug,
             answer_ids=chosen,
             rating=None,
             duration_ms=4200,
@@ -58,7 +58,7 @@ def answer(user, deck, question, when, *, right=True, practice=False, rating=Non
     return services.attempt_record(
         user=user,
         token=presentation.token,
-        deck=deck,
+        slug=deck.slug,
         answer_ids=None,
         rating=rating or (Rating.GOOD if right else Rating.AGAIN),
         duration_ms=None,

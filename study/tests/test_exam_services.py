@@ -329,7 +329,7 @@ def test_an_exam_answer_reschedules_a_card_studied_before_like_a_study_answer(st
     services.attempt_record(
         user=student,
         token=presentation.token,
-        deck=deck,
+        slug=deck.slug,
         answer_ids=right(question),
         rating=None,
         duration_ms=None,

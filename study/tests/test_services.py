@@ -34,7 +34,7 @@ def answer(user, presentation, *, deck=None, answer_ids=None, rating=None, now=N
     return services.attempt_record(
         user=user,
         token=presentation.token if token is None else token,
-        deck=deck or presentation.deck,
+        slug=(deck or presentation.deck).slug,
         answer_ids=answer_ids,
         rating=rating,
         duration_ms=1200,
@@ -299,7 +299,7 @@ def test_an_absurd_duration_is_capped_and_a_negative_one_dropped(student, deck):
     long = services.attempt_record(
         user=student,
         token=show(student, deck, q[3], Mode.FLASHCARD).token,
-        deck=deck,
+        slug=deck.slug,
         answer_ids=None,
         rating=3,
         duration_ms=10**12,
@@ -308,7 +308,7 @@ def test_an_absurd_duration_is_capped_and_a_negative_one_dropped(student, deck):
     negative = services.attempt_record(
         user=student,
         token=show(student, deck, q[4], Mode.FLASHCARD).token,
-        deck=deck,
+        slug=deck.slug,
         answer_ids=None,
         rating=3,
         duration_ms=-5,
@@ -379,7 +379,7 @@ def test_a_refused_submission_raises_and_writes_nothing(student, other_student, 
         services.attempt_record(
             user=student,
             token=spec.get("token", presentation.token),
-            deck=spec.get("deck", deck),
+            slug=spec.get("deck", deck).slug,
             answer_ids=spec.get("answer_ids"),
             rating=spec.get("rating"),
             duration_ms=None,

@@ -449,6 +449,32 @@ def test_leech_answer_refuses_a_scheduled_showing(client, student, history):
         reverse("study:leech_answer"), {"token": presentation.token, "answer": [answer_id]}
     )
     assert response.status_code == 400
+    assert "This card was not shown to you." in response.content.decode()
+    assert not Attempt.objects.filter(presentation=presentation).exists()
+
+
+def test_leech_answer_refuses_a_showing_in_a_deck_no_longer_visible(
+    client, student, teacher, history
+):
+    presentation = Presentation.objects.create(
+        user=student,
+        question=history["a3"],
+        deck=history["deck"],
+        mode=Mode.CHOICE,
+        practice=True,
+        created_at=NOW,
+    )
+    history["deck"].owner = teacher  # now a teacher's private deck
+    history["deck"].save()
+    client.force_login(student)
+    answer_id = history["a3"].answers.first().pk
+
+    response = client.post(
+        reverse("study:leech_answer"), {"token": presentation.token, "answer": [answer_id]}
+    )
+
+    assert response.status_code == 400
+    assert "This card was not shown to you." in response.content.decode()
     assert not Attempt.objects.filter(presentation=presentation).exists()
 
 

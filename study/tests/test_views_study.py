@@ -116,7 +116,7 @@ def test_another_learners_result_is_404(client, learner, other_student, deck):
     services.attempt_record(
         user=other_student,
         token=presentation.token,
-        deck=deck,
+        slug=deck.slug,
         answer_ids=correct_ids(presentation),
         rating=None,
         duration_ms=None,
@@ -154,7 +154,7 @@ def test_regrading_another_learners_answer_is_400(client, learner, other_student
     attempt = services.attempt_record(
         user=other_student,
         token=presentation.token,
-        deck=deck,
+        slug=deck.slug,
         answer_ids=correct_ids(presentation),
         rating=None,
         duration_ms=None,
