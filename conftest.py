@@ -3,6 +3,7 @@
 Test data is built here and in the tests, never loaded from the committed fixtures.
 """
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,11 +13,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
+from time_machine import TimeMachineFixture
 
 from cards.models import Answer, Deck, Question, Topic
 
 User = get_user_model()
 PASSWORD = "correct horse battery staple"
+# A Monday, 18:00 in Seoul: the moment most tests' data is built around.
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def make_user(email: str, **extra: Any) -> Any:
@@ -58,6 +62,29 @@ def client(client: Client) -> Client:
     """Tests assert on the English wording; Korean is the default for real browsers."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    """The moment `clock` stops at; a module overrides this fixture to use another."""
+    return NOW
+
+
+@pytest.fixture
+def clock(time_machine: TimeMachineFixture, now: dt.datetime) -> TimeMachineFixture:
+    """Every clock stopped at `now`: timezone.now() in the views, services and sessions alike.
+
+    The test moves it with clock.move_to(moment) or clock.shift(delta). Production code reads
+    django.utils.timezone.now() and has no clock of its own for tests to patch.
+    """
+    time_machine.move_to(now, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def frozen(clock: TimeMachineFixture, now: dt.datetime) -> dt.datetime:
+    """`now`, for a test that only needs the clock stopped there."""
+    return now
 
 
 @pytest.fixture

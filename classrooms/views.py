@@ -63,11 +63,6 @@ from .models import Classroom, Membership
 DEFAULT_DUE_IN = timedelta(days=7)
 
 
-def now() -> datetime:
-    """The clock every classroom page reads: one place, so a test can move it."""
-    return timezone.now()
-
-
 def see_other(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url, status=303)
 
@@ -94,7 +89,7 @@ def classroom_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             classroom = services.classroom_create(
-                teacher=request.user, name=form.cleaned_data["name"], now=now()
+                teacher=request.user, name=form.cleaned_data["name"], now=timezone.now()
             )
             messages.success(request, _("Class created. Share its join link with your students."))
             return see_other(classroom.get_absolute_url())
@@ -107,7 +102,7 @@ def _classroom_page(
 ) -> HttpResponse:
     members = selectors.roster(classroom)
     assignments = selectors.classroom_assignments(
-        classroom=classroom, student_ids=[m.student_id for m in members], now=now()
+        classroom=classroom, student_ids=[m.student_id for m in members], now=timezone.now()
     )
     return render(
         request,
@@ -118,7 +113,7 @@ def _classroom_page(
             "assignments": assignments,
             "join_url": request.build_absolute_uri(classroom.join_path),
             "rename_form": rename_form or ClassroomForm(instance=classroom),
-            "now": now(),
+            "now": timezone.now(),
         },
     )
 
@@ -154,7 +149,7 @@ def classroom_archive(request: HttpRequest, pk: int) -> HttpResponse:
     form = ArchiveForm(request.POST)
     form.is_valid()  # a single checkbox: missing means "restore"
     archived = bool(form.cleaned_data.get("archived"))
-    services.classroom_set_archived(classroom=classroom, archived=archived, now=now())
+    services.classroom_set_archived(classroom=classroom, archived=archived, now=timezone.now())
     messages.success(request, _("Class archived.") if archived else _("Class restored."))
     return see_other(classroom.get_absolute_url())
 
@@ -194,7 +189,7 @@ def student_remove(request: HttpRequest, pk: int, student_id: int) -> HttpRespon
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: assign a deck with a goal and a due date."""
     classroom = classroom_for_teacher_write(request.user, pk)
-    current = now()
+    current = timezone.now()
     # The due date is typed in the teacher's own time zone.
     with timezone.override(study_selectors.user_zone(request.user)):
         initial_due = timezone.localtime(current + DEFAULT_DUE_IN).replace(
@@ -264,7 +259,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: each student's progress toward the goal, and the most-missed
     cards."""
     assignment = assignment_for_teacher(request.user, pk)
-    current = now()
+    current = timezone.now()
     # The figures are cached (the template's {% cache %}) on the dashboard's version: they are
     # only computed when the cache has no copy for the class as it is now.
     board: Any = SimpleLazyObject(
@@ -303,7 +298,7 @@ def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
     key = "assignment-csv:" + hashlib.sha256(version.encode()).hexdigest()
     body = caches["pages"].get_or_set(
         key,
-        lambda: _dashboard_csv(assignment, zone=zone, now=now()),
+        lambda: _dashboard_csv(assignment, zone=zone, now=timezone.now()),
         settings.PAGE_CACHE_SECONDS,
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -520,7 +515,7 @@ def my_classes(request: HttpRequest) -> HttpResponse:
 def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A student of the class: its assignments with their own progress, and a way to leave."""
     membership = membership_for_student(request.user, pk)
-    current = now()
+    current = timezone.now()
     work = selectors.student_assignments(
         user=request.user, now=current, classroom=membership.classroom
     )
@@ -561,7 +556,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     member = Membership.objects.filter(classroom=classroom, student_id=request.user.pk).exists()
     if request.method == "POST":
         try:
-            services.membership_join(classroom=classroom, student=request.user, now=now())
+            services.membership_join(classroom=classroom, student=request.user, now=timezone.now())
         except services.ClassroomError as error:
             messages.error(request, error.message)
         else:

@@ -11,6 +11,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -30,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     decks = list(Deck.objects.visible_to(request.user).with_card_counts())
     context: dict[str, Any] = {"decks": decks}
     if request.user.is_authenticated:
-        now = study_views.now()
+        now = timezone.now()
         due = selectors.deck_due_counts(user=request.user, decks=decks, now=now)
         context["assignments"] = [
             (item, study_views.session_url(item.assignment.deck, Mode.FLASHCARD))

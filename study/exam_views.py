@@ -32,11 +32,6 @@ from .forms import first_error
 from .models import Exam
 
 
-def now() -> datetime:
-    """The clock every exam page reads: one place, so a test can move it."""
-    return timezone.now()
-
-
 def take_url(exam: Exam, position: int | None = None) -> str:
     url = reverse("study:exam_take", args=[exam.pk])
     return f"{url}?q={position}" if position is not None else url
@@ -85,7 +80,7 @@ def _time_up_redirect(request: HttpRequest, exam: Exam, current: datetime) -> Ht
 
 
 def _list_page(request: HttpRequest, form: ExamStartForm) -> HttpResponse:
-    current = now()
+    current = timezone.now()
     listing = exam_selectors.exam_listing(request.user)
     open_rows = [(exam, clock_context(exam, current)) for exam in listing.open]
     return render(
@@ -122,7 +117,7 @@ def exam_start(request: HttpRequest) -> HttpResponse:
                 deck=data["deck"],
                 question_count=data["question_count"],
                 timed=data["timed"],
-                now=now(),
+                now=timezone.now(),
             )
         except exam_services.ExamError as error:
             form.add_error(None, error.message)
@@ -144,7 +139,7 @@ def _position(request: HttpRequest, nav: list[exam_selectors.NavEntry]) -> int:
 def exam_take(request: HttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the exam: one question, the clock and the navigator."""
     exam = exam_selectors.exam_for_user(request.user, pk)
-    current = now()
+    current = timezone.now()
     done = _time_up_redirect(request, exam, current)
     if done is not None:
         return done
@@ -198,7 +193,7 @@ def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
             position=data["position"],
             answer_ids=data["answer"],
             flagged=data["flagged"],
-            now=now(),
+            now=timezone.now(),
         )
     except exam_services.ExamTimeUp as error:
         return refuse(request, error.message, results_url(exam), results=results_url(exam))
@@ -212,7 +207,7 @@ def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
                 "position": item.position,
                 "answered": item.answered_at is not None,
                 "flagged": item.flagged,
-                "seconds_left": exams.seconds_left(exam.deadline, now()),
+                "seconds_left": exams.seconds_left(exam.deadline, timezone.now()),
             }
         )
     return see_other(_destination(exam, data["go"], item.position, exam.question_count))
@@ -223,7 +218,7 @@ def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
 def exam_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the open exam: what is unanswered or flagged, and the submit button."""
     exam = exam_selectors.exam_for_user(request.user, pk)
-    current = now()
+    current = timezone.now()
     done = _time_up_redirect(request, exam, current)
     if done is not None:
         return done
@@ -248,7 +243,7 @@ def exam_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def exam_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the exam: submit it (again: nothing changes) and see the results."""
     exam = exam_selectors.exam_for_user(request.user, pk)
-    exam_services.exam_submit(user=request.user, exam=exam, now=now())
+    exam_services.exam_submit(user=request.user, exam=exam, now=timezone.now())
     return see_other(results_url(exam))
 
 
@@ -257,7 +252,7 @@ def exam_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the submitted exam: score, breakdown and every question reviewed."""
     exam = exam_selectors.exam_for_user(request.user, pk)
-    exam = exam_services.exam_close_if_over(user=request.user, exam=exam, now=now())
+    exam = exam_services.exam_close_if_over(user=request.user, exam=exam, now=timezone.now())
     if exam.submitted_at is None:
         return HttpResponseRedirect(take_url(exam))
     # A submitted exam never changes: the page is cached (the template's {% cache %}) and the

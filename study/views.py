@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,11 +35,6 @@ STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
 RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
 
 
-def now() -> datetime:
-    """The clock every study page reads: one place, so a test can move it."""
-    return timezone.now()
-
-
 def session_url(deck: Deck, mode: str, practice: bool = False) -> str:
     query = {"mode": mode, **({"practice": "1"} if practice else {})}
     return f"{reverse('study:session', args=[deck.slug])}?{urlencode(query)}"
@@ -64,7 +58,7 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
     """Signed-in learners, on a deck they can see: the next card, or when the next one is due."""
     deck = selectors.deck_for_user(request.user, slug)
     mode, practice = parse_mode(request)
-    current = now()
+    current = timezone.now()
     queue = selectors.study_queue(
         user=request.user, deck=deck, mode=mode, practice=practice, now=current
     )
@@ -132,7 +126,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
                 answer_ids=data["answer"] or None,
                 rating=data["rating"],
                 duration_ms=data["duration_ms"],
-                now=now(),
+                now=timezone.now(),
             )
         except services.StudyError as error:
             message = str(error.message)
@@ -188,7 +182,7 @@ def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             "answers": answers,
             "rating_label": Rating(attempt.rating).label,
             "regrade": regrade,
-            "now": now(),
+            "now": timezone.now(),
             "next_url": session_url(deck, presentation.mode, presentation.practice),
         },
     )
@@ -206,7 +200,7 @@ def regrade(request: HttpRequest, slug: str) -> HttpResponse:
     token = form.cleaned_data["token"]
     try:
         services.attempt_regrade(
-            user=request.user, token=token, rating=form.cleaned_data["rating"], now=now()
+            user=request.user, token=token, rating=form.cleaned_data["rating"], now=timezone.now()
         )
     except services.StudyError as error:
         return bad_request(request, str(error.message), back_url)
@@ -217,7 +211,7 @@ def regrade(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
     """Signed-in learners: their own figures, forecast, heatmap, readiness and leeches."""
-    current = now()
+    current = timezone.now()
     # The page's figures are cached (the template's {% cache %}), keyed on the learner's latest
     # answer: the report is only computed when the cache has no copy for that answer.
     report: Any = SimpleLazyObject(
@@ -255,7 +249,7 @@ def _card_context(question: Question, presentation: Presentation) -> dict[str, A
 @login_required
 def leech_session(request: HttpRequest) -> HttpResponse:
     """Signed-in learners: practise their own leeches, one at a time, schedule untouched."""
-    current = now()
+    current = timezone.now()
     context: dict[str, Any] = {"leech_count": selectors.leech_count(user=request.user)}
     picked = selectors.leech_card(user=request.user)
     if picked is None:
@@ -294,7 +288,7 @@ def leech_answer(request: HttpRequest) -> HttpResponse:
             answer_ids=data["answer"] or None,
             rating=data["rating"],
             duration_ms=data["duration_ms"],
-            now=now(),
+            now=timezone.now(),
         )
     except services.StudyError as error:
         return bad_request(request, str(error.message), back_url)
@@ -324,14 +318,14 @@ def leech_result(request: HttpRequest, token: str) -> HttpResponse:
             "answers": answers,
             "rating_label": Rating(attempt.rating).label,
             "regrade": False,  # practice answers never move the schedule, so nothing to re-grade
-            "now": now(),
+            "now": timezone.now(),
             "next_url": reverse("study:leech_session"),
         },
     )
 
 
 def _download_name(request: HttpRequest, extension: str) -> str:
-    today = selectors.study_day_start(request.user, now()).date()
+    today = selectors.study_day_start(request.user, timezone.now()).date()
     return f"saaprep-{today.isoformat()}.{extension}"
 
 
@@ -346,7 +340,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 def data_export_json(request: HttpRequest) -> HttpResponse:
     """Signed-in learners: everything they have done here, as one JSON file (theirs only)."""
-    document = data_io.history_export(user=request.user, now=now())
+    document = data_io.history_export(user=request.user, now=timezone.now())
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",
@@ -374,7 +368,7 @@ def data_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             counts = data_io.history_import(
-                user=request.user, document=form.cleaned_data["file"], now=now()
+                user=request.user, document=form.cleaned_data["file"], now=timezone.now()
             )
         except data_io.DataImportError as error:
             for message in error.messages:

@@ -15,24 +15,6 @@ from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
 from study.models import Attempt, CardState, Mode, ReviewState
 
-from .factories import NOW
-
-
-@pytest.fixture
-def now() -> dt.datetime:
-    return NOW
-
-
-@pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch, now: dt.datetime) -> dt.datetime:
-    """Every classroom and study page reads the clock at `now`."""
-    from classrooms import views as classroom_views
-    from study import views as study_views
-
-    monkeypatch.setattr(classroom_views, "now", lambda: now)
-    monkeypatch.setattr(study_views, "now", lambda: now)
-    return now
-
 
 @pytest.fixture
 def classroom(teacher: Any, now: dt.datetime) -> Classroom:

@@ -115,12 +115,10 @@ def test_memory_goal_counts_cards_at_recall_of_at_least_90_percent(
 
 
 def test_late_and_missing_after_the_due_date(
-    as_teacher, week, student, other_student, record, monkeypatch
+    as_teacher, week, student, other_student, record, clock
 ):
-    from classrooms import views
-
     record(student, week.deck.questions.first(), at=week.assigned_at + HOUR)
-    monkeypatch.setattr(views, "now", lambda: week.due_at + DAY)
+    clock.move_to(week.due_at + DAY)
     rows = {r.student: r for r in as_teacher.get(dashboard_url(week)).context["board"].rows}
     assert rows[student].status == "late"
     assert rows[other_student].status == "missing"

@@ -9,7 +9,6 @@ from django.urls import reverse
 from classrooms import services
 from classrooms.goals import Goal
 from classrooms.models import Membership
-from study import views as study_views
 
 from .factories import NOW, enrol, make_student, make_teacher
 
@@ -168,12 +167,11 @@ def test_home_lists_open_assignments_with_progress_due_date_and_a_study_link(
 
 
 def test_home_shows_late_and_missing_after_the_due_date(
-    client, student, other_student, classroom, assignment, record, monkeypatch
+    client, student, other_student, classroom, assignment, record, clock
 ):
     enrol(classroom, other_student)
     record(student, assignment.deck.questions.first(), at=NOW)
-    after = assignment.due_at + dt.timedelta(days=1)
-    monkeypatch.setattr(study_views, "now", lambda: after)
+    clock.move_to(assignment.due_at + dt.timedelta(days=1))
     client.force_login(student)
     [(late, _)] = client.get(reverse("home")).context["assignments"]
     assert late.status == "late"
@@ -185,13 +183,13 @@ def test_home_shows_late_and_missing_after_the_due_date(
 
 
 def test_home_hides_work_done_and_past_due_and_archived_classes(
-    client, student, classroom, assignment, record, monkeypatch, deck, frozen
+    client, student, classroom, assignment, record, clock, deck, frozen
 ):
     for question in assignment.deck.questions.all():
         record(student, question, at=NOW)
     client.force_login(student)
     assert client.get(reverse("home")).context["assignments"][0][0].status == "done"
-    monkeypatch.setattr(study_views, "now", lambda: assignment.due_at + dt.timedelta(hours=1))
+    clock.move_to(assignment.due_at + dt.timedelta(hours=1))
     assert client.get(reverse("home")).context["assignments"] == []
     # An archived class's assignments leave the home page too.
     services.assignment_create(
@@ -208,7 +206,7 @@ def test_home_hides_work_done_and_past_due_and_archived_classes(
 
 
 def test_home_shows_recall_goal_progress(
-    client, student, classroom, membership, deck, record, monkeypatch
+    client, student, classroom, membership, deck, record, clock
 ):
     assignment = services.assignment_create(
         classroom=classroom,
@@ -221,7 +219,7 @@ def test_home_shows_recall_goal_progress(
     questions = list(deck.questions.all())
     record(student, questions[0], at=NOW, stability=10.0)  # remembered
     record(student, questions[1], at=NOW - dt.timedelta(days=5), stability=1.0)  # faded
-    monkeypatch.setattr(study_views, "now", lambda: NOW + dt.timedelta(hours=1))
+    clock.move_to(NOW + dt.timedelta(hours=1))
     client.force_login(student)
     response = client.get(reverse("home"))
     [(item, _)] = response.context["assignments"]

@@ -13,7 +13,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cards.models import Answer, Deck, Question, Topic
-from study import views
 from study.models import Attempt, CardState, ReviewState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,7 +131,7 @@ def rate_flashcard(page: Page, rating: str) -> None:
 
 
 def test_sign_up_study_five_cards_by_keyboard_and_come_back_tomorrow(
-    page: Page, site, korean_deck, monkeypatch
+    page: Page, site, korean_deck, time_machine
 ):
     base = site.url
 
@@ -222,7 +221,7 @@ def test_sign_up_study_five_cards_by_keyboard_and_come_back_tomorrow(
     easy = ReviewState.objects.get(question__key="ga-ips")
     assert easy.state == CardState.REVIEW
     assert easy.due > timezone.now() + timedelta(days=2)
-    monkeypatch.setattr(views, "now", lambda: timezone.now() + timedelta(days=1))
+    time_machine.move_to(timezone.now() + timedelta(days=1))
 
     page.goto(f"{base}/")
     expect(page.locator(".study-decks .pill-learning strong")).to_have_text("4")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, ViewportSize, expect
 
 from cards.models import Answer, Question, Topic
-from study import exam_services, exam_views
+from study import exam_services
 from study.models import Attempt, Exam, ExamItem, ExamScope, Mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -185,7 +185,7 @@ def chosen_texts(exam: Exam, position: int) -> set[str]:
 
 
 def test_take_a_timed_exam_reload_miss_the_deadline_and_read_the_breakdown(
-    page: Page, live_server, examinee, korean_bank, earlier_exams, monkeypatch
+    page: Page, live_server, examinee, korean_bank, earlier_exams, time_machine
 ):
     base = live_server.url
     page.set_viewport_size(DESKTOP)
@@ -272,7 +272,7 @@ def test_take_a_timed_exam_reload_miss_the_deadline_and_read_the_breakdown(
     with page.expect_navigation():
         page.locator("[data-list='unanswered'] a").first.click()
     assert position_of(page) == 5
-    monkeypatch.setattr(exam_views, "now", lambda: exam.deadline + timedelta(seconds=1))
+    time_machine.move_to(exam.deadline + timedelta(seconds=1), tick=False)
     page.locator("label.option").first.click()
     expected[5] = False  # unanswered
     status = page.locator("[data-save-status]")

@@ -32,8 +32,8 @@ NOW = datetime(2025, 3, 10, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    monkeypatch.setattr("study.views.now", lambda: NOW)
+def now():
+    """The moment `clock` stops at for these tests."""
     return NOW
 
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from fsrs import Card, Scheduler, State
 
 from cards.models import Deck
-from study import exam_services, exam_views, progress, selectors
-from study import views as study_views
+from study import exam_services, progress, selectors
 from study.expressions import DaysElapsed
 from study.models import Attempt, CardState, ExamScope, Mode, Presentation, ReviewState
 
@@ -25,8 +24,7 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
 
 @pytest.fixture
-def learner(client: Any, student: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(study_views, "now", lambda: NOW)
+def learner(client: Any, student: Any, clock: Any) -> Any:
     client.force_login(student)
     return student
 
@@ -295,10 +293,8 @@ def test_exam_results_are_read_once_per_language_and_card_language(
     learner: Any,
     deck: Any,
     page_cache: None,
-    monkeypatch: pytest.MonkeyPatch,
     django_assert_num_queries: Any,
 ) -> None:
-    monkeypatch.setattr(exam_views, "now", lambda: NOW)
     exam = exam_services.exam_start(
         user=learner, scope=ExamScope.DOMAIN, question_count=3, timed=False, now=NOW, seed=1
     )

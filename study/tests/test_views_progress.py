@@ -128,8 +128,8 @@ TODAY = date(2025, 3, 10)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    monkeypatch.setattr("study.views.now", lambda: NOW)
+def now():
+    """The moment `clock` stops at for these tests."""
     return NOW
 
 

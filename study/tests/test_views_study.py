@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cards.models import Deck, Topic
-from study import services, views
+from study import services
 from study.models import Attempt, CardState, Mode, Presentation, ReviewState
 
 pytestmark = pytest.mark.django_db
@@ -510,12 +510,11 @@ def make_decks(n, topic, make_question):
         extra.questions.set(questions)
 
 
-def test_home_shows_due_counts_and_study_links_for_a_learner(client, learner, deck, monkeypatch):
+def test_home_shows_due_counts_and_study_links_for_a_learner(client, learner, deck, clock):
     presentation = show(client, deck)
     client.post(answer_url(deck), {"token": presentation.token, "rating": "1"})
     # Again: due in a minute. Seen from two minutes later it is a learning card due now.
-    later = timezone.now() + timedelta(minutes=2)
-    monkeypatch.setattr(views, "now", lambda: later)
+    clock.shift(timedelta(minutes=2))
 
     response = client.get(reverse("home"))
 
