@@ -1,6 +1,7 @@
 """The Django side of bench/run: who is signed in, which pages to load, answer tokens, queries.
 
-bench/run calls it with the benchmark's environment (DATABASE_URL, DJANGO_SECRET_KEY, ...):
+bench/run calls it with the benchmark's environment (DJANGO_SETTINGS_MODULE=bench.settings,
+DATABASE_URL, DJANGO_SECRET_KEY, ...):
 
     python bench/prepare.py seeded             prints "yes" when bench_seed has run here
     python bench/prepare.py pages OUT_DIR      writes OUT_DIR/pages.json and the answer tokens
@@ -32,7 +33,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saaprep.settings")
+# The bench settings: the production ones plus the bench app (bench_seed's names, the baseline).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django  # noqa: E402
 
@@ -52,15 +54,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cards.models import Answer, Deck  # noqa: E402
-from classrooms import selectors as classroom_selectors  # noqa: E402
-from classrooms.access import SESSION_ROLE_KEY, is_teacher  # noqa: E402
-from classrooms.goals import Goal  # noqa: E402
-from classrooms.management.commands.bench_seed import (  # noqa: E402
+from bench.management.commands.bench_seed import (  # noqa: E402
     EMAIL_DOMAIN,
     learner_email,
     teacher_email,
 )
+from cards.models import Answer, Deck  # noqa: E402
+from classrooms import selectors as classroom_selectors  # noqa: E402
+from classrooms.access import SESSION_ROLE_KEY, is_teacher  # noqa: E402
+from classrooms.goals import Goal  # noqa: E402
 from classrooms.models import Assignment  # noqa: E402
 from study import selectors as study_selectors  # noqa: E402
 from study.models import Exam, Mode, Presentation  # noqa: E402

@@ -3,12 +3,11 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 
-from . import bench_views, views
+from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("bench/baseline/", bench_views.baseline, name="bench_baseline"),
     path("i18n/setlang/", accounts_views.language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.management import get_commands
 from django.template import loader
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from cards.models import Deck, Question, Topic
 from study.models import CardState, ReviewState
@@ -118,6 +119,19 @@ def test_postgresql_binds_on_the_server_and_prepares_repeated_statements(
     assert result.returncode == 0, result.stderr
     assert "'server_side_binding': True" in result.stdout
     assert f"'prepare_threshold': {expected}" in result.stdout
+
+
+def test_production_knows_nothing_of_the_benchmark(client: Client, student: Any) -> None:
+    """The bench app (bench/settings.py) is never installed here, nor its baseline page routed.
+    bench's database tests run before this one (pyproject.toml's testpaths), so it also shows
+    that the settings they switch on (bench/tests/conftest.py) do not leak."""
+    assert not any(app.startswith("bench") for app in django_settings.INSTALLED_APPS)
+    assert django_settings.ROOT_URLCONF == "saaprep.urls"
+    assert "bench_seed" not in get_commands()
+    with pytest.raises(NoReverseMatch):
+        reverse("bench_baseline")
+    client.force_login(student)
+    assert client.get("/bench/baseline/").status_code == 404
 
 
 # --- security headers ---

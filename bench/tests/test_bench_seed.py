@@ -16,10 +16,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max, Min
 
-from cards.models import Answer, Deck, Question
-from cards.rules import answer_set_errors
-from classrooms.management.commands import bench_seed
-from classrooms.management.commands.bench_seed import (
+from bench.management.commands import bench_seed
+from bench.management.commands.bench_seed import (
     EMAIL_DOMAIN,
     Plan,
     QuestionFacts,
@@ -27,6 +25,8 @@ from classrooms.management.commands.bench_seed import (
     class_of,
     learner_history,
 )
+from cards.models import Answer, Deck, Question
+from cards.rules import answer_set_errors
 from classrooms.models import Assignment, Classroom, Membership
 from study.models import Attempt, CardState, Exam, ExamItem, ReviewState
 

@@ -11,7 +11,8 @@ from cards.models import Question
 from study.models import Attempt, Mode
 
 pytestmark = pytest.mark.django_db
-URL = reverse("bench_baseline")
+# Reversed at import, before the bench URLconf is switched on for each test (conftest.py).
+URL = reverse("bench_baseline", urlconf="bench.urls")
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
