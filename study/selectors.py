@@ -68,9 +68,11 @@ def deck_visible(user: Any, deck: Deck) -> bool:
 
 
 def user_zone(user: Any) -> ZoneInfo:
-    """The learner's time zone, or the site's when theirs is unknown to this system."""
+    """The learner's time zone, or the site's when theirs is unknown to this system (or the
+    visitor is anonymous, with no time zone at all)."""
+    name = getattr(user, "time_zone", "")
     try:
-        return ZoneInfo(user.time_zone)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return ZoneInfo(settings.TIME_ZONE)
 

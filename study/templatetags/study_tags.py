@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
-from django.conf import settings
 from django.utils import dateformat
 from django.utils.formats import date_format, get_format
 from django.utils.html import escape, format_html
@@ -19,6 +17,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from study import progress
 from study.progress import DayCount
 from study.scheduling import format_interval
+from study.selectors import user_zone
 
 register = template.Library()
 
@@ -53,12 +52,7 @@ def in_zone(value: datetime | None, user: Any) -> datetime | None:
     """The time in the learner's own time zone (the site's when theirs is unknown)."""
     if value is None:
         return None
-    name = getattr(user, "time_zone", "") or settings.TIME_ZONE
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(settings.TIME_ZONE)
-    return value.astimezone(zone)
+    return value.astimezone(user_zone(user))
 
 
 @register.simple_tag
