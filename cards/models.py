@@ -152,7 +152,7 @@ class Question(models.Model):
 
     @property
     def is_choice(self) -> bool:
-        return self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+        return self.kind in rules.CHOICE_KINDS
 
     @property
     def citation(self) -> str:

@@ -15,18 +15,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cards.models import Answer, Deck, Question, TaskStatement, Topic
+from cards.rules import CHOICE_KINDS, option_letter
 
 from . import exams, selectors
-from .exam_services import CHOICE_KINDS
 from .models import Exam, ExamItem
 
 HISTORY_LIMIT = 50  # exams listed on /exams/
 CHART_LIMIT = 30  # exams plotted
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def option_letter(index: int) -> str:
-    return LETTERS[index] if 0 <= index < len(LETTERS) else str(index + 1)
 
 
 def exam_for_user(user: Any, pk: int) -> Exam:

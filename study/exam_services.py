@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cards.models import Answer, Deck, Question, QuestionKind, Topic
+from cards.rules import CHOICE_KINDS
 
 from . import exams, scheduling
 from .models import Attempt, Exam, ExamItem, ExamScope, Mode
 from .services import review_state_apply
-
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
 class ExamError(Exception):

@@ -36,14 +36,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from cards.models import Deck, Question, QuestionKind, TaskStatement, Topic
+from cards.models import Deck, Question, TaskStatement, Topic
+from cards.rules import CHOICE_KINDS
 
 from . import progress, queue_sql, scheduling
 from .expressions import DaysElapsed
 from .models import Attempt, CardState, Mode, Rating, ReviewState
 
 LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 ACCURACY_WINDOW = dt.timedelta(days=7)
 SHUFFLE_MODULUS = 2_147_483_647  # a prime: 2**31 - 1
 SHUFFLE_MULTIPLIER = 1_103_515_245

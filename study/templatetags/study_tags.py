@@ -14,14 +14,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from cards.rules import OPTION_LETTERS, option_letter
 from study import progress
 from study.progress import DayCount
 from study.scheduling import format_interval
 from study.selectors import user_zone
 
 register = template.Library()
-
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @register.filter
@@ -32,8 +31,10 @@ def interval(value: timedelta | None) -> str:
 
 @register.filter
 def option_key(index: int) -> str:
-    """The keyboard letter of the option at 0-based `index` (A, B, ...)."""
-    return LETTERS[index] if 0 <= index < len(LETTERS) else ""
+    """The keyboard key of the option at 0-based `index`: its letter; none past Z, where the
+    option is numbered instead."""
+    letter = option_letter(index)
+    return letter if letter in OPTION_LETTERS else ""
 
 
 @register.filter

@@ -1,17 +1,13 @@
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
-from accounts.models import User
 from cards.models import Deck, Question, Topic
 from study import selectors
 from study.models import Attempt, CardState, Mode, ReviewState
 from study.selectors import QueueCounts
-from study.templatetags.study_tags import in_zone
 
 # 09:00 in Seoul on 2 March 2026; the learner's day there began at 2026-03-01 15:00 UTC.
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
@@ -95,34 +91,6 @@ def test_study_day_starts_at_midnight_in_the_learners_zone(student, zone, now, s
 
     assert day_start == start
     assert day_start.tzinfo is not None
-
-
-@pytest.mark.parametrize(
-    ("zone", "expected"),
-    [
-        ("America/New_York", "America/New_York"),
-        ("UTC", "UTC"),
-        ("Mars/Olympus_Mons", "Asia/Seoul"),  # unknown here: the site's
-        ("", "Asia/Seoul"),
-        ("../../etc/passwd", "Asia/Seoul"),
-    ],
-)
-def test_the_learners_time_zone_falls_back_to_the_sites(zone, expected):
-    learner = User(time_zone=zone)
-
-    assert selectors.user_zone(learner).key == expected
-    shown = in_zone(NOW, learner)
-    assert shown == NOW
-    assert shown is not None
-    assert shown.tzinfo == ZoneInfo(expected)
-    assert in_zone(None, learner) is None
-
-
-def test_an_anonymous_visitor_sees_the_sites_time_zone():
-    assert selectors.user_zone(AnonymousUser()).key == "Asia/Seoul"
-    shown = in_zone(NOW, AnonymousUser())
-    assert shown is not None
-    assert shown.tzinfo == ZoneInfo("Asia/Seoul")
 
 
 def test_deck_for_user_hides_another_teachers_deck(student, teacher, deck):
