@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from classrooms import services
-from classrooms.goals import Goal, count_recalled, is_recalled
+from classrooms.goals import RECALL_THRESHOLD, Goal, is_recalled
 from classrooms.models import Membership
+from study import progress
 
 from .factories import enrol
 
@@ -131,11 +132,12 @@ def test_the_csv_is_cached_on_the_same_version(
     assert as_teacher.get(url).content != first
 
 
-def test_is_recalled_decides_as_count_recalled(now: dt.datetime) -> None:
+def test_is_recalled_from_whole_days_decides_as_recall_at_a_moment(now: dt.datetime) -> None:
     rng = random.Random(5)
     for _ in range(300):
         stability = rng.choice([None, 0.3, 1.0, 2.5, 10.0, 45.0, rng.uniform(0.1, 100)])
         days = rng.randint(0, 120)
         last_review = now - days * DAY - dt.timedelta(hours=rng.randint(0, 23))
-        expected = count_recalled([(stability, last_review)], now) == 1
+        recall = progress.retrievability(stability=stability, last_review=last_review, now=now)
+        expected = recall >= RECALL_THRESHOLD
         assert is_recalled(stability, (now - last_review).days) is expected
