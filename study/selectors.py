@@ -267,25 +267,30 @@ def next_due_at(
     return due
 
 
+def _last_attempt(user: Any, *, question: OuterRef) -> Subquery:
+    """When the learner last answered `question` (a reference to the outer query's question
+    id), as a subquery; NULL for a card never answered."""
+    return Subquery(
+        Attempt.objects.filter(user=user, question=question)
+        .order_by()
+        .values("question")
+        .annotate(last=Max("reviewed_at"))
+        .values("last")
+    )
+
+
 def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | None:
     """Any card of the deck, ignoring the schedule: the least recently attempted one first.
 
     Cards never attempted come first; ties are broken by a shuffle derived from `seed`, so the
     same seed gives the same card and a new seed a different order.
     """
-    last_attempt = (
-        Attempt.objects.filter(user=user, question=OuterRef("pk"))
-        .order_by()
-        .values("question")
-        .annotate(last=Max("reviewed_at"))
-        .values("last")
-    )
     # A multiplicative hash of id + seed keeps the shuffle in SQL; the operands stay below 2**31
     # so the product fits a 64-bit integer on every backend.
     shuffle = Mod((F("pk") + seed % SHUFFLE_MODULUS) * SHUFFLE_MULTIPLIER, SHUFFLE_MODULUS)
     question_id = (
         _deck_questions(deck=deck, mode=mode)
-        .annotate(last_attempt=Subquery(last_attempt), shuffle=shuffle)
+        .annotate(last_attempt=_last_attempt(user, question=OuterRef("pk")), shuffle=shuffle)
         .order_by(F("last_attempt").asc(nulls_first=True), "shuffle", "pk")
         .values_list("pk", flat=True)
         .first()
@@ -521,19 +526,12 @@ def leech_card(*, user: Any) -> tuple[Question, Deck] | None:
     Only leeches in a deck the learner may still see are offered: the answer is checked against
     that deck like any other. Three queries: the pick, the question with its answers, the deck.
     """
-    last_attempt = (
-        Attempt.objects.filter(user=user, question=OuterRef("question_id"))
-        .order_by()
-        .values("question")
-        .annotate(last=Max("reviewed_at"))
-        .values("last")
-    )
     pick = (
         DeckQuestion.objects.filter(
             question__in=_leech_question_ids(user),
             deck__in=Deck.objects.visible_to(user).values("pk"),
         )
-        .annotate(last_attempt=Subquery(last_attempt))
+        .annotate(last_attempt=_last_attempt(user, question=OuterRef("question_id")))
         .order_by(
             F("last_attempt").asc(nulls_first=True),
             "question_id",
