@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,13 +24,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cards.models import Answer, Deck, Question
+from cards.models import Deck, Question
 
 from . import data as data_io
 from . import progress as progress_maths
 from . import selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
-from .models import Attempt, Mode, Presentation, Rating
+from .models import Mode, Presentation, Rating
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
 RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
@@ -86,28 +87,41 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
     presentation = services.presentation_issue(
         user=request.user, deck=deck, question=question, mode=mode, practice=practice, now=current
     )
+    # Practice leaves the schedule alone, so its buttons promise no interval.
+    intervals = (
+        {}
+        if practice or mode == Mode.CHOICE
+        else selectors.intervals_for(user=request.user, question=question, state=state, now=current)
+    )
+    context.update(
+        question=question,
+        presentation=presentation,
+        **_card_context(question, presentation, intervals),
+    )
+    return render(request, "study/session.html", context)
+
+
+def _card_context(
+    question: Question, presentation: Presentation, intervals: dict[int, timedelta]
+) -> dict[str, Any]:
+    """What card_form.html needs for this showing: the options in their shown order and how many
+    to choose, or a flashcard's back and its rating buttons, each with the interval it would give
+    (none in `intervals`: the button promises none)."""
     answers = list(question.answers.all())
-    context.update(question=question, presentation=presentation)
-    if mode == Mode.CHOICE:
+    if presentation.mode == Mode.CHOICE:
         by_id = {answer.id: answer for answer in answers}
-        context["options"] = [by_id[i] for i in presentation.option_order if i in by_id]
-        context["choose"] = sum(answer.is_correct for answer in answers)
-    else:
+        return {
+            "options": [by_id[i] for i in presentation.option_order if i in by_id],
+            "choose": sum(answer.is_correct for answer in answers),
+        }
+    return {
         # A choice question studied as a flashcard shows only its right answers on the back.
-        context["backs"] = [a for a in answers if a.is_correct] if question.is_choice else answers
-        # Practice leaves the schedule alone, so its buttons promise no interval.
-        intervals = (
-            {}
-            if practice
-            else selectors.intervals_for(
-                user=request.user, question=question, state=state, now=current
-            )
-        )
-        context["ratings"] = [
+        "backs": [a for a in answers if a.is_correct] if question.is_choice else answers,
+        "ratings": [
             (rating.value, rating.label, RATING_KEYS[rating], intervals.get(rating.value))
             for rating in Rating
-        ]
-    return render(request, "study/session.html", context)
+        ],
+    }
 
 
 @require_POST
@@ -141,9 +155,11 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     return bad_request(request, message, reverse("study:session", args=[deck.slug]))
 
 
-def answered(presentation: Presentation) -> tuple[Attempt, list[tuple[Answer, bool]]]:
-    """The attempt of an answered showing, and its answers in the order shown, each with whether
-    the learner chose it; 404 while it is unanswered."""
+def _result_page(
+    request: HttpRequest, presentation: Presentation, *, deck: Deck, next_url: str
+) -> HttpResponse:
+    """result.html for an answered showing (404 while it is unanswered): its answers in the
+    order shown, each with whether the learner chose it, and the way on to `next_url`."""
     attempt = getattr(presentation, "attempt", None)
     if attempt is None:
         raise Http404("not answered yet")
@@ -154,7 +170,22 @@ def answered(presentation: Presentation) -> tuple[Attempt, list[tuple[Answer, bo
             a for a in answers if a.id not in presentation.option_order
         ]
     chosen = set(attempt.chosen_answer_ids or [])
-    return attempt, [(answer, answer.id in chosen) for answer in answers]
+    return render(
+        request,
+        "study/result.html",
+        {
+            "deck": deck,
+            "presentation": presentation,
+            "attempt": attempt,
+            "question": presentation.question,
+            "answers": [(answer, answer.id in chosen) for answer in answers],
+            "rating_label": Rating(attempt.rating).label,
+            # Only a right choice answer that moved the schedule can be re-graded: never practice.
+            "regrade": presentation.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled,
+            "now": timezone.now(),
+            "next_url": next_url,
+        },
+    )
 
 
 @require_safe
@@ -168,23 +199,11 @@ def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         deck=deck,
         token=token,
     )
-    attempt, answers = answered(presentation)
-    question = presentation.question
-    regrade = presentation.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled
-    return render(
+    return _result_page(
         request,
-        "study/result.html",
-        {
-            "deck": deck,
-            "presentation": presentation,
-            "attempt": attempt,
-            "question": question,
-            "answers": answers,
-            "rating_label": Rating(attempt.rating).label,
-            "regrade": regrade,
-            "now": timezone.now(),
-            "next_url": session_url(deck, presentation.mode, presentation.practice),
-        },
+        presentation,
+        deck=deck,
+        next_url=session_url(deck, presentation.mode, presentation.practice),
     )
 
 
@@ -230,21 +249,6 @@ def progress(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _card_context(question: Question, presentation: Presentation) -> dict[str, Any]:
-    """What session.html's card needs for a practice showing (no intervals: nothing moves)."""
-    answers = list(question.answers.all())
-    if presentation.mode == Mode.CHOICE:
-        by_id = {answer.id: answer for answer in answers}
-        return {
-            "options": [by_id[i] for i in presentation.option_order if i in by_id],
-            "choose": sum(answer.is_correct for answer in answers),
-        }
-    return {
-        "backs": [a for a in answers if a.is_correct] if question.is_choice else answers,
-        "ratings": [(rating.value, rating.label, RATING_KEYS[rating], None) for rating in Rating],
-    }
-
-
 @require_safe
 @login_required
 def leech_session(request: HttpRequest) -> HttpResponse:
@@ -265,7 +269,7 @@ def leech_session(request: HttpRequest) -> HttpResponse:
         mode=mode,
         question=question,
         presentation=presentation,
-        **_card_context(question, presentation),
+        **_card_context(question, presentation, intervals={}),
     )
     return render(request, "study/leech_session.html", context)
 
@@ -305,22 +309,8 @@ def leech_result(request: HttpRequest, token: str) -> HttpResponse:
         token=token,
         practice=True,
     )
-    attempt, answers = answered(presentation)
-    question = presentation.question
-    return render(
-        request,
-        "study/result.html",
-        {
-            "deck": presentation.deck,
-            "presentation": presentation,
-            "attempt": attempt,
-            "question": question,
-            "answers": answers,
-            "rating_label": Rating(attempt.rating).label,
-            "regrade": False,  # practice answers never move the schedule, so nothing to re-grade
-            "now": timezone.now(),
-            "next_url": reverse("study:leech_session"),
-        },
+    return _result_page(
+        request, presentation, deck=presentation.deck, next_url=reverse("study:leech_session")
     )
 
 
