@@ -197,17 +197,13 @@ def assignable_decks(user: Any) -> DeckQuerySet:
 
 
 def membership_for_student(user: Any, classroom_pk: int) -> Membership:
-    """The user's own enrolment in this classroom; not enrolled (or removed) is a 404."""
+    """The user's own enrolment in this classroom; not enrolled (or removed) is a 404. One
+    flavour only: a student may leave an archived class, so reading and leaving are alike."""
     return get_object_or_404(
         Membership.objects.select_related("classroom__teacher"),
         student=user,
         classroom_id=classroom_pk,
     )
-
-
-def membership_for_student_write(user: Any, classroom_pk: int) -> Membership:
-    """The user's own enrolment, to change it (leave). Leaving an archived class is allowed."""
-    return membership_for_student(user, classroom_pk)
 
 
 def decks_assigned_to(user: Any) -> Q:

@@ -435,7 +435,3 @@ def search_questions(
     found = list(questions[: limit + 1])
     total = len(found) if len(found) <= limit else questions.count()
     return found[:limit], total
-
-
-def deck_question_ids(deck: Deck) -> set[int]:
-    return set(DeckQuestion.objects.filter(deck=deck).values_list("question_id", flat=True))

@@ -42,7 +42,6 @@ from .access import (
     deck_for_teacher,
     is_teacher,
     membership_for_student,
-    membership_for_student_write,
     remember_role,
     teacher_required,
 )
@@ -538,7 +537,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def class_leave(request: HttpRequest, pk: int) -> HttpResponse:
     """A student of the class: leave it."""
-    membership = membership_for_student_write(request.user, pk)
+    membership = membership_for_student(request.user, pk)
     name = membership.classroom.name
     services.membership_end(membership=membership)
     messages.success(request, _("You left %(name)s.") % {"name": name})
