@@ -36,14 +36,13 @@ class ClassroomError(Exception):
 # --- Classrooms ---
 
 
-@transaction.atomic
+# One row each, so no transaction; the names come from the forms, already stripped.
 def classroom_create(*, teacher: Any, name: str, now: dt.datetime) -> Classroom:
-    return Classroom.objects.create(teacher=teacher, name=name.strip(), created_at=now)
+    return Classroom.objects.create(teacher=teacher, name=name, created_at=now)
 
 
-@transaction.atomic
 def classroom_rename(*, classroom: Classroom, name: str) -> Classroom:
-    classroom.name = name.strip()
+    classroom.name = name
     classroom.save(update_fields=["name"])
     return classroom
 
@@ -126,10 +125,7 @@ def deck_create(
 ) -> Deck:
     """A teacher's own deck, optionally filled with whole topics and single questions."""
     deck = Deck.objects.create(
-        owner=owner,
-        name=name.strip(),
-        description=description.strip(),
-        slug=_unique_deck_slug(owner, name),
+        owner=owner, name=name, description=description, slug=_unique_deck_slug(owner, name)
     )
     ids = _questions_of(questions, topics)
     if ids:
@@ -137,10 +133,10 @@ def deck_create(
     return deck
 
 
-@transaction.atomic
 def deck_update(*, deck: Deck, name: str, description: str) -> Deck:
-    deck.name = name.strip()
-    deck.description = description.strip()
+    """One row, so no transaction; the name and description come from the form, stripped."""
+    deck.name = name
+    deck.description = description
     deck.save(update_fields=["name", "description"])
     return deck
 
