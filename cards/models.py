@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -207,34 +206,30 @@ class Answer(models.Model):
     natural_key.dependencies = ["cards.question"]  # type: ignore[attr-defined]
 
 
-# Higher apps widen who may see a deck without this app importing them: classrooms registers
-# "decks assigned to a classroom this user belongs to". Each hook maps a signed-in user to a Q.
-DeckVisibilityHook = Callable[[Any], Q]
-deck_visibility_hooks: list[DeckVisibilityHook] = []
-
-
-def register_deck_visibility(hook: DeckVisibilityHook) -> DeckVisibilityHook:
-    if hook not in deck_visibility_hooks:
-        deck_visibility_hooks.append(hook)
-    return hook
-
-
 class DeckQuerySet(models.QuerySet["Deck"]):
     def builtin(self) -> DeckQuerySet:
         return self.filter(owner__isnull=True)
 
     def visible_to(self, user: User | Any) -> DeckQuerySet:
-        """Built-in decks for everyone; a teacher's own decks for that teacher; plus whatever
-        the registered hooks allow (decks assigned to the user's classrooms)."""
+        """Built-in decks for everyone; a teacher's own decks for that teacher; and decks
+        assigned to a classroom the user is enrolled in.
+
+        The last condition follows the classrooms app's relations (Assignment.deck, whose related
+        name is "assignments", then the class's memberships) by a lookup string. That is the one
+        place this app names a higher one: a lookup is resolved by the ORM when the query runs,
+        not imported, so cards still imports nothing from classrooms (STYLE: a lower app never
+        imports a higher one), and every reader of decks sees the same rule without start-up
+        hooks. classrooms' tests pin it: an assigned deck is studied by the class's students
+        and by nobody else, and leaving the class hides it.
+        """
         if user is None or not user.is_authenticated:
             return self.builtin()
-        condition = Q(owner__isnull=True) | Q(owner=user)
-        extra = [hook(user) for hook in deck_visibility_hooks]
-        if not extra:
-            return self.filter(condition)
-        for q in extra:
-            condition |= q
-        # The hooks follow to-many relations, which can repeat a deck.
+        condition = (
+            Q(owner__isnull=True)
+            | Q(owner=user)
+            | Q(assignments__classroom__memberships__student=user)
+        )
+        # The classroom lookup follows to-many relations, which can repeat a deck.
         return self.filter(pk__in=Deck.objects.filter(condition).values("pk"))
 
     def with_card_counts(self) -> DeckQuerySet:

@@ -204,8 +204,3 @@ def membership_for_student(user: Any, classroom_pk: int) -> Membership:
         student=user,
         classroom_id=classroom_pk,
     )
-
-
-def decks_assigned_to(user: Any) -> Q:
-    """Deck visibility hook: decks assigned to any classroom the user is enrolled in."""
-    return Q(assignments__classroom__memberships__student=user)

@@ -12,11 +12,6 @@ class ClassroomsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from cards.models import register_deck_visibility
-
-        from .access import decks_assigned_to
-
-        register_deck_visibility(decks_assigned_to)
         user_logged_in.connect(_remember_role_at_login, dispatch_uid="classrooms_role_at_login")
         # After auth's own handler has created the permissions (it runs first: auth is listed
         # before this app), make sure the Teachers group holds them.
