@@ -82,11 +82,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
 
 class QuestionManager(models.Manager["Question"]):
-    def get_queryset(self) -> QuestionQuerySet:
-        return QuestionQuerySet(self.model, using=self._db)
-
-    def with_answers(self) -> QuestionQuerySet:
-        return self.get_queryset().with_answers()
+    """Fixtures load by natural key; every other read is a QuestionQuerySet method, which
+    from_queryset puts on the manager too."""
 
     def get_by_natural_key(self, key: str) -> Question:
         return self.get(key=key)
@@ -117,7 +114,7 @@ class Question(models.Model):
     source_hash = models.CharField(_("hash of the source lines"), max_length=64, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = QuestionManager()
+    objects = QuestionManager.from_queryset(QuestionQuerySet)()
 
     class Meta:
         ordering = ["topic__order", "order", "id"]
@@ -237,14 +234,8 @@ class DeckQuerySet(models.QuerySet["Deck"]):
 
 
 class DeckManager(models.Manager["Deck"]):
-    def get_queryset(self) -> DeckQuerySet:
-        return DeckQuerySet(self.model, using=self._db)
-
-    def builtin(self) -> DeckQuerySet:
-        return self.get_queryset().builtin()
-
-    def visible_to(self, user: User | Any) -> DeckQuerySet:
-        return self.get_queryset().visible_to(user)
+    """Fixtures load by natural key; every other read is a DeckQuerySet method, which
+    from_queryset puts on the manager too."""
 
     def get_by_natural_key(self, slug: str) -> Deck:
         return self.get(slug=slug)
@@ -270,7 +261,7 @@ class Deck(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = DeckManager()
+    objects = DeckManager.from_queryset(DeckQuerySet)()
 
     class Meta:
         ordering = ["order", "name"]

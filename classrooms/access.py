@@ -188,9 +188,7 @@ def deck_for_teacher(user: Any, pk: int) -> Deck:
 
 def assignable_decks(user: Any) -> DeckQuerySet:
     """Decks a teacher may assign: the built-in ones and their own."""
-    return (
-        Deck.objects.get_queryset().filter(Q(owner__isnull=True) | Q(owner=user)).with_card_counts()
-    )
+    return Deck.objects.filter(Q(owner__isnull=True) | Q(owner=user)).with_card_counts()
 
 
 # --- Students' objects ---

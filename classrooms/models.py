@@ -35,14 +35,6 @@ class ClassroomQuerySet(models.QuerySet["Classroom"]):
         return self.filter(archived_at__isnull=True)
 
 
-class ClassroomManager(models.Manager["Classroom"]):
-    def get_queryset(self) -> ClassroomQuerySet:
-        return ClassroomQuerySet(self.model, using=self._db)
-
-    def taught_by(self, user: User | Any) -> ClassroomQuerySet:
-        return self.get_queryset().taught_by(user)
-
-
 class Classroom(models.Model):
     """A teacher's class. Students join through the link carrying `join_code`."""
 
@@ -65,7 +57,7 @@ class Classroom(models.Model):
         verbose_name=_("students"),
     )
 
-    objects = ClassroomManager()
+    objects = ClassroomQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
