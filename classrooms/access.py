@@ -14,14 +14,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DateTimeField, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from cards.models import Deck, DeckQuerySet
-from study.models import Attempt
 
-from .models import Assignment, Classroom, Membership
+from .models import Assignment, AssignmentQuerySet, Classroom, Membership
 
 TEACHERS_GROUP = "Teachers"
 # What the Teachers group may do: create classrooms, assign decks, build decks of their own.
@@ -120,62 +119,20 @@ def classroom_for_teacher_write(user: Any, pk: int) -> Classroom:
     return classroom
 
 
-def _class_activity() -> dict[str, Subquery]:
-    """What changes whenever an assignment's dashboard may: its class's roster (how many, the
-    newest membership) and the time of its students' latest answer, each the top of an index."""
-    members = Membership.objects.filter(classroom_id=OuterRef("classroom_id")).order_by()
-    latest_answer = (
-        Attempt.objects.filter(user=OuterRef("student_id"))
-        .order_by("-reviewed_at")
-        .values("reviewed_at")[:1]
-    )
-    return {
-        "roster": Subquery(
-            members.values("classroom_id").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        ),
-        "newest_member": Subquery(
-            members.values("classroom_id").annotate(m=Max("pk")).values("m"),
-            output_field=IntegerField(),
-        ),
-        "last_answer": Subquery(
-            members.annotate(last=Subquery(latest_answer))
-            .values("classroom_id")
-            .annotate(m=Max("last"))
-            .values("m"),
-            output_field=DateTimeField(),
-        ),
-    }
-
-
-def assignment_for_teacher(user: Any, pk: int) -> Assignment:
-    """An assignment in one of the user's classrooms, with its deck's card count and what its
-    dashboard's cached copy is keyed on (see dashboard_version): one query."""
+def assignment_for_teacher(
+    user: Any, pk: int, assignments: AssignmentQuerySet | None = None
+) -> Assignment:
+    """An assignment in one of the user's classrooms, with its classroom and deck, read from
+    `assignments` (say, annotated for the page); anyone else's is a 404."""
+    found = Assignment.objects.all() if assignments is None else assignments
     return get_object_or_404(
-        Assignment.objects.select_related("classroom", "deck").annotate(
-            card_count=Count("deck__questions"), **_class_activity()
-        ),
-        classroom__teacher=user,
-        pk=pk,
+        found.select_related("classroom", "deck"), classroom__teacher=user, pk=pk
     )
-
-
-def dashboard_version(assignment: Assignment) -> str:
-    """The version of an assignment_for_teacher() assignment's figures: it changes with the
-    deck's cards, the roster and every answer a student of the class gives."""
-    values = (
-        assignment.card_count,  # type: ignore[attr-defined]
-        assignment.roster,  # type: ignore[attr-defined]
-        assignment.newest_member,  # type: ignore[attr-defined]
-        assignment.last_answer,  # type: ignore[attr-defined]
-    )
-    return ":".join(str(value) for value in values)
 
 
 def assignment_for_teacher_write(user: Any, pk: int) -> Assignment:
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("classroom", "deck"), classroom__teacher=user, pk=pk
-    )
+    """An assignment in one of the user's classrooms, to change it: 403 once archived."""
+    assignment = assignment_for_teacher(user, pk)
     if assignment.classroom.is_archived:
         raise PermissionDenied("archived classroom")
     return assignment

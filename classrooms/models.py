@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cards.models import Deck
+from study.models import Attempt
 
 from .goals import Goal
 
@@ -116,6 +117,38 @@ class Membership(models.Model):
         return f"{self.student_id} in {self.classroom_id}"
 
 
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def with_dashboard_version(self) -> AssignmentQuerySet:
+        """Each assignment with its deck's card count and what its dashboard's cached copy is
+        keyed on (read it as `dashboard_version`): all that changes whenever the dashboard's
+        figures may. Besides the cards, the class's roster (how many, the newest membership) and
+        the time of its students' latest answer, each the top of an index."""
+        members = Membership.objects.filter(classroom_id=OuterRef("classroom_id")).order_by()
+        latest_answer = (
+            Attempt.objects.filter(user=OuterRef("student_id"))
+            .order_by("-reviewed_at")
+            .values("reviewed_at")[:1]
+        )
+        return self.annotate(
+            card_count=Count("deck__questions"),
+            roster=Subquery(
+                members.values("classroom_id").annotate(n=Count("pk")).values("n"),
+                output_field=models.IntegerField(),
+            ),
+            newest_member=Subquery(
+                members.values("classroom_id").annotate(m=Max("pk")).values("m"),
+                output_field=models.IntegerField(),
+            ),
+            last_answer=Subquery(
+                members.annotate(last=Subquery(latest_answer))
+                .values("classroom_id")
+                .annotate(m=Max("last"))
+                .values("m"),
+                output_field=models.DateTimeField(),
+            ),
+        )
+
+
 class Assignment(models.Model):
     """A deck assigned to a classroom, with a goal and a due date.
 
@@ -136,6 +169,8 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned at"))
     due_at = models.DateTimeField(_("due"))
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -169,3 +204,16 @@ class Assignment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("classrooms:assignment_detail", args=[self.pk])
+
+    @property
+    def dashboard_version(self) -> str:
+        """The version of the dashboard's figures, for an assignment read through
+        with_dashboard_version(): it changes with the deck's cards, the roster and every answer a
+        student of the class gives."""
+        values = (
+            self.card_count,  # type: ignore[attr-defined]
+            self.roster,  # type: ignore[attr-defined]
+            self.newest_member,  # type: ignore[attr-defined]
+            self.last_answer,  # type: ignore[attr-defined]
+        )
+        return ":".join(str(value) for value in values)

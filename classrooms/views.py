@@ -38,7 +38,6 @@ from .access import (
     assignment_for_teacher_write,
     classroom_for_teacher,
     classroom_for_teacher_write,
-    dashboard_version,
     deck_for_teacher,
     is_teacher,
     membership_for_student,
@@ -57,7 +56,7 @@ from .forms import (
     QuestionSearchForm,
 )
 from .goals import Goal, Status, csv_safe, format_duration
-from .models import Classroom, Membership
+from .models import Assignment, Classroom, Membership
 
 DEFAULT_DUE_IN = timedelta(days=7)
 
@@ -257,7 +256,9 @@ def _column_labels() -> list[str]:
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: each student's progress toward the goal, and the most-missed
     cards."""
-    assignment = assignment_for_teacher(request.user, pk)
+    assignment = assignment_for_teacher(
+        request.user, pk, Assignment.objects.with_dashboard_version()
+    )
     current = timezone.now()
     # The figures are cached (the template's {% cache %}) on the dashboard's version: they are
     # only computed when the cache has no copy for the class as it is now.
@@ -282,7 +283,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_recall": assignment.goal == Goal.RECALL,
             "now": current,
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
-            "cache_version": dashboard_version(assignment),
+            "cache_version": assignment.dashboard_version,
         },
     )
 
@@ -291,9 +292,11 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: the dashboard table as CSV, one row per student."""
-    assignment = assignment_for_teacher(request.user, pk)
+    assignment = assignment_for_teacher(
+        request.user, pk, Assignment.objects.with_dashboard_version()
+    )
     zone = study_selectors.user_zone(request.user)
-    version = f"{assignment.pk}:{dashboard_version(assignment)}:{get_language()}:{zone.key}"
+    version = f"{assignment.pk}:{assignment.dashboard_version}:{get_language()}:{zone.key}"
     key = "assignment-csv:" + hashlib.sha256(version.encode()).hexdigest()
     body = caches["pages"].get_or_set(
         key,
