@@ -28,8 +28,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cards.models import Topic
 from study import selectors as study_selectors
-from study import views as study_views
-from study.models import Mode
 
 from . import selectors, services
 from .access import (
@@ -527,10 +525,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "membership": membership,
             "classroom": membership.classroom,
-            "work": [
-                (item, study_views.session_url(item.assignment.deck, Mode.FLASHCARD))
-                for item in work
-            ],
+            "work": work,
             "now": current,
         },
     )

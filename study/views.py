@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,14 +30,10 @@ from . import progress as progress_maths
 from . import selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
 from .models import Mode, Presentation, Rating
+from .templatetags.study_tags import study_url
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
 RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
-
-
-def session_url(deck: Deck, mode: str, practice: bool = False) -> str:
-    query = {"mode": mode, **({"practice": "1"} if practice else {})}
-    return f"{reverse('study:session', args=[deck.slug])}?{urlencode(query)}"
 
 
 def bad_request(request: HttpRequest, message: str, back_url: str) -> HttpResponse:
@@ -70,11 +65,7 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
         "practice": practice,
         "counts": queue.counts,
         "now": current,
-        "mode_links": [
-            (m.value, session_url(deck, m), m == mode and not practice) for m in STUDY_MODES
-        ],
-        "practice_url": session_url(deck, mode, practice=True),
-        "review_url": session_url(deck, mode),
+        "modes": STUDY_MODES,
     }
     if question is None:
         context["next_due"] = (
@@ -203,7 +194,7 @@ def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         request,
         presentation,
         deck=deck,
-        next_url=session_url(deck, presentation.mode, presentation.practice),
+        next_url=study_url(deck, presentation.mode, presentation.practice),
     )
 
 

@@ -127,13 +127,14 @@ def test_class_page_shows_my_own_progress_only(
         record(other_student, question, at=frozen - dt.timedelta(hours=1))
     client.force_login(student)
     response = client.get(reverse("classrooms:class_detail", args=[classroom.pk]))
-    [(item, study_url)] = response.context["work"]
+    [item] = response.context["work"]
     assert (item.progress.answered, item.progress.total) == (1, 3)
     html = response.content.decode()
     assert "1 of 3 cards answered" in html
     assert "Other Student" not in html
     assert other_student.email not in html
-    assert study_url == f"{reverse('study:session', args=[assignment.deck.slug])}?mode=flashcard"
+    study_url = f"{reverse('study:session', args=[assignment.deck.slug])}?mode=flashcard"
+    assert f'href="{study_url}"' in html
 
 
 def test_leaving_a_class(client, student, classroom, membership, assignment):
@@ -153,7 +154,8 @@ def test_home_lists_open_assignments_with_progress_due_date_and_a_study_link(
     record(student, assignment.deck.questions.first(), at=frozen - dt.timedelta(hours=1))
     client.force_login(student)
     response = client.get(reverse("home"))
-    [(item, study_url)] = response.context["assignments"]
+    [item] = response.context["assignments"]
+    study_url = f"{reverse('study:session', args=[assignment.deck.slug])}?mode=flashcard"
     assert item.assignment == assignment
     assert item.progress.percent == 33
     html = response.content.decode()
@@ -173,11 +175,11 @@ def test_home_shows_late_and_missing_after_the_due_date(
     record(student, assignment.deck.questions.first(), at=NOW)
     clock.move_to(assignment.due_at + dt.timedelta(days=1))
     client.force_login(student)
-    [(late, _)] = client.get(reverse("home")).context["assignments"]
+    [late] = client.get(reverse("home")).context["assignments"]
     assert late.status == "late"
     client.force_login(other_student)
     response = client.get(reverse("home"))
-    [(missing, _)] = response.context["assignments"]
+    [missing] = response.context["assignments"]
     assert missing.status == "missing"
     assert "you can still study it" in response.content.decode()
 
@@ -188,7 +190,7 @@ def test_home_hides_work_done_and_past_due_and_archived_classes(
     for question in assignment.deck.questions.all():
         record(student, question, at=NOW)
     client.force_login(student)
-    assert client.get(reverse("home")).context["assignments"][0][0].status == "done"
+    assert client.get(reverse("home")).context["assignments"][0].status == "done"
     clock.move_to(assignment.due_at + dt.timedelta(hours=1))
     assert client.get(reverse("home")).context["assignments"] == []
     # An archived class's assignments leave the home page too.
@@ -222,7 +224,7 @@ def test_home_shows_recall_goal_progress(
     clock.move_to(NOW + dt.timedelta(hours=1))
     client.force_login(student)
     response = client.get(reverse("home"))
-    [(item, _)] = response.context["assignments"]
+    [item] = response.context["assignments"]
     assert item.assignment == assignment
     assert (item.progress.recalled, item.progress.needed) == (1, 3)
     assert "1 of 3 cards remembered (5 in the deck)" in response.content.decode()

@@ -315,8 +315,8 @@ def test_home_counts_what_is_due_by_the_wall_clock(
 
     response = client.get(reverse("home"))
 
-    (row,) = response.context["deck_rows"]
-    assert (row[0], row[1].review) == (deck, 1)
+    [(row_deck, counts)] = response.context["deck_rows"]
+    assert (row_deck, counts.review) == (deck, 1)
 
 
 def test_home_says_when_there_are_no_decks(client: Client, db: None) -> None:

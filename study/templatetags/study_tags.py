@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import date_format, get_format
 from django.utils.html import escape, format_html
@@ -14,13 +16,23 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from cards.models import Deck
 from cards.rules import OPTION_LETTERS, option_letter
 from study import progress
+from study.models import Mode
 from study.progress import DayCount
 from study.scheduling import format_interval
 from study.selectors import user_zone
 
 register = template.Library()
+
+
+@register.simple_tag
+def study_url(deck: Deck, mode: str = Mode.FLASHCARD, practice: bool = False) -> str:
+    """The study page of `deck` in `mode` (Mode.FLASHCARD or Mode.CHOICE), in practice or not:
+    `{% study_url deck "choice" %}`, `{% study_url deck mode practice=True as url %}`."""
+    query = {"mode": mode, **({"practice": "1"} if practice else {})}
+    return f"{reverse('study:session', args=[deck.slug])}?{urlencode(query)}"
 
 
 @register.filter

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cards.models import Deck, Topic
 from study import services
@@ -520,7 +521,8 @@ def test_home_shows_due_counts_and_study_links_for_a_learner(client, learner, de
 
     assert response.status_code == 200
     html = response.content.decode()
-    [(row_deck, counts, flashcard_url, choice_url)] = response.context["deck_rows"]
+    [(row_deck, counts)] = response.context["deck_rows"]
+    flashcard_url, choice_url = session_url(deck), session_url(deck, "choice")
     assert choice_url.endswith("?mode=choice")
     assert row_deck == deck
     assert (counts.learning, counts.review, counts.new) == (1, 0, 4)
@@ -570,3 +572,32 @@ def test_topic_and_korean_prompt_render(client, learner, make_question):
     html = client.get(session_url(deck)).content.decode()
     assert "<strong>S3</strong> 접두사당 요청 한도는?" in html
     assert "한국어 덱" in html
+
+
+def test_the_study_header_links_the_modes_practice_and_back(client, learner, deck):
+    html = client.get(session_url(deck, "choice")).content.decode()
+    practice = escape(session_url(deck, "choice", practice=True))
+
+    assert f'<a href="{session_url(deck)}">Flashcards</a>' in html
+    assert f'<a href="{session_url(deck, "choice")}" aria-current="page">Choices</a>' in html
+    assert f'<a href="{practice}">Practice</a>' in html
+
+    practising = client.get(session_url(deck, "choice", practice=True)).content.decode()
+    assert f'<a href="{session_url(deck, "choice")}">Choices</a>' in practising
+    assert f'<a href="{practice}" aria-current="page">Practice</a>' in practising
+    assert f'<a href="{session_url(deck, "choice")}">Back to scheduled study</a>' in practising
+
+
+def test_an_empty_deck_offers_practice_in_the_same_mode(client, learner, deck):
+    for question in deck.questions.all():
+        ReviewState.objects.create(
+            user=learner,
+            question=question,
+            state=CardState.REVIEW,
+            due=timezone.now() + timedelta(days=3),
+            first_review=timezone.now(),
+        )
+    html = client.get(session_url(deck, "choice")).content.decode()
+    assert "Nothing due" in html
+    practice = escape(session_url(deck, "choice", practice=True))
+    assert f'<a class="button" href="{practice}">Practise anyway</a>' in html
