@@ -9,6 +9,7 @@ from .models import User
 class UserAdmin(DjangoUserAdmin):
     list_display = ("email", "display_name", "is_staff", "is_active", "date_joined", "last_login")
     search_fields = ("email", "display_name", "username")
+    readonly_fields = ("history_reset_at",)
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (
@@ -22,6 +23,7 @@ class UserAdmin(DjangoUserAdmin):
                     "time_zone",
                     "ui_language",
                     "card_language",
+                    "history_reset_at",
                 )
             },
         ),

@@ -2,7 +2,9 @@
 
 import functools
 import zoneinfo
+from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -74,3 +76,29 @@ class SettingsForm(forms.ModelForm):
         ]
         widgets = {"card_language": forms.RadioSelect}
         help_texts = {"display_name": _("Shown in the header and to your teachers.")}
+
+
+class PasswordConfirmForm(forms.Form):
+    """The signed-in user's current password, asked again before a change that cannot be undone.
+
+    Checked the way signing in checks it (allauth's adapter): wrong guesses count toward the
+    same throttle as the log-in form's, so a borrowed session cannot try passwords freely.
+    """
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is really you."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        # Raises a ValidationError of its own (too many attempts) when the throttle is spent.
+        if not get_adapter().reauthenticate(self.user, password):
+            raise forms.ValidationError(_("That is not your password."), code="incorrect")
+        return password

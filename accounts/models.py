@@ -37,6 +37,10 @@ class User(AbstractUser):
         choices=CardLanguage.choices,
         default=CardLanguage.KOREAN,
     )
+    # Set when the learner starts their study history over. Pages cached on "the latest answer"
+    # (a teacher's dashboard, the progress page) also key on it: deleting answers can leave the
+    # latest one where it was, and a copy showing the old history must not be served again.
+    history_reset_at = models.DateTimeField(_("study history reset at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

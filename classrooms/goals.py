@@ -113,17 +113,6 @@ def status_for(
     return Status.BEHIND
 
 
-# Formula injection: a spreadsheet runs a cell that starts with one of these.
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> object:
-    """A CSV cell that a spreadsheet shows as text: text starting like a formula gets a quote."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def format_duration(milliseconds: int) -> str:
     """Time spent, for a table: "0 min", "under 1 min", "12 min", "1 h 05 min"."""
     minutes = round(milliseconds / 60_000)

@@ -121,8 +121,9 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def with_dashboard_version(self) -> AssignmentQuerySet:
         """Each assignment with its deck's card count and what its dashboard's cached copy is
         keyed on (read it as `dashboard_version`): all that changes whenever the dashboard's
-        figures may. Besides the cards, the class's roster (how many, the newest membership) and
-        the time of its students' latest answer, each the top of an index."""
+        figures may. Besides the cards, the class's roster (how many, the newest membership), the
+        time of its students' latest answer, each the top of an index, and the latest study
+        history reset among them (deleting answers can leave the latest where it was)."""
         members = Membership.objects.filter(classroom_id=OuterRef("classroom_id")).order_by()
         latest_answer = (
             Attempt.objects.filter(user=OuterRef("student_id"))
@@ -138,6 +139,12 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
             newest_member=Subquery(
                 members.values("classroom_id").annotate(m=Max("pk")).values("m"),
                 output_field=models.IntegerField(),
+            ),
+            last_reset=Subquery(
+                members.values("classroom_id")
+                .annotate(m=Max("student__history_reset_at"))
+                .values("m"),
+                output_field=models.DateTimeField(),
             ),
             last_answer=Subquery(
                 members.annotate(last=Subquery(latest_answer))
@@ -208,12 +215,14 @@ class Assignment(models.Model):
     @property
     def dashboard_version(self) -> str:
         """The version of the dashboard's figures, for an assignment read through
-        with_dashboard_version(): it changes with the deck's cards, the roster and every answer a
-        student of the class gives."""
+        with_dashboard_version(): it changes with the deck's cards, the roster (a student
+        leaving, removed or deleted), every answer a student of the class gives, and a student
+        starting their study history over."""
         values = (
             self.card_count,  # type: ignore[attr-defined]
             self.roster,  # type: ignore[attr-defined]
             self.newest_member,  # type: ignore[attr-defined]
             self.last_answer,  # type: ignore[attr-defined]
+            self.last_reset,  # type: ignore[attr-defined]
         )
         return ":".join(str(value) for value in values)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -27,10 +27,14 @@ from django.db.models import (
 
 from cards.models import Answer, Deck, Question
 from study.expressions import DaysElapsed
+from study.history import HistoryCounts, history_counts
 from study.models import Attempt, ReviewState
 
 from .goals import Goal, GoalProgress, Status, elapsed_share, is_recalled, status_for
 from .models import Assignment, Classroom, Membership
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DeckQuestion = Deck.questions.through
 MOST_MISSED = 10
@@ -435,3 +439,47 @@ def search_questions(
     found = list(questions[: limit + 1])
     total = len(found) if len(found) <= limit else questions.count()
     return found[:limit], total
+
+
+# --- A whole account ---
+
+
+@dataclass(frozen=True)
+class AccountFootprint:
+    """Everything of one user that deleting their account removes, and what stands in its way."""
+
+    history: HistoryCounts
+    memberships: int  # classes the user studies in
+    classrooms: int  # classes the user teaches (all empty unless deletion is refused)
+    decks: int  # decks the user built
+    # Classes the user teaches that still have students (with `student_count`): deleting the
+    # account would pull the class, its assignments and its decks from under them.
+    classes_with_students: tuple[Classroom, ...]
+    # The user's decks assigned in another teacher's class (only the admin can arrange that).
+    decks_assigned_elsewhere: tuple[Assignment, ...]
+
+    @property
+    def is_blocked(self) -> bool:
+        return bool(self.classes_with_students or self.decks_assigned_elsewhere)
+
+
+def account_footprint(user: User) -> AccountFootprint:
+    """What deleting the user's account would remove, and what stops it (eight small queries)."""
+    return AccountFootprint(
+        history=history_counts(user),
+        memberships=Membership.objects.filter(student=user).count(),
+        classrooms=Classroom.objects.filter(teacher=user).count(),
+        decks=Deck.objects.filter(owner=user).count(),
+        classes_with_students=tuple(
+            Classroom.objects.taught_by(user)
+            .annotate(student_count=Count("memberships"))
+            .filter(student_count__gt=0)
+            .order_by("name", "pk")
+        ),
+        decks_assigned_elsewhere=tuple(
+            Assignment.objects.filter(deck__owner=user)
+            .exclude(classroom__teacher=user)
+            .select_related("deck", "classroom")
+            .order_by("classroom__name", "pk")
+        ),
+    )

@@ -1,4 +1,6 @@
-"""Writes for teaching: classrooms, enrolment, teachers' decks and assignments.
+"""Writes for teaching: classrooms, enrolment, teachers' decks and assignments; and deleting a
+whole account, which only this app can do (it is the one that knows every kind of row a user
+may own).
 
 Each function is one transaction and takes `now` rather than reading the clock. Ownership has
 been checked by the caller (the access helpers); these functions check what the data itself
@@ -10,16 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cards.models import Deck, Question, Topic
+from study.history import history_delete
 
 from .goals import Goal
 from .models import Assignment, Classroom, Membership, new_join_code
+from .selectors import AccountFootprint, account_footprint
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DeckQuestion = Deck.questions.through
 SLUG_ATTEMPTS = 5
@@ -206,3 +213,38 @@ def assignment_create(
 def assignment_delete(*, assignment: Assignment) -> None:
     """Withdraw an assignment. Students keep their study history; only the goal disappears."""
     assignment.delete()
+
+
+# --- A whole account ---
+
+
+class AccountDeleteRefused(ClassroomError):
+    """Deleting the account would pull a class from under its students; nothing was written."""
+
+    def __init__(self, footprint: AccountFootprint) -> None:
+        super().__init__(_("Your account was not deleted: you still teach students."))
+        self.footprint = footprint
+
+
+@transaction.atomic
+def account_delete(*, user: User, now: dt.datetime) -> AccountFootprint:
+    """Delete the user and everything of theirs; returns what went.
+
+    Their study history, class memberships, settings, email addresses and sign-in; and, for a
+    teacher, the classes they teach with those classes' assignments, and the decks they built.
+    Refused (AccountDeleteRefused) while they still teach a class with students, or a deck of
+    theirs is assigned in another teacher's class: no class or assigned deck disappears from
+    under its students. Other learners' own history on the teacher's cards stays theirs.
+    `now` is unused today (nothing of the user is kept) and kept for the signature every write
+    shares.
+    """
+    # Lock the user's classrooms before looking for students: a student joining one of them now
+    # waits for this transaction and then finds the class gone, rather than joining a class
+    # whose deletion has already decided it is empty.
+    list(Classroom.objects.filter(teacher=user).select_for_update().values_list("pk", flat=True))
+    footprint = account_footprint(user)
+    if footprint.is_blocked:
+        raise AccountDeleteRefused(footprint)
+    history_delete(user=user)
+    user.delete()  # the rest cascades: memberships, empty classes, assignments, decks, addresses
+    return footprint

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cards.models import Topic
 from study import selectors as study_selectors
+from study.spreadsheet import csv_safe
 
 from . import selectors, services
 from .access import (
@@ -53,7 +54,7 @@ from .forms import (
     DeckRemoveForm,
     QuestionSearchForm,
 )
-from .goals import Goal, Status, csv_safe, format_duration
+from .goals import Goal, Status, format_duration
 from .models import Assignment, Classroom, Membership
 
 DEFAULT_DUE_IN = timedelta(days=7)

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 
-from . import views
+from . import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,17 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    # Beside the settings page; here because they need the study and classrooms apps.
+    path(
+        "settings/reset-history/",
+        account_views.history_reset,
+        name="settings_history_reset",
+    ),
+    path(
+        "settings/delete-account/",
+        account_views.account_delete,
+        name="settings_account_delete",
+    ),
     path("", include("cards.urls")),
     path("", include("study.urls")),
     path("", include("classrooms.urls")),

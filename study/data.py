@@ -28,6 +28,7 @@ from cards.models import Answer, Deck, Question, Topic
 from . import scheduling
 from .models import Attempt, CardState, Exam, ExamItem, ExamScope, Mode, Rating, ReviewState
 from .selectors import user_zone
+from .spreadsheet import csv_safe
 
 FORMAT = "saaprep-export"
 VERSION = 1
@@ -43,8 +44,6 @@ SETTINGS_FIELDS = (
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField on every backend
 INT_MAX = 2147483647  # PositiveIntegerField
 _DRY_RUN = scheduling.build_scheduler(0.9, fuzzing=False)
-# A spreadsheet runs a cell starting with one of these as a formula: quote it as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class DataImportError(Exception):
@@ -215,10 +214,6 @@ class _Echo:
         return value
 
 
-def _text_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def attempts_csv(*, user: Any) -> Iterator[str]:
     """Every attempt of the learner as CSV lines, oldest first, starting with a UTF-8 BOM.
 
@@ -261,22 +256,27 @@ def attempts_csv(*, user: Any) -> Iterator[str]:
         state_before,
         due_after,
     ) in rows.iterator(chunk_size=2000):
+        # Every cell through the guard, not just the ones that look risky today: the key,
+        # topic and prompt are written in the admin, and labels come from translations.
         yield writer.writerow(
             [
-                reviewed_at.astimezone(zone).isoformat(),
-                key,
-                statement,
-                _text_cell(topic),
-                _text_cell(prompt),
-                mode,
-                int(not rescheduled),
-                int(correct),
-                rating,
-                Rating(rating).label,
-                " ".join(str(order) for order in _orders(chosen, orders)),
-                "" if duration_ms is None else duration_ms,
-                "" if state_before is None else CardState(state_before).label,
-                "" if due_after is None else due_after.astimezone(zone).isoformat(),
+                csv_safe(cell)
+                for cell in (
+                    reviewed_at.astimezone(zone).isoformat(),
+                    key,
+                    statement,
+                    topic,
+                    prompt,
+                    mode,
+                    int(not rescheduled),
+                    int(correct),
+                    rating,
+                    str(Rating(rating).label),
+                    " ".join(str(order) for order in _orders(chosen, orders)),
+                    "" if duration_ms is None else duration_ms,
+                    "" if state_before is None else str(CardState(state_before).label),
+                    "" if due_after is None else due_after.astimezone(zone).isoformat(),
+                )
             ]
         )
 

@@ -12,6 +12,7 @@ from cards.models import Deck
 from classrooms import services
 from classrooms.goals import Goal
 from classrooms.models import Membership
+from study.spreadsheet import FORMULA_STARTS
 
 from .factories import enrol, make_student
 
@@ -224,12 +225,16 @@ def test_csv_has_the_dashboard_columns_and_one_row_per_student(
 def test_csv_cells_cannot_start_a_formula(as_teacher, classroom, week, now):
     evil = make_student("evil@example.com", display_name='=HYPERLINK("http://x")')
     plus = make_student("plus@example.com", display_name="+1 555")
-    for user in (evil, plus):
+    # An address may start with a hyphen or an equals sign too; the name falls back to it.
+    dash = make_student("-2+3@example.com")
+    for user in (evil, plus, dash):
         enrol(classroom, user, now)
     rows = read_csv(as_teacher.get(csv_url(week)))
     names = {row[1]: row[0] for row in rows[1:]}
     assert names["evil@example.com"] == '\'=HYPERLINK("http://x")'
     assert names["plus@example.com"] == "'+1 555"
+    assert names["'-2+3@example.com"] == "'-2+3"
+    assert not [cell for row in rows[1:] for cell in row if cell.startswith(FORMULA_STARTS)]
 
 
 # --- Queries ---

@@ -1,5 +1,6 @@
 """The assignment dashboard and its CSV from the page cache: read once per version of the class
-(its deck's cards, its roster, its students' latest answer), fresh as soon as any of them moves.
+(its deck's cards, its roster, its students' latest answer and history resets), fresh as soon as
+any of them moves.
 """
 
 import datetime as dt
@@ -8,12 +9,13 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
 from classrooms import services
 from classrooms.goals import RECALL_THRESHOLD, Goal, is_recalled
-from classrooms.models import Membership
-from study import progress
+from classrooms.models import Assignment, Membership
+from study import history, progress
 
 from .factories import enrol
 
@@ -130,6 +132,81 @@ def test_the_csv_is_cached_on_the_same_version(
         assert as_teacher.get(url).content == first
     record(student, questions[1], at=frozen - dt.timedelta(minutes=1))
     assert as_teacher.get(url).content != first
+
+
+def dashboard_version(assignment: Any) -> str:
+    """The version the assignment's dashboard is cached under, read afresh."""
+    return Assignment.objects.with_dashboard_version().get(pk=assignment.pk).dashboard_version
+
+
+def student_row(response: Any, student: Any) -> str:
+    """The student's row of the dashboard table, as rendered."""
+    match = re.search(rf'<tr data-student="{student.pk}".*?</tr>', main(response), re.S)
+    assert match, "the student has no row"
+    return match.group(0)
+
+
+def test_a_students_reset_shows_at_once_though_the_latest_answer_is_someone_elses(
+    as_teacher: Any,
+    recall_goal: Any,
+    classroom: Any,
+    student: Any,
+    other_student: Any,
+    record: Any,
+    frozen: dt.datetime,
+    page_cache: None,
+) -> None:
+    enrol(classroom, other_student)
+    questions = list(recall_goal.deck.questions.order_by("pk"))
+    record(student, questions[0], at=frozen - 2 * DAY)
+    record(other_student, questions[1], at=frozen - DAY)  # the class's latest answer stays put
+    url = reverse("classrooms:assignment_detail", args=[recall_goal.pk])
+    csv_url = reverse("classrooms:assignment_csv", args=[recall_goal.pk])
+    studied = student_row(as_teacher.get(url), student)
+    studied_csv = as_teacher.get(csv_url).content
+    version = dashboard_version(recall_goal)
+
+    history.history_reset(user=student, now=frozen)
+
+    assert dashboard_version(recall_goal) != version
+    after = student_row(as_teacher.get(url), student)
+    after_csv = as_teacher.get(csv_url).content
+    caches["pages"].clear()
+    assert after == student_row(as_teacher.get(url), student) != studied  # as if never cached
+    assert after_csv == as_teacher.get(csv_url).content != studied_csv
+    assert "—" in after  # no last activity: a fresh start
+
+
+def test_a_deleted_student_is_gone_from_the_dashboard_and_its_csv(
+    as_teacher: Any,
+    recall_goal: Any,
+    classroom: Any,
+    student: Any,
+    other_student: Any,
+    record: Any,
+    frozen: dt.datetime,
+    page_cache: None,
+) -> None:
+    enrol(classroom, other_student)
+    questions = list(recall_goal.deck.questions.order_by("pk"))
+    record(student, questions[0], at=frozen - DAY)
+    record(other_student, questions[1], at=frozen - 2 * DAY)
+    pages = [
+        reverse("classrooms:assignment_detail", args=[recall_goal.pk]),
+        reverse("classrooms:assignment_csv", args=[recall_goal.pk]),
+        reverse("classrooms:classroom_detail", args=[classroom.pk]),
+    ]
+    for url in pages:
+        assert other_student.email in as_teacher.get(url).content.decode()
+    email = other_student.email
+
+    services.account_delete(user=other_student, now=frozen)
+
+    for url in pages:
+        response = as_teacher.get(url)
+        assert response.status_code == 200
+        assert email not in response.content.decode()
+        assert student.email in response.content.decode()
 
 
 def test_is_recalled_from_whole_days_decides_as_recall_at_a_moment(now: dt.datetime) -> None:

@@ -1,4 +1,4 @@
-"""Goal progress, statuses, recall and CSV cells: pure rules, as tables."""
+"""Goal progress, statuses and recall: pure rules, as tables."""
 
 import datetime as dt
 
@@ -9,7 +9,6 @@ from classrooms.goals import (
     Goal,
     GoalProgress,
     Status,
-    csv_safe,
     elapsed_share,
     format_duration,
     is_recalled,
@@ -139,25 +138,6 @@ def test_counting_recalled_cards():
     states = [(5.0, NOW), (5.0, NOW - dt.timedelta(days=10)), (None, None), (20.0, NOW)]
     days = [(stability, None if last is None else (NOW - last).days) for stability, last in states]
     assert sum(is_recalled(stability, elapsed) for stability, elapsed in days) == 2
-
-
-@pytest.mark.parametrize(
-    ("value", "cell"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+82 10", "'+82 10"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=cmd", "'\t=cmd"),
-        ("김학생", "김학생"),
-        ("a=b", "a=b"),
-        ("", ""),
-        (42, 42),
-        (None, None),
-    ],
-)
-def test_csv_safe(value, cell):
-    assert csv_safe(value) == cell
 
 
 @pytest.mark.parametrize(

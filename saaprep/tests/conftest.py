@@ -155,6 +155,7 @@ USER_FIELDS = [
     "time_zone",
     "ui_language",
     "card_language",
+    "history_reset_at",
 ]
 
 

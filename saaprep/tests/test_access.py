@@ -62,6 +62,13 @@ STATE_CHANGING = {
     "classrooms:class_leave",
 }
 
+# Irreversible actions on the signed-in user's own account: a GET page says what will go, a POST
+# carrying the current password does it. CSRF required; there is no id in their URLs.
+CONFIRMED_ACTIONS = {
+    "settings_history_reset",
+    "settings_account_delete",
+}
+
 # Placeholder values for URL parameters, by name.
 PARAMS = {
     "slug": "no-such-deck",
@@ -115,6 +122,7 @@ def test_the_walker_finds_the_app_urls() -> None:
     assert {"home", "study:session", "accounts:settings", "admin:index"} <= names
     assert names >= PUBLIC, f"public list names URLs that no longer exist: {PUBLIC - names}"
     assert names >= STATE_CHANGING
+    assert names >= CONFIRMED_ACTIONS
 
 
 @pytest.mark.django_db
@@ -148,6 +156,19 @@ def test_state_changing_urls_refuse_post_without_csrf(student: Any, name: str) -
     client.force_login(student)
     url = dict(NAMED_URLS)[name]
     assert client.post(url, {}).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(CONFIRMED_ACTIONS))
+def test_confirmed_actions_show_their_page_and_refuse_a_post_without_csrf(
+    world: World, password: str, name: str
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.learner)
+    url = dict(NAMED_URLS)[name]
+    assert client.get(url).status_code == 200
+    before = snapshot()
+    assert client.post(url, {"password": password}).status_code == 403
+    assert snapshot() == before
 
 
 # --- Outsiders: another user's objects do not exist for them ---

@@ -52,6 +52,8 @@ ENDPOINTS: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "account_email": ("learner", lambda w: {}),
     "set_language": ("learner", lambda w: {}),
     "accounts:settings": ("learner", lambda w: {}),
+    "settings_history_reset": ("learner", lambda w: {}),
+    "settings_account_delete": ("learner", lambda w: {}),
     "study:answer": ("learner", lambda w: {"slug": w.deck.slug}),
     "study:regrade": ("learner", lambda w: {"slug": w.deck.slug}),
     "study:leech_answer": ("learner", lambda w: {}),
