@@ -26,6 +26,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from cards.models import Topic
 from study import selectors as study_selectors
 from study.spreadsheet import csv_safe
@@ -252,15 +253,19 @@ def _column_labels() -> list[str]:
 
 @require_safe
 @teacher_required
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: each student's progress toward the goal, and the most-missed
     cards."""
     assignment = assignment_for_teacher(
         request.user, pk, Assignment.objects.with_dashboard_version()
     )
     current = timezone.now()
-    # The figures are cached (the template's {% cache %}) on the dashboard's version: they are
-    # only computed when the cache has no copy for the class as it is now.
+    # The figures are cached (the template's {% cache %}) under the dashboard's version and
+    # every preference the page shows: they are only computed when the cache has no copy for
+    # the class as it is now.
+    cache_key = (
+        f"{assignment.pk}:{assignment.dashboard_version}:{get_language()}:{request.user.time_zone}"
+    )
     board: Any = SimpleLazyObject(
         lambda: selectors.dashboard(
             assignment=assignment,
@@ -282,7 +287,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_recall": assignment.goal == Goal.RECALL,
             "now": current,
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
-            "cache_version": assignment.dashboard_version,
+            "cache_key": cache_key,
         },
     )
 

@@ -23,8 +23,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+
+from accounts.http import AuthenticatedHttpRequest
 
 from . import exam_selectors, exam_services, exams
 from .exam_forms import ExamSaveForm, ExamStartForm
@@ -249,14 +252,19 @@ def exam_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the submitted exam: score, breakdown and every question reviewed."""
     exam = exam_selectors.exam_for_user(request.user, pk)
     exam = exam_services.exam_close_if_over(user=request.user, exam=exam, now=timezone.now())
     if exam.submitted_at is None:
         return HttpResponseRedirect(take_url(exam))
-    # A submitted exam never changes: the page is cached (the template's {% cache %}) and the
-    # results are only read when the cache has no copy.
+    # A submitted exam never changes: the page is cached (the template's {% cache %}) under the
+    # exam and every preference the page shows, and the results are only read when the cache
+    # has no copy.
+    user = request.user
+    cache_key = (
+        f"{exam.pk}:{exam.submitted_at}:{get_language()}:{user.card_language}:{user.time_zone}"
+    )
     return render(
         request,
         "study/exams/results.html",
@@ -265,5 +273,6 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
             "results": SimpleLazyObject(lambda: exam_selectors.exam_results(exam)),
             "pass_scaled": exams.PASS_SCALED,
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
+            "cache_key": cache_key,
         },
     )

@@ -20,9 +20,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from cards.models import Deck, Question
 
 from . import data as data_io
@@ -219,14 +221,18 @@ def regrade(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: their own figures, forecast, heatmap, readiness and leeches."""
     current = timezone.now()
-    # The page's figures are cached (the template's {% cache %}), keyed on the learner's latest
-    # answer: the report is only computed when the cache has no copy for that answer.
-    report: Any = SimpleLazyObject(
-        lambda: selectors.progress_report(user=request.user, now=current)
+    user = request.user
+    # The page's figures are cached (the template's {% cache %}) under this key: the learner's
+    # latest answer and history reset, and every preference the page shows. The report is only
+    # computed when the cache has no copy for that key.
+    cache_key = (
+        f"{user.pk}:{selectors.latest_attempt_id(user)}:{user.history_reset_at}"
+        f":{get_language()}:{user.time_zone}"
     )
+    report: Any = SimpleLazyObject(lambda: selectors.progress_report(user=user, now=current))
     return render(
         request,
         "study/progress.html",
@@ -235,7 +241,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "report": report,
             "weight": progress_maths.DOMAIN_WEIGHT,
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
-            "cache_version": selectors.latest_attempt_id(request.user),
+            "cache_key": cache_key,
         },
     )
 

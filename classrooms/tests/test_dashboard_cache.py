@@ -134,6 +134,28 @@ def test_the_csv_is_cached_on_the_same_version(
     assert as_teacher.get(url).content != first
 
 
+def test_the_dashboard_cache_key_changes_with_every_preference_the_page_shows(
+    as_teacher: Any, teacher: Any, recall_goal: Any, frozen: dt.datetime
+) -> None:
+    url = reverse("classrooms:assignment_detail", args=[recall_goal.pk])
+
+    def key(language: str = "en") -> str:
+        cache_key: str = as_teacher.get(url, HTTP_ACCEPT_LANGUAGE=language).context["cache_key"]
+        return cache_key
+
+    first = key()
+    assert key() == first
+    keys = {first, key("ko")}  # the interface language
+    teacher.time_zone = "America/New_York"
+    teacher.save()
+    keys.add(key())  # the time zone of the dates shown
+    teacher.ui_language = "ko"
+    teacher.save()
+    keys.add(key())  # the interface language the account chose
+    assert len(keys) == 4
+    assert dashboard_version(recall_goal) in first
+
+
 def dashboard_version(assignment: Any) -> str:
     """The version the assignment's dashboard is cached under, read afresh."""
     return Assignment.objects.with_dashboard_version().get(pk=assignment.pk).dashboard_version

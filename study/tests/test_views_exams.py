@@ -620,3 +620,29 @@ def test_exam_pages_run_a_fixed_number_of_queries(
         assert client.get(url("exam_results", exam)).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(url("exam_list")).status_code == 200
+
+
+def test_the_results_cache_key_changes_with_every_preference_the_page_shows(
+    client, learner, bank, clock
+):
+    exam = new_exam(learner, clock, count=3)
+    exam_services.exam_submit(user=learner, exam=exam, now=timezone.now())
+
+    def key(language="en"):
+        response = client.get(url("exam_results", exam), HTTP_ACCEPT_LANGUAGE=language)
+        return response.context["cache_key"]
+
+    first = key()
+    assert key() == first
+    keys = {first, key("ko")}  # the interface language
+    learner.card_language = "en" if learner.card_language == "ko" else "ko"
+    learner.save()
+    keys.add(key())  # the card language shown first
+    learner.time_zone = "America/New_York"
+    learner.save()
+    keys.add(key())  # the time zone of the times shown
+    learner.ui_language = "ko"
+    learner.save()
+    keys.add(key())  # the interface language the account chose
+    assert len(keys) == 5
+    assert str(exam.pk) in first

@@ -333,6 +333,29 @@ def test_the_progress_page_in_korean_renders(client, student, history, clock):
     assert "2025년 3월 10일" in response.content.decode()
 
 
+def test_the_progress_cache_key_changes_with_every_preference_the_page_shows(
+    client, student, other_student, history, clock
+):
+    client.force_login(student)
+
+    def key(language="en"):
+        response = client.get(reverse("study:progress"), HTTP_ACCEPT_LANGUAGE=language)
+        return response.context["cache_key"]
+
+    first = key()
+    assert key() == first
+    keys = {first, key("ko")}  # the interface language
+    student.time_zone = "America/New_York"
+    student.save()
+    keys.add(key())  # the time zone the days are counted in
+    student.ui_language = "ko"
+    student.save()
+    keys.add(key())  # the interface language the account chose
+    client.force_login(other_student)
+    keys.add(key("ko"))  # same settings, another learner
+    assert len(keys) == 5
+
+
 # --- Practising leeches, end to end ---
 
 
