@@ -398,7 +398,7 @@ def _summary(
     )
 
 
-# --- The grown-up progress page (issue 4): forecast, heatmap, streak, retention, readiness. ---
+# --- The progress page: forecast, heatmap, streak, retention, readiness, leeches. ---
 
 
 @dataclass(frozen=True)
