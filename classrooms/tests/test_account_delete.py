@@ -19,8 +19,6 @@ from study import exam_services
 from study.history import HistoryCounts
 from study.models import Attempt, Exam, ExamScope, Presentation, ReviewState
 
-from .factories import enrol
-
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
@@ -100,6 +98,7 @@ def test_a_teacher_whose_classes_are_empty_goes_with_them_and_their_decks(
     deck: Deck,
     student: Any,
     record: Any,
+    enrol: Any,
     now: dt.datetime,
 ) -> None:
     services.assignment_create(
@@ -178,6 +177,7 @@ def test_the_footprint_counts_what_would_go(
     other_classroom: Classroom,
     teacher_deck: Deck,
     record: Any,
+    enrol: Any,
     now: dt.datetime,
 ) -> None:
     enrol(other_classroom, teacher)  # a teacher may be a student in someone else's class

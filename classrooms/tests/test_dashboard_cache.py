@@ -17,8 +17,6 @@ from classrooms.goals import RECALL_THRESHOLD, Goal, is_recalled
 from classrooms.models import Assignment, Membership
 from study import history, progress
 
-from .factories import enrol
-
 pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
@@ -106,6 +104,7 @@ def test_a_new_student_shows_at_once(
     other_student: Any,
     page_cache: None,
     frozen: dt.datetime,
+    enrol: Any,
 ) -> None:
     url = reverse("classrooms:assignment_detail", args=[recall_goal.pk])
     assert other_student.email not in main(as_teacher.get(url))
@@ -177,6 +176,7 @@ def test_a_students_reset_shows_at_once_though_the_latest_answer_is_someone_else
     record: Any,
     frozen: dt.datetime,
     page_cache: None,
+    enrol: Any,
 ) -> None:
     enrol(classroom, other_student)
     questions = list(recall_goal.deck.questions.order_by("pk"))
@@ -208,6 +208,7 @@ def test_a_deleted_student_is_gone_from_the_dashboard_and_its_csv(
     record: Any,
     frozen: dt.datetime,
     page_cache: None,
+    enrol: Any,
 ) -> None:
     enrol(classroom, other_student)
     questions = list(recall_goal.deck.questions.order_by("pk"))

@@ -9,7 +9,7 @@ from classrooms import services
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Membership
 
-from .factories import NOW
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # the cast's moment (the now fixture)
 
 pytestmark = pytest.mark.django_db
 

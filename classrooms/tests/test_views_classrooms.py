@@ -9,8 +9,6 @@ from classrooms import services
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
 
-from .factories import enrol, make_student
-
 pytestmark = pytest.mark.django_db
 
 
@@ -217,11 +215,13 @@ def test_classroom_page_queries_do_not_grow_with_students_or_assignments(
     teacher_deck,
     record,
     frozen,
+    make_user,
+    enrol,
     django_assert_max_num_queries,
 ):
     def grow(students, assignments):
         for i in range(students):
-            enrol(classroom, make_student(f"s{Membership.objects.count()}-{i}@example.com"))
+            enrol(classroom, make_user(f"s{Membership.objects.count()}-{i}@example.com"))
         for i in range(assignments):
             services.assignment_create(
                 classroom=classroom,
@@ -247,7 +247,7 @@ def test_classroom_page_queries_do_not_grow_with_students_or_assignments(
 
 @pytest.mark.parametrize("classes", [1, 12])
 def test_list_pages_run_a_fixed_number_of_queries(
-    client, teacher, student, frozen, classes, django_assert_max_num_queries
+    client, teacher, student, frozen, classes, enrol, django_assert_max_num_queries
 ):
     for i in range(classes):
         classroom = services.classroom_create(teacher=teacher, name=f"Class {i}", now=frozen)

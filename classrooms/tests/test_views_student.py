@@ -4,13 +4,15 @@ import datetime as dt
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from classrooms import services
+from classrooms.access import TEACHERS_GROUP
 from classrooms.goals import Goal
 from classrooms.models import Membership
 
-from .factories import NOW, enrol, make_student, make_teacher
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # the cast's moment (the now fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +110,7 @@ def test_the_teacher_opening_their_own_link_is_not_enrolled(client, classroom, t
 # --- Their classes ---
 
 
-def test_my_classes_lists_only_my_enrolments(client, student, classroom, other_classroom):
+def test_my_classes_lists_only_my_enrolments(client, student, classroom, other_classroom, enrol):
     enrol(classroom, student)
     client.force_login(student)
     html = client.get(reverse("classrooms:my_classes")).content.decode()
@@ -118,7 +120,7 @@ def test_my_classes_lists_only_my_enrolments(client, student, classroom, other_c
 
 
 def test_class_page_shows_my_own_progress_only(
-    client, student, other_student, classroom, membership, assignment, record, frozen
+    client, student, other_student, classroom, membership, assignment, record, frozen, enrol
 ):
     enrol(classroom, other_student)
     questions = list(assignment.deck.questions.all())
@@ -169,7 +171,7 @@ def test_home_lists_open_assignments_with_progress_due_date_and_a_study_link(
 
 
 def test_home_shows_late_and_missing_after_the_due_date(
-    client, student, other_student, classroom, assignment, record, clock
+    client, student, other_student, classroom, assignment, record, clock, enrol
 ):
     enrol(classroom, other_student)
     record(student, assignment.deck.questions.first(), at=NOW)
@@ -278,11 +280,11 @@ def test_nav_says_classrooms_to_teachers_and_my_classes_to_students(client, teac
     assert reverse("classrooms:classroom_list") not in html
 
 
-def test_nav_catches_up_when_the_role_is_granted_after_sign_in(client, db):
-    user = make_student("late@example.com")
+def test_nav_catches_up_when_the_role_is_granted_after_sign_in(client, make_user):
+    user = make_user("late@example.com")
     client.force_login(user)
     assert ">My classes<" in client.get(reverse("home")).content.decode()
-    make_teacher(user)
+    user.groups.add(Group.objects.get(name=TEACHERS_GROUP))
     # Visiting "My classes" re-checks the role; from then on the header says "Classrooms".
     response = client.get(reverse("classrooms:my_classes"))
     assert response.context["is_teacher"]

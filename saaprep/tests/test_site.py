@@ -16,7 +16,6 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from cards.models import Deck, Question, Topic
-from study.models import CardState, ReviewState
 
 # --- /healthz ---
 
@@ -300,16 +299,10 @@ def test_home_for_a_signed_in_learner(client: Client, deck: Deck, student: Any) 
 
 
 def test_home_counts_what_is_due_by_the_wall_clock(
-    client: Client, deck: Deck, student: Any
+    client: Client, deck: Deck, student: Any, make_state: Callable[..., Any]
 ) -> None:
-    ReviewState.objects.create(
-        user=student,
-        question=deck.questions.order_by("order")[0],
-        state=CardState.REVIEW,
-        stability=3.0,
-        difficulty=5.0,
-        due=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
-        first_review=dt.datetime(1999, 12, 1, tzinfo=dt.UTC),
+    make_state(
+        student, deck.questions.order_by("order")[0], due=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     )
     client.force_login(student)
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cards.models import Answer, Deck, Question, Topic
+from cards.models import Deck, Topic
 from study.models import Attempt, CardState, ReviewState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,35 +63,24 @@ def site(live_server):
 
 
 @pytest.fixture
-def korean_deck(db):
+def korean_deck(make_question):
     topic = Topic.objects.create(slug="perf", name="고성능 아키텍처", task_statement="3.1", order=1)
     deck = Deck.objects.create(slug="perf-deck", name="성능 덱", description="브라우저 테스트용 덱")
-    questions = []
-    for order, (key, kind, prompt, answers) in enumerate(CARDS, start=1):
-        question = Question.objects.create(
+    deck.questions.set(
+        make_question(
+            topic,
             key=key,
-            topic=topic,
             kind=kind,
             prompt=prompt,
+            answers=answers,
             explanation="노트에서 온 설명입니다.",
-            source_file="notes/design-high-performing-architectures.md",
             source_first_line=10 * order,
             source_last_line=10 * order + 2,
             source_text=f"* {prompt}",
             order=order,
         )
-        Answer.objects.bulk_create(
-            Answer(
-                question=question,
-                text=text,
-                is_correct=correct,
-                explanation=f"{text}: {'맞습니다' if correct else '틀렸습니다'} — 이유 설명.",
-                order=i,
-            )
-            for i, (text, correct) in enumerate(answers, start=1)
-        )
-        questions.append(question)
-    deck.questions.set(questions)
+        for order, (key, kind, prompt, answers) in enumerate(CARDS, start=1)
+    )
     return deck
 
 

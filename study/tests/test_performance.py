@@ -51,19 +51,14 @@ def statements(captured: CaptureQueriesContext) -> list[str]:
     ]
 
 
-def due_state(user: Any, question: Any, *, state: int = CardState.REVIEW) -> ReviewState:
-    return ReviewState.objects.create(
-        user=user,
-        question=question,
-        state=state,
-        step=None if state == CardState.REVIEW else 0,
-        stability=4.0,
-        difficulty=5.0,
-        due=NOW - dt.timedelta(hours=1),
-        last_review=NOW - 5 * DAY,
-        first_review=NOW - 9 * DAY,
-        reps=2,
-    )
+# A card an hour overdue: stability 4, reviewed five days ago, first studied nine days ago.
+DUE = {
+    "due": NOW - dt.timedelta(hours=1),
+    "stability": 4.0,
+    "last_review": NOW - 5 * DAY,
+    "first_review": NOW - 9 * DAY,
+    "reps": 2,
+}
 
 
 def session_url(deck: Any, mode: str = Mode.FLASHCARD) -> str:
@@ -75,12 +70,12 @@ def session_url(deck: Any, mode: str = Mode.FLASHCARD) -> str:
 
 @pytest.mark.parametrize("mode", [Mode.FLASHCARD, Mode.CHOICE])
 def test_the_study_page_reads_a_due_card_in_six_queries(
-    client: Any, learner: Any, deck: Any, mode: str, django_assert_num_queries: Any
+    client: Any, learner: Any, deck: Any, mode: str, django_assert_num_queries: Any, make_state: Any
 ) -> None:
     # Session, user, deck, today's limits with the counts, the due state with its question, topic
     # and answers, the open showing (the first view also inserts it).
     question = deck.questions.filter(kind="single").order_by("order").first()
-    due_state(learner, question)
+    make_state(learner, question, **DUE)
     with django_assert_num_queries(7):
         first = client.get(session_url(deck, mode))
     with django_assert_num_queries(6):
@@ -99,10 +94,10 @@ def test_the_study_page_reads_a_new_card_in_six_queries(
 
 
 def test_the_rating_buttons_use_the_state_the_card_was_chosen_by(
-    client: Any, learner: Any, deck: Any
+    client: Any, learner: Any, deck: Any, make_state: Any
 ) -> None:
     question = deck.questions.filter(kind="flashcard").first()
-    state = due_state(learner, question, state=CardState.RELEARNING)
+    state = make_state(learner, question, CardState.RELEARNING, **DUE)
     response = client.get(session_url(deck))
     assert response.context["question"] == question
     stored = ReviewState.objects.get(pk=state.pk)
@@ -136,13 +131,13 @@ def test_empty_buckets_are_not_searched(
 
 @pytest.mark.parametrize("known_card", [False, True])
 def test_an_answer_is_recorded_in_eight_statements(
-    client: Any, learner: Any, deck: Any, known_card: bool
+    client: Any, learner: Any, deck: Any, known_card: bool, make_state: Any
 ) -> None:
     # Session, user; the showing locked with its question and the checks of its deck; the
     # answers; the state; then the Attempt, the state and the showing written: one transaction.
     question = deck.questions.filter(kind="single").order_by("order").first()
     if known_card:
-        due_state(learner, question)
+        make_state(learner, question, **DUE)
     client.get(session_url(deck, Mode.CHOICE))
     shown = Presentation.objects.get(user=learner, question=question)
     right = [a.pk for a in question.answers.all() if a.is_correct]
@@ -221,16 +216,16 @@ def test_recall_after_of_a_card_without_memory_is_zero() -> None:
     ],
 )
 def test_the_database_counts_whole_days_as_fsrs_does(
-    student: Any, question: Any, since: dt.timedelta
+    student: Any, question: Any, since: dt.timedelta, make_state: Any
 ) -> None:
-    due_state(student, question)
+    make_state(student, question, **DUE)
     ReviewState.objects.update(last_review=NOW - since)
     days = ReviewState.objects.annotate(days=DaysElapsed("last_review", NOW)).get().days
     assert days == since.days
 
 
-def test_days_since_nothing_is_nothing(student: Any, question: Any) -> None:
-    due_state(student, question)
+def test_days_since_nothing_is_nothing(student: Any, question: Any, make_state: Any) -> None:
+    make_state(student, question, **DUE)
     ReviewState.objects.update(last_review=None)
     assert ReviewState.objects.annotate(days=DaysElapsed("last_review", NOW)).get().days is None
 
@@ -256,9 +251,10 @@ def test_progress_is_served_from_the_cache_until_the_next_answer(
     deck: Any,
     page_cache: None,
     django_assert_num_queries: Any,
+    make_state: Any,
 ) -> None:
     question = deck.questions.order_by("order").first()
-    due_state(learner, question)
+    make_state(learner, question, **DUE)
     answer_at(learner, question, NOW - DAY)
     url = reverse("study:progress")
     first = main(client.get(url))
@@ -273,10 +269,10 @@ def test_progress_is_served_from_the_cache_until_the_next_answer(
 
 
 def test_progress_is_cached_per_learner_and_language(
-    client: Any, learner: Any, other_student: Any, deck: Any, page_cache: None
+    client: Any, learner: Any, other_student: Any, deck: Any, page_cache: None, make_state: Any
 ) -> None:
     question = deck.questions.order_by("order").first()
-    due_state(learner, question)
+    make_state(learner, question, **DUE)
     url = reverse("study:progress")
     english = client.get(url).content.decode()
     assert "Your progress" in english

@@ -16,20 +16,6 @@ SEOUL_MIDNIGHT = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
 LEARNING, REVIEW, RELEARNING = CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING
 
 
-def make_state(user, question, state=REVIEW, *, due, first_review=None):
-    return ReviewState.objects.create(
-        user=user,
-        question=question,
-        state=state,
-        step=None if state == REVIEW else 0,
-        stability=3.0,
-        difficulty=5.0,
-        due=due,
-        last_review=due - timedelta(days=3),
-        first_review=first_review or NOW - timedelta(days=30),
-    )
-
-
 def make_attempt(user, question, *, at, correct=True, rescheduled=True, state_before=REVIEW):
     return Attempt.objects.create(
         user=user,
@@ -105,7 +91,7 @@ def test_deck_for_user_hides_another_teachers_deck(student, teacher, deck):
 # Queue order
 
 
-def test_due_learning_comes_before_due_review_before_new(student, deck):
+def test_due_learning_comes_before_due_review_before_new(student, deck, make_state):
     q = deck_questions(deck)
     make_state(student, q[1], REVIEW, due=NOW - timedelta(days=2))
     make_state(student, q[2], LEARNING, due=NOW - timedelta(minutes=1))
@@ -119,7 +105,7 @@ def test_due_learning_comes_before_due_review_before_new(student, deck):
     assert next_key(student, deck) == q[0].prompt  # the first new card in deck order
 
 
-def test_earliest_due_comes_first_within_a_bucket(student, deck):
+def test_earliest_due_comes_first_within_a_bucket(student, deck, make_state):
     q = deck_questions(deck)
     make_state(student, q[0], LEARNING, due=NOW - timedelta(minutes=1))
     make_state(student, q[1], RELEARNING, due=NOW - timedelta(minutes=9))
@@ -134,7 +120,9 @@ def test_earliest_due_comes_first_within_a_bucket(student, deck):
     assert order == [q[1], q[0], q[3], q[2]]
 
 
-def test_new_cards_follow_topic_order_then_question_order(student, topic, make_question):
+def test_new_cards_follow_topic_order_then_question_order(
+    student, topic, make_question, make_state
+):
     early_topic = Topic.objects.create(slug="s3", name="S3", task_statement="3.1", order=0)
     late = make_question(topic, prompt="late topic")
     second = make_question(early_topic, prompt="early topic, second")
@@ -149,7 +137,7 @@ def test_new_cards_follow_topic_order_then_question_order(student, topic, make_q
     assert next_key(student, deck) == "early topic, second"
 
 
-def test_cards_not_yet_due_are_not_offered(student, deck):
+def test_cards_not_yet_due_are_not_offered(student, deck, make_state):
     for question in deck.questions.all():
         make_state(student, question, LEARNING, due=NOW + timedelta(seconds=1))
 
@@ -157,7 +145,7 @@ def test_cards_not_yet_due_are_not_offered(student, deck):
     assert queue_counts(student, deck) == QueueCounts(0, 0, 0)
 
 
-def test_another_learners_schedule_does_not_count(student, other_student, deck):
+def test_another_learners_schedule_does_not_count(student, other_student, deck, make_state):
     q = deck_questions(deck)
     make_state(other_student, q[0], LEARNING, due=NOW - timedelta(minutes=1))
 
@@ -165,7 +153,7 @@ def test_another_learners_schedule_does_not_count(student, other_student, deck):
     assert queue_counts(student, deck) == QueueCounts(learning=0, review=0, new=5)
 
 
-def test_cards_of_another_deck_do_not_count(student, deck, topic, make_question):
+def test_cards_of_another_deck_do_not_count(student, deck, topic, make_question, make_state):
     elsewhere = make_question(topic, prompt="elsewhere")
     Deck.objects.create(slug="other", name="Other").questions.set([elsewhere])
     make_state(student, elsewhere, LEARNING, due=NOW - timedelta(minutes=1))
@@ -190,7 +178,7 @@ def test_next_card_comes_with_its_answers(student, deck, django_assert_num_queri
 # Daily limits
 
 
-def test_new_cards_started_today_in_seoul_use_up_the_daily_allowance(student, deck):
+def test_new_cards_started_today_in_seoul_use_up_the_daily_allowance(student, deck, make_state):
     student.new_cards_per_day = 2
     student.save()
     q = deck_questions(deck)
@@ -214,7 +202,7 @@ def test_new_cards_started_today_in_seoul_use_up_the_daily_allowance(student, de
     assert next_key(student, deck) is None
 
 
-def test_the_same_history_counts_differently_in_another_time_zone(student, deck):
+def test_the_same_history_counts_differently_in_another_time_zone(student, deck, make_state):
     student.new_cards_per_day = 2
     student.time_zone = "UTC"
     student.save()
@@ -227,7 +215,7 @@ def test_the_same_history_counts_differently_in_another_time_zone(student, deck)
     assert counts.new == 2
 
 
-def test_reviews_stop_at_the_daily_maximum(student, deck):
+def test_reviews_stop_at_the_daily_maximum(student, deck, make_state):
     student.max_reviews_per_day = 2
     student.save()
     q = deck_questions(deck)
@@ -249,7 +237,7 @@ def test_reviews_stop_at_the_daily_maximum(student, deck):
     assert next_key(student, deck) == q[3].prompt
 
 
-def test_learning_cards_are_not_capped(student, deck):
+def test_learning_cards_are_not_capped(student, deck, make_state):
     student.new_cards_per_day = 0
     student.max_reviews_per_day = 1
     student.save()
@@ -267,7 +255,7 @@ def test_learning_cards_are_not_capped(student, deck):
 # Modes
 
 
-def test_choice_mode_skips_flashcards(student, deck):
+def test_choice_mode_skips_flashcards(student, deck, make_state):
     q = deck_questions(deck)
     flashcard = q[3]
     make_state(student, flashcard, LEARNING, due=NOW - timedelta(minutes=5))
@@ -278,7 +266,7 @@ def test_choice_mode_skips_flashcards(student, deck):
     assert queue_counts(student, deck) == QueueCounts(learning=1, review=0, new=4)
 
 
-def test_choice_mode_has_nothing_once_the_choice_questions_are_scheduled(student, deck):
+def test_choice_mode_has_nothing_once_the_choice_questions_are_scheduled(student, deck, make_state):
     for question in deck_questions(deck)[:3]:
         make_state(student, question, REVIEW, due=NOW + timedelta(days=2))
 
@@ -290,7 +278,7 @@ def test_choice_mode_has_nothing_once_the_choice_questions_are_scheduled(student
 
 
 def test_next_due_at_is_the_earliest_scheduled_card_of_the_deck(
-    student, other_student, deck, topic, make_question
+    student, other_student, deck, topic, make_question, make_state
 ):
     q = deck_questions(deck)
     make_state(student, q[0], REVIEW, due=NOW + timedelta(days=3))
@@ -307,7 +295,7 @@ def test_next_due_at_is_the_earliest_scheduled_card_of_the_deck(
     assert choices == NOW + timedelta(minutes=10)
 
 
-def test_next_due_at_with_a_clock_skips_cards_already_due(student, deck):
+def test_next_due_at_with_a_clock_skips_cards_already_due(student, deck, make_state):
     q = deck_questions(deck)
     make_state(student, q[0], REVIEW, due=NOW - timedelta(days=1))
     make_state(student, q[1], REVIEW, due=NOW + timedelta(days=2))
@@ -341,7 +329,7 @@ def test_practice_offers_never_attempted_cards_first_then_the_least_recent(stude
     assert choice == q[2]
 
 
-def test_practice_ignores_the_schedule_and_limits(student, deck):
+def test_practice_ignores_the_schedule_and_limits(student, deck, make_state):
     student.new_cards_per_day = 0
     student.save()
     for question in deck_questions(deck):
@@ -373,7 +361,9 @@ def test_practice_on_an_empty_deck_has_no_card(student):
     assert next_card(student, deck, Mode.CHOICE) is None
 
 
-def test_in_practice_the_study_queue_offers_the_practice_card_without_a_state(student, deck):
+def test_in_practice_the_study_queue_offers_the_practice_card_without_a_state(
+    student, deck, make_state
+):
     for question in deck_questions(deck):
         make_state(student, question, REVIEW, due=NOW + timedelta(days=30))
 
@@ -392,7 +382,9 @@ def test_in_practice_the_study_queue_offers_the_practice_card_without_a_state(st
 # What the study page reads
 
 
-def test_the_study_queue_gives_the_card_with_the_learners_state_and_the_limits(student, deck):
+def test_the_study_queue_gives_the_card_with_the_learners_state_and_the_limits(
+    student, deck, make_state
+):
     student.new_cards_per_day = 3
     student.save()
     q = deck_questions(deck)
@@ -422,7 +414,7 @@ def test_intervals_for_a_new_card(student, question):
     }
 
 
-def test_intervals_for_a_review_card_grow_with_the_rating(student, question):
+def test_intervals_for_a_review_card_grow_with_the_rating(student, question, make_state):
     state = make_state(student, question, REVIEW, due=NOW)
 
     previews = selectors.intervals_for(user=student, question=question, state=state, now=NOW)
@@ -434,7 +426,7 @@ def test_intervals_for_a_review_card_grow_with_the_rating(student, question):
 
 
 def test_progress_report_summary_counts_and_accuracy(
-    student, other_student, topic, other_topic, make_question
+    student, other_student, topic, other_topic, make_question, make_state
 ):
     lam = [make_question(topic) for _ in range(4)]
     acc = [make_question(other_topic) for _ in range(2)]
@@ -483,7 +475,7 @@ def test_progress_report_summary_before_any_study(student, topic, make_question)
 # Home page counts
 
 
-def test_deck_due_counts_per_deck(student, deck, topic, make_question):
+def test_deck_due_counts_per_deck(student, deck, topic, make_question, make_state):
     q = deck_questions(deck)
     second = Deck.objects.create(slug="second", name="Second")
     extra = make_question(topic)

@@ -134,7 +134,7 @@ def now():
 
 
 @pytest.fixture
-def history(student, topic, other_topic, make_question):
+def history(student, topic, other_topic, make_question, make_state):
     """Six cards in two topics; three studied; sixteen answers spread over 400 days."""
     a1, a2, a3, a4 = (make_question(topic, prompt=f"A{i}") for i in range(1, 5))
     b1 = make_question(other_topic, kind="flashcard", prompt="B1")
@@ -142,31 +142,33 @@ def history(student, topic, other_topic, make_question):
     deck = Deck.objects.create(slug="mixed", name="Mixed")
     deck.questions.set([a1, a2, a3, a4, b1, b2])
 
-    def state(question, *, stability, last_review, due, card_state=CardState.REVIEW, lapses=0):
-        ReviewState.objects.create(
-            user=student,
-            question=question,
-            state=card_state,
-            step=0 if card_state != CardState.REVIEW else None,
-            stability=stability,
-            difficulty=5.0,
-            due=due,
-            last_review=last_review,
-            first_review=NOW - timedelta(days=60),
-            reps=3,
-            lapses=lapses,
-        )
-
+    studied = {"first_review": NOW - timedelta(days=60), "reps": 3}
     # Recall now: a1 0.9 (5 days at stability 5), a2 0.9 (2 days at 2), b1 1.0 (just seen).
-    state(a1, stability=5.0, last_review=NOW - timedelta(days=5), due=NOW - timedelta(hours=1))
-    state(a2, stability=2.0, last_review=NOW - timedelta(days=2), due=NOW + timedelta(days=1))
-    state(
+    make_state(
+        student,
+        a1,
+        stability=5.0,
+        last_review=NOW - timedelta(days=5),
+        due=NOW - timedelta(hours=1),
+        **studied,
+    )
+    make_state(
+        student,
+        a2,
+        stability=2.0,
+        last_review=NOW - timedelta(days=2),
+        due=NOW + timedelta(days=1),
+        **studied,
+    )
+    make_state(
+        student,
         b1,
+        CardState.RELEARNING,
         stability=1.0,
         last_review=NOW,
         due=NOW + timedelta(minutes=10),
-        card_state=CardState.RELEARNING,
         lapses=8,
+        **studied,
     )
 
     def answer(question, ago, *, before=CardState.REVIEW, rescheduled=True, correct=True):

@@ -588,15 +588,9 @@ def test_the_study_header_links_the_modes_practice_and_back(client, learner, dec
     assert f'<a href="{session_url(deck, "choice")}">Back to scheduled study</a>' in practising
 
 
-def test_an_empty_deck_offers_practice_in_the_same_mode(client, learner, deck):
+def test_an_empty_deck_offers_practice_in_the_same_mode(client, learner, deck, make_state):
     for question in deck.questions.all():
-        ReviewState.objects.create(
-            user=learner,
-            question=question,
-            state=CardState.REVIEW,
-            due=timezone.now() + timedelta(days=3),
-            first_review=timezone.now(),
-        )
+        make_state(learner, question, due=timezone.now() + timedelta(days=3))
     html = client.get(session_url(deck, "choice")).content.decode()
     assert "Nothing due" in html
     practice = escape(session_url(deck, "choice", practice=True))
