@@ -297,6 +297,20 @@ def record(make_state: Callable[..., ReviewState]) -> Callable[..., Attempt]:
     return write
 
 
+@pytest.fixture
+def page_cache(settings: Any) -> None:
+    """The page cache as in production (tests run without it), in a memory cache of the test's
+    own, so no copy outlives the test."""
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-pages-{id(settings)}",
+        },
+    }
+
+
 # --- Classrooms: the teacher's class, the student in it, and a deck assigned to it ---
 
 

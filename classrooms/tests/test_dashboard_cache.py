@@ -23,18 +23,6 @@ DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture
-def page_cache(settings: Any) -> None:
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"test-dashboard-{id(settings)}",
-        },
-    }
-
-
-@pytest.fixture
 def as_teacher(client: Any, teacher: Any) -> Any:
     client.force_login(teacher)
     return client

@@ -41,18 +41,6 @@ def history_of(user: Any) -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def page_cache(settings: Any) -> None:
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"test-account-{id(settings)}",
-        },
-    }
-
-
 # --- Who may use the pages ---
 
 
