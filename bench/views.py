@@ -8,10 +8,11 @@ the figures hold on a busy or a quiet machine alike.
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from study.models import Attempt
 
 BASELINE_ROWS = 20
@@ -19,7 +20,7 @@ BASELINE_ROWS = 20
 
 @require_safe
 @login_required
-def baseline(request: HttpRequest) -> HttpResponse:
+def baseline(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in users: their twenty latest answers, from one query (the benchmark's baseline)."""
     attempts = list(
         Attempt.objects.filter(user=cast(Any, request.user))

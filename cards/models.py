@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from . import rules
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 
@@ -207,7 +209,7 @@ class DeckQuerySet(models.QuerySet["Deck"]):
     def builtin(self) -> DeckQuerySet:
         return self.filter(owner__isnull=True)
 
-    def visible_to(self, user: User | Any) -> DeckQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> DeckQuerySet:
         """Built-in decks for everyone; a teacher's own decks for that teacher; and decks
         assigned to a classroom the user is enrolled in.
 

@@ -12,12 +12,13 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from cards.models import Deck, DeckQuerySet
 
 from .models import Assignment, AssignmentQuerySet, Classroom, Membership
@@ -61,7 +62,7 @@ def teachers_group_ensure() -> Group:
     return group
 
 
-def is_teacher(user: Any) -> bool:
+def is_teacher(user: User | AnonymousUser) -> bool:
     """Whether the user may teach: holds "add classroom" (the Teachers group grants it).
 
     One query, remembered on the user object for the rest of the request.
@@ -106,12 +107,12 @@ def teacher_required(view: View) -> View:
 # --- Teachers' objects ---
 
 
-def classroom_for_teacher(user: Any, pk: int) -> Classroom:
+def classroom_for_teacher(user: User, pk: int) -> Classroom:
     """The user's own classroom, archived or not; anyone else's is a 404."""
     return get_object_or_404(Classroom.objects.taught_by(user), pk=pk)
 
 
-def classroom_for_teacher_write(user: Any, pk: int) -> Classroom:
+def classroom_for_teacher_write(user: User, pk: int) -> Classroom:
     """The user's own classroom, to change it: 403 once archived (restore it first)."""
     classroom = classroom_for_teacher(user, pk)
     if classroom.is_archived:
@@ -120,7 +121,7 @@ def classroom_for_teacher_write(user: Any, pk: int) -> Classroom:
 
 
 def assignment_for_teacher(
-    user: Any, pk: int, assignments: AssignmentQuerySet | None = None
+    user: User, pk: int, assignments: AssignmentQuerySet | None = None
 ) -> Assignment:
     """An assignment in one of the user's classrooms, with its classroom and deck, read from
     `assignments` (say, annotated for the page); anyone else's is a 404."""
@@ -130,7 +131,7 @@ def assignment_for_teacher(
     )
 
 
-def assignment_for_teacher_write(user: Any, pk: int) -> Assignment:
+def assignment_for_teacher_write(user: User, pk: int) -> Assignment:
     """An assignment in one of the user's classrooms, to change it: 403 once archived."""
     assignment = assignment_for_teacher(user, pk)
     if assignment.classroom.is_archived:
@@ -138,12 +139,12 @@ def assignment_for_teacher_write(user: Any, pk: int) -> Assignment:
     return assignment
 
 
-def deck_for_teacher(user: Any, pk: int) -> Deck:
+def deck_for_teacher(user: User, pk: int) -> Deck:
     """One of the user's own decks. Built-in decks are read-only for everyone: 404 here."""
     return get_object_or_404(Deck.objects.filter(owner=user), pk=pk)
 
 
-def assignable_decks(user: Any) -> DeckQuerySet:
+def assignable_decks(user: User) -> DeckQuerySet:
     """Decks a teacher may assign: the built-in ones and their own."""
     return Deck.objects.filter(Q(owner__isnull=True) | Q(owner=user)).with_card_counts()
 
@@ -151,7 +152,7 @@ def assignable_decks(user: Any) -> DeckQuerySet:
 # --- Students' objects ---
 
 
-def membership_for_student(user: Any, classroom_pk: int) -> Membership:
+def membership_for_student(user: User, classroom_pk: int) -> Membership:
     """The user's own enrolment in this classroom; not enrolled (or removed) is a 404. One
     flavour only: a student may leave an archived class, so reading and leaving are alike."""
     return get_object_or_404(

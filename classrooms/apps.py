@@ -1,7 +1,12 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # models are not loaded yet when this module is
+    from accounts.models import User
 
 
 class ClassroomsConfig(AppConfig):
@@ -18,7 +23,7 @@ class ClassroomsConfig(AppConfig):
         post_migrate.connect(_ensure_teachers_group, sender=self, dispatch_uid="teachers_group")
 
 
-def _remember_role_at_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _remember_role_at_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     """Set the header's "Classrooms" / "My classes" flag once per sign-in."""
     from .access import is_teacher, remember_role
 

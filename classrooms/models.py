@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -29,7 +29,7 @@ def new_join_code() -> str:
 
 
 class ClassroomQuerySet(models.QuerySet["Classroom"]):
-    def taught_by(self, user: User | Any) -> ClassroomQuerySet:
+    def taught_by(self, user: User) -> ClassroomQuerySet:
         return self.filter(teacher=user)
 
     def active(self) -> ClassroomQuerySet:

@@ -25,6 +25,7 @@ from django.db.models import (
     Sum,
 )
 
+from accounts.models import User
 from cards.models import Answer, Deck, Question
 from study.expressions import DaysElapsed
 from study.history import HistoryCounts, history_counts
@@ -55,7 +56,7 @@ class StudentAssignment:
 
 
 def _deck_card_facts(
-    *, user: Any, deck_ids: list[int], now: dt.datetime
+    *, user: User, deck_ids: list[int], now: dt.datetime
 ) -> dict[int, tuple[int, int, int]]:
     """(total, answered, recalled) of each deck for one learner, in one query over the decks'
     cards with the learner's review state and "answered at least once" alongside."""
@@ -78,7 +79,7 @@ def _deck_card_facts(
 
 
 def student_assignments(
-    *, user: Any, now: dt.datetime, classroom: Classroom | None = None, open_only: bool = False
+    *, user: User, now: dt.datetime, classroom: Classroom | None = None, open_only: bool = False
 ) -> list[StudentAssignment]:
     """The learner's assignments with their progress, soonest due first (two queries; one when
     there are none).
@@ -114,7 +115,7 @@ def student_assignments(
     return result
 
 
-def my_memberships(user: Any) -> QuerySet[Membership]:
+def my_memberships(user: User) -> QuerySet[Membership]:
     """The classes the user is enrolled in, with their teacher and assignment counts."""
     return (
         Membership.objects.filter(student=user)
@@ -127,7 +128,7 @@ def my_memberships(user: Any) -> QuerySet[Membership]:
 # --- A teacher's classrooms ---
 
 
-def teacher_classrooms(user: Any) -> QuerySet[Classroom]:
+def teacher_classrooms(user: User) -> QuerySet[Classroom]:
     """The user's classrooms with student and assignment counts, active ones first."""
     return (
         Classroom.objects.taught_by(user)
@@ -241,7 +242,7 @@ class StudentRow:
     last_activity: dt.datetime | None
 
     @property
-    def student(self) -> Any:
+    def student(self) -> User:
         return self.membership.student
 
     @property
@@ -402,7 +403,7 @@ def dashboard(*, assignment: Assignment, card_count: int, now: dt.datetime) -> D
 # --- Teachers' decks ---
 
 
-def teacher_decks(user: Any) -> QuerySet[Deck]:
+def teacher_decks(user: User) -> QuerySet[Deck]:
     """The user's own decks with card and assignment counts."""
     return (
         Deck.objects.filter(owner=user)

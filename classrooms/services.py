@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -44,7 +44,7 @@ class ClassroomError(Exception):
 
 
 # One row each, so no transaction; the names come from the forms, already stripped.
-def classroom_create(*, teacher: Any, name: str, now: dt.datetime) -> Classroom:
+def classroom_create(*, teacher: User, name: str, now: dt.datetime) -> Classroom:
     return Classroom.objects.create(teacher=teacher, name=name, created_at=now)
 
 
@@ -73,7 +73,7 @@ def classroom_rotate_code(*, classroom: Classroom) -> Classroom:
 # --- Enrolment ---
 
 
-def membership_join(*, classroom: Classroom, student: Any, now: dt.datetime) -> Membership:
+def membership_join(*, classroom: Classroom, student: User, now: dt.datetime) -> Membership:
     """Enrol `student`; joining twice (double click, two tabs) keeps the first enrolment."""
     if classroom.is_archived:
         raise ClassroomError(_("This class is archived and takes no new students."))
@@ -102,7 +102,7 @@ def membership_end(*, membership: Membership) -> None:
 # --- Teachers' decks ---
 
 
-def _unique_deck_slug(owner: Any, name: str) -> str:
+def _unique_deck_slug(owner: User, name: str) -> str:
     # Deck slugs are global and appear in study URLs; a random tail keeps two teachers' "Week 1"
     # apart without revealing anything. Non-Latin names fall back to "deck".
     base = slugify(name)[:50].strip("-") or "deck"
@@ -124,7 +124,7 @@ def _questions_of(questions: Iterable[Question], topics: Iterable[Topic]) -> set
 @transaction.atomic
 def deck_create(
     *,
-    owner: Any,
+    owner: User,
     name: str,
     description: str = "",
     topics: Iterable[Topic] = (),

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from cards.models import Topic
+from cards.models import Deck, Topic
 from study import selectors as study_selectors
 from study.spreadsheet import csv_safe
 
@@ -70,7 +70,7 @@ def see_other(url: str) -> HttpResponseRedirect:
 
 @require_safe
 @teacher_required
-def classroom_list(request: HttpRequest) -> HttpResponse:
+def classroom_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Teachers: their classrooms, active first, with student and assignment counts."""
     return render(
         request,
@@ -81,7 +81,7 @@ def classroom_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @teacher_required
-def classroom_create(request: HttpRequest) -> HttpResponse:
+def classroom_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Teachers: name a new classroom; it gets its own join link."""
     form = ClassroomForm(request.POST or None)
     if request.method == "POST":
@@ -96,7 +96,9 @@ def classroom_create(request: HttpRequest) -> HttpResponse:
 
 
 def _classroom_page(
-    request: HttpRequest, classroom: Classroom, rename_form: ClassroomForm | None = None
+    request: AuthenticatedHttpRequest,
+    classroom: Classroom,
+    rename_form: ClassroomForm | None = None,
 ) -> HttpResponse:
     members = selectors.roster(classroom)
     assignments = selectors.classroom_assignments(
@@ -118,7 +120,7 @@ def _classroom_page(
 
 @require_safe
 @teacher_required
-def classroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def classroom_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: join link, roster with last activity, assignments with
     completion counts."""
     return _classroom_page(request, classroom_for_teacher(request.user, pk))
@@ -126,7 +128,7 @@ def classroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def classroom_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def classroom_rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: give it a new name."""
     classroom = classroom_for_teacher_write(request.user, pk)
     # A copy for the form, as in deck_edit: the page keeps the saved name if this is refused.
@@ -141,7 +143,7 @@ def classroom_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def classroom_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def classroom_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: archive it (no joining, no changes) or restore it."""
     classroom = classroom_for_teacher(request.user, pk)
     form = ArchiveForm(request.POST)
@@ -154,7 +156,7 @@ def classroom_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def classroom_rotate_code(request: HttpRequest, pk: int) -> HttpResponse:
+def classroom_rotate_code(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: a new join link; the old one stops working."""
     classroom = classroom_for_teacher_write(request.user, pk)
     services.classroom_rotate_code(classroom=classroom)
@@ -164,7 +166,7 @@ def classroom_rotate_code(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def student_remove(request: HttpRequest, pk: int, student_id: int) -> HttpResponse:
+def student_remove(request: AuthenticatedHttpRequest, pk: int, student_id: int) -> HttpResponse:
     """The classroom's teacher, while it is active: remove a student from the class."""
     classroom = classroom_for_teacher_write(request.user, pk)
     membership = get_object_or_404(
@@ -184,7 +186,7 @@ def student_remove(request: HttpRequest, pk: int, student_id: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @teacher_required
-def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: assign a deck with a goal and a due date."""
     classroom = classroom_for_teacher_write(request.user, pk)
     current = timezone.now()
@@ -294,7 +296,7 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_safe
 @teacher_required
-def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: the dashboard table as CSV, one row per student."""
     assignment = assignment_for_teacher(
         request.user, pk, Assignment.objects.with_dashboard_version()
@@ -350,7 +352,7 @@ def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
 
 @require_POST
 @teacher_required
-def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: withdraw the assignment."""
     assignment = assignment_for_teacher_write(request.user, pk)
     classroom = assignment.classroom
@@ -364,7 +366,7 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @teacher_required
-def deck_list(request: HttpRequest) -> HttpResponse:
+def deck_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Teachers: their own decks, and a way to build a new one."""
     return render(
         request,
@@ -375,7 +377,7 @@ def deck_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @teacher_required
-def deck_create(request: HttpRequest) -> HttpResponse:
+def deck_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Teachers: start a deck of their own, optionally from whole topics."""
     form = DeckCreateForm(request.POST or None)
     if request.method == "POST":
@@ -397,8 +399,8 @@ def deck_create(request: HttpRequest) -> HttpResponse:
 
 
 def _deck_page(
-    request: HttpRequest,
-    deck: Any,
+    request: AuthenticatedHttpRequest,
+    deck: Deck,
     *,
     edit_form: DeckForm | None = None,
     add_error: str = "",
@@ -439,14 +441,14 @@ def _deck_page(
 
 @require_safe
 @teacher_required
-def deck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def deck_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deck's owner: its cards, and a search to add questions or whole topics."""
     return _deck_page(request, deck_for_teacher(request.user, pk))
 
 
 @require_POST
 @teacher_required
-def deck_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def deck_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deck's owner: rename it or change its description."""
     deck = deck_for_teacher(request.user, pk)
     # The form gets its own copy: is_valid() writes rejected values onto its instance, and the
@@ -464,7 +466,7 @@ def deck_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def deck_add(request: HttpRequest, pk: int) -> HttpResponse:
+def deck_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deck's owner: add the ticked questions and whole topics."""
     deck = deck_for_teacher(request.user, pk)
     form = DeckAddForm(request.POST)
@@ -485,7 +487,7 @@ def deck_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def deck_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def deck_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deck's owner: take the ticked cards out of the deck."""
     deck = deck_for_teacher(request.user, pk)
     form = DeckRemoveForm(request.POST, deck=deck)
@@ -505,7 +507,7 @@ def deck_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def my_classes(request: HttpRequest) -> HttpResponse:
+def my_classes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in users: the classes they are enrolled in."""
     teacher = is_teacher(request.user)
     remember_role(request, teacher)
@@ -518,7 +520,7 @@ def my_classes(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def class_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A student of the class: its assignments with their own progress, and a way to leave."""
     membership = membership_for_student(request.user, pk)
     current = timezone.now()
@@ -539,7 +541,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def class_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def class_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A student of the class: leave it."""
     membership = membership_for_student(request.user, pk)
     name = membership.classroom.name
@@ -550,7 +552,7 @@ def class_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def join(request: HttpRequest, code: str) -> HttpResponse:
+def join(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Signed-in users holding a join link: confirm, then join. A wrong code is a 404."""
     classroom = get_object_or_404(
         Classroom.objects.select_related("teacher").filter(archived_at__isnull=True),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import PasswordConfirmForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from classrooms import selectors as classroom_selectors
 from classrooms import services as classroom_services
@@ -35,7 +36,7 @@ def _password_form(request: HttpRequest, user: User) -> PasswordConfirmForm:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def history_reset(request: HttpRequest) -> HttpResponse:
+def history_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user: start their own study history over (settings and classes stay)."""
     user = cast(User, request.user)  # signed in: @login_required
     form = _password_form(request, user)
@@ -52,7 +53,7 @@ def history_reset(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user: delete their own account and everything in it, for good.
 
     Refused, with the classes named, while they teach a class that still has students.

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.forms import SettingsForm
+from accounts.models import User
 from cards.models import Answer, Deck, Question, Topic
 
 from . import scheduling
@@ -114,7 +115,7 @@ def _plain(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def history_export(*, user: Any, now: dt.datetime) -> dict[str, Any]:
+def history_export(*, user: User, now: dt.datetime) -> dict[str, Any]:
     """The learner's settings, card states, exams and every attempt, as JSON-ready data."""
     states = ReviewState.objects.filter(user=user).order_by("question__key")
     attempts = Attempt.objects.filter(user=user).order_by("reviewed_at", "pk")
@@ -214,7 +215,7 @@ class _Echo:
         return value
 
 
-def attempts_csv(*, user: Any) -> Iterator[str]:
+def attempts_csv(*, user: User) -> Iterator[str]:
     """Every attempt of the learner as CSV lines, oldest first, starting with a UTF-8 BOM.
 
     The byte-order mark makes spreadsheet programs read the file as UTF-8, so Korean prompts
@@ -659,7 +660,7 @@ def _question_keys(parsed: _Parsed) -> set[str]:
     return keys
 
 
-def _settings_form(user: Any, values: dict[str, Any]) -> SettingsForm:
+def _settings_form(user: User, values: dict[str, Any]) -> SettingsForm:
     """The settings page's own form checks imported settings: same bounds, same messages."""
     data = {name: values.get(name) for name in SETTINGS_FIELDS}
     return SettingsForm(data={**data, "display_name": user.display_name}, instance=user)
@@ -668,7 +669,7 @@ def _settings_form(user: Any, values: dict[str, Any]) -> SettingsForm:
 # --- Import: writing ---
 
 
-def _has_history(user: Any) -> bool:
+def _has_history(user: User) -> bool:
     return (
         ReviewState.objects.filter(user=user).exists()
         or Attempt.objects.filter(user=user).exists()
@@ -676,7 +677,7 @@ def _has_history(user: Any) -> bool:
     )
 
 
-def _write(*, user: Any, parsed: _Parsed) -> ImportCounts:
+def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
     keys = _question_keys(parsed)
     question_ids = dict(Question.objects.filter(key__in=keys).values_list("key", "pk"))
     unknown = sorted(keys - question_ids.keys())
@@ -801,7 +802,7 @@ def _write(*, user: Any, parsed: _Parsed) -> ImportCounts:
     return ImportCounts(review_states=len(states), attempts=len(attempts), exams=len(exams))
 
 
-def history_import(*, user: Any, document: Any, now: dt.datetime) -> ImportCounts:
+def history_import(*, user: User, document: Any, now: dt.datetime) -> ImportCounts:
     """Load an export into the learner's account, which must have no history yet.
 
     All or nothing: the file is checked completely first, then written in one transaction; any

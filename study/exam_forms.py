@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from cards.models import Deck, Topic
 
 from . import exam_selectors, exams
@@ -55,7 +56,7 @@ class ExamStartForm(forms.Form):
         help_text=_("Two minutes per question, as in the real exam: 130 minutes for 65."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         topic_field = self.fields["topic"]
         deck_field = self.fields["deck"]

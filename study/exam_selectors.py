@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from cards.models import Answer, Deck, Question, TaskStatement, Topic
 from cards.rules import CHOICE_KINDS, option_letter
 
@@ -24,7 +24,7 @@ HISTORY_LIMIT = 50  # exams listed on /exams/
 CHART_LIMIT = 30  # exams plotted
 
 
-def exam_for_user(user: Any, pk: int) -> Exam:
+def exam_for_user(user: User, pk: int) -> Exam:
     """The learner's own exam, else 404: someone else's exam does not exist for them."""
     return get_object_or_404(Exam.objects.filter(user=user), pk=pk)
 
@@ -211,7 +211,7 @@ class ExamListing:
     chart_exams: Sequence[Exam]  # the plotted exams, oldest first
 
 
-def exam_listing(user: Any) -> ExamListing:
+def exam_listing(user: User) -> ExamListing:
     """The learner's recent exams, open ones first, and the chart of their scores (one query)."""
     recent = list(
         Exam.objects.filter(user=user)
@@ -242,7 +242,7 @@ def topics_for_exams() -> QuerySet[Topic]:
     )
 
 
-def decks_for_exams(user: Any) -> QuerySet[Deck]:
+def decks_for_exams(user: User) -> QuerySet[Deck]:
     """Decks the user can see that have choice questions, each with `choice_count`."""
     return (
         Deck.objects.visible_to(user)

@@ -71,7 +71,9 @@ def clock_context(exam: Exam, current: datetime) -> dict[str, Any]:
     }
 
 
-def _time_up_redirect(request: HttpRequest, exam: Exam, current: datetime) -> HttpResponse | None:
+def _time_up_redirect(
+    request: AuthenticatedHttpRequest, exam: Exam, current: datetime
+) -> HttpResponse | None:
     """Submit an open exam whose time is up and send the learner to the results."""
     if exam.submitted_at is not None:
         return see_other(results_url(exam))
@@ -82,7 +84,7 @@ def _time_up_redirect(request: HttpRequest, exam: Exam, current: datetime) -> Ht
     return None
 
 
-def _list_page(request: HttpRequest, form: ExamStartForm) -> HttpResponse:
+def _list_page(request: AuthenticatedHttpRequest, form: ExamStartForm) -> HttpResponse:
     current = timezone.now()
     listing = exam_selectors.exam_listing(request.user)
     open_rows = [(exam, clock_context(exam, current)) for exam in listing.open]
@@ -100,14 +102,14 @@ def _list_page(request: HttpRequest, form: ExamStartForm) -> HttpResponse:
 
 @require_safe
 @login_required
-def exam_list(request: HttpRequest) -> HttpResponse:
+def exam_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: their own past and open exams, a chart of scores, the start form."""
     return _list_page(request, ExamStartForm(user=request.user))
 
 
 @require_POST
 @login_required
-def exam_start(request: HttpRequest) -> HttpResponse:
+def exam_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: start an exam on the whole domain, a topic or a deck they can see."""
     form = ExamStartForm(request.POST, user=request.user)
     if form.is_valid():
@@ -139,7 +141,7 @@ def _position(request: HttpRequest, nav: list[exam_selectors.NavEntry]) -> int:
 
 @require_safe
 @login_required
-def exam_take(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the exam: one question, the clock and the navigator."""
     exam = exam_selectors.exam_for_user(request.user, pk)
     current = timezone.now()
@@ -182,7 +184,7 @@ def _destination(exam: Exam, go: str, position: int, total: int) -> str:
 
 @require_POST
 @login_required
-def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the open exam: save one question's choice and flag, then move on."""
     exam = exam_selectors.exam_for_user(request.user, pk)
     form = ExamSaveForm(request.POST)
@@ -218,7 +220,7 @@ def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def exam_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the open exam: what is unanswered or flagged, and the submit button."""
     exam = exam_selectors.exam_for_user(request.user, pk)
     current = timezone.now()
@@ -243,7 +245,7 @@ def exam_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def exam_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the exam: submit it (again: nothing changes) and see the results."""
     exam = exam_selectors.exam_for_user(request.user, pk)
     exam_services.exam_submit(user=request.user, exam=exam, now=timezone.now())

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     BooleanField,
     Count,
@@ -36,6 +37,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cards.models import Deck, Question, TaskStatement, Topic
 from cards.rules import CHOICE_KINDS
 
@@ -51,7 +53,7 @@ SHUFFLE_MULTIPLIER = 1_103_515_245
 DeckQuestion = Deck.questions.through
 
 
-def deck_for_user(user: Any, slug: str) -> Deck:
+def deck_for_user(user: User, slug: str) -> Deck:
     """The deck with this slug if the user may study it, else 404."""
     deck = get_object_or_404(Deck, slug=slug)
     if not deck_visible(user, deck):
@@ -59,7 +61,7 @@ def deck_for_user(user: Any, slug: str) -> Deck:
     return deck
 
 
-def deck_visible(user: Any, deck: Deck) -> bool:
+def deck_visible(user: User, deck: Deck) -> bool:
     """Whether Deck.objects.visible_to(user) holds this deck. Built-in decks and the user's own
     are known without a query; only other decks (assigned to a class) ask the database."""
     if deck.owner_id is None or (user.is_authenticated and deck.owner_id == user.pk):
@@ -67,7 +69,7 @@ def deck_visible(user: Any, deck: Deck) -> bool:
     return Deck.objects.visible_to(user).filter(pk=deck.pk).exists()
 
 
-def user_zone(user: Any) -> ZoneInfo:
+def user_zone(user: User | AnonymousUser) -> ZoneInfo:
     """The learner's time zone, or the site's when theirs is unknown to this system (or the
     visitor is anonymous, with no time zone at all)."""
     name = getattr(user, "time_zone", "")
@@ -77,7 +79,7 @@ def user_zone(user: Any) -> ZoneInfo:
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def study_day_start(user: Any, now: dt.datetime) -> dt.datetime:
+def study_day_start(user: User, now: dt.datetime) -> dt.datetime:
     """Midnight at the start of the learner's current day, in their time zone (aware)."""
     zone = user_zone(user)
     local_today = now.astimezone(zone).date()
@@ -108,14 +110,14 @@ def _kinds_for(mode: str) -> tuple[str, ...] | None:
     return None if mode == Mode.FLASHCARD else CHOICE_KINDS
 
 
-def _allowance(user: Any, started: int, reviewed: int) -> DailyAllowance:
+def _allowance(user: User, started: int, reviewed: int) -> DailyAllowance:
     return DailyAllowance(
         new=max(0, user.new_cards_per_day - started),
         review=max(0, user.max_reviews_per_day - reviewed),
     )
 
 
-def daily_allowance(*, user: Any, now: dt.datetime) -> DailyAllowance:
+def daily_allowance(*, user: User, now: dt.datetime) -> DailyAllowance:
     """Remaining new cards and reviews for the learner's day, in one query.
 
     A new card counts once first answered (its ReviewState's first_review); a review counts when a
@@ -128,7 +130,7 @@ def daily_allowance(*, user: Any, now: dt.datetime) -> DailyAllowance:
 
 
 def _bucket_counts(
-    *, user: Any, deck_ids: list[int], kinds: tuple[str, ...] | None, now: dt.datetime
+    *, user: User, deck_ids: list[int], kinds: tuple[str, ...] | None, now: dt.datetime
 ) -> dict[int, QueueCounts]:
     """Uncapped learning/review/new counts per deck, one grouped query over the deck links."""
     rows = queue_sql.bucket_counts(user_id=user.pk, deck_ids=deck_ids, kinds=kinds, now=now)
@@ -144,7 +146,7 @@ def _capped(counts: QueueCounts, allowance: DailyAllowance) -> QueueCounts:
 
 
 def deck_due_counts(
-    *, user: Any, decks: Iterable[Deck], now: dt.datetime
+    *, user: User, decks: Iterable[Deck], now: dt.datetime
 ) -> dict[int, QueueCounts]:
     """Flashcard-mode bucket counts for each deck id, in two queries for any number of decks.
 
@@ -160,7 +162,7 @@ def deck_due_counts(
     return {pk: _capped(counts.get(pk, empty), allowance) for pk in deck_ids}
 
 
-def _deck_states(*, user: Any, deck: Deck, mode: str) -> QuerySet[ReviewState]:
+def _deck_states(*, user: User, deck: Deck, mode: str) -> QuerySet[ReviewState]:
     states = ReviewState.objects.filter(
         user=user,
         question__in=DeckQuestion.objects.filter(deck=deck).values("question_id"),
@@ -201,7 +203,7 @@ class StudyQueue:
 
 
 def study_queue(
-    *, user: Any, deck: Deck, mode: str, now: dt.datetime, practice: bool = False
+    *, user: User, deck: Deck, mode: str, now: dt.datetime, practice: bool = False
 ) -> StudyQueue:
     """Today's allowance, this deck's capped counts and the card to show now: due (re)learning
     first, then due reviews, then new cards, the last two within today's limits. In `practice`,
@@ -228,7 +230,7 @@ def study_queue(
 
 
 def _next_card(
-    *, user: Any, deck: Deck, mode: str, now: dt.datetime, counts: QueueCounts
+    *, user: User, deck: Deck, mode: str, now: dt.datetime, counts: QueueCounts
 ) -> NextCard | None:
     """The first card of the first bucket with a card, searching only buckets the counts (capped
     by today's allowance, read at `now`) say are not empty. An answer posted between the two
@@ -253,7 +255,7 @@ def _next_card(
 
 
 def next_due_at(
-    *, user: Any, deck: Deck, mode: str, now: dt.datetime | None = None
+    *, user: User, deck: Deck, mode: str, now: dt.datetime | None = None
 ) -> dt.datetime | None:
     """When the learner's earliest scheduled card of this deck falls due.
 
@@ -267,7 +269,7 @@ def next_due_at(
     return due
 
 
-def _last_attempt(user: Any, *, question: OuterRef) -> Subquery:
+def _last_attempt(user: User, *, question: OuterRef) -> Subquery:
     """When the learner last answered `question` (a reference to the outer query's question
     id), as a subquery; NULL for a card never answered."""
     return Subquery(
@@ -279,7 +281,7 @@ def _last_attempt(user: Any, *, question: OuterRef) -> Subquery:
     )
 
 
-def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | None:
+def practice_card(*, user: User, deck: Deck, mode: str, seed: int) -> Question | None:
     """Any card of the deck, ignoring the schedule: the least recently attempted one first.
 
     Cards never attempted come first; ties are broken by a shuffle derived from `seed`, so the
@@ -301,7 +303,7 @@ def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | 
 
 
 def intervals_for(
-    *, user: Any, question: Question, state: ReviewState | None, now: dt.datetime
+    *, user: User, question: Question, state: ReviewState | None, now: dt.datetime
 ) -> dict[int, dt.timedelta]:
     """For each rating 1..4, how long until this card is due again if answered now, from the
     learner's state of it (None: a new card), without a query."""
@@ -356,7 +358,7 @@ def _topics_with_totals() -> list[Topic]:
 
 
 def _summary(
-    *, user: Any, now: dt.datetime, topics: list[Topic], states: dict[int, tuple[int, int]]
+    *, user: User, now: dt.datetime, topics: list[Topic], states: dict[int, tuple[int, int]]
 ) -> ProgressSummary:
     """The summary from each topic's (studied, due now) counts, adding the last 7 days'
     accuracy and today's reviews (two queries)."""
@@ -456,7 +458,7 @@ class ProgressReport:
         ]
 
 
-def latest_attempt_id(user: Any) -> int:
+def latest_attempt_id(user: User) -> int:
     """The id of the learner's latest answer, 0 before the first: a page cached on it shows a
     new answer at once. One lookup at the top of the (user, reviewed_at) index."""
     latest: int | None = (
@@ -468,7 +470,7 @@ def latest_attempt_id(user: Any) -> int:
     return latest or 0
 
 
-def _leech_question_ids(user: Any) -> QuerySet[Any]:
+def _leech_question_ids(user: User) -> QuerySet[Any]:
     """Ids of the learner's leeches (see progress.is_leech), as a subquery."""
     by_agains = (
         Attempt.objects.filter(user=user, rating=Rating.AGAIN)
@@ -484,7 +486,7 @@ def _leech_question_ids(user: Any) -> QuerySet[Any]:
     return Question.objects.filter(Q(pk__in=by_agains) | Q(pk__in=by_lapses)).values("pk")
 
 
-def leeches(*, user: Any) -> list[Leech]:
+def leeches(*, user: User) -> list[Leech]:
     """The learner's leeches, most often failed first, in one query."""
     agains = (
         Attempt.objects.filter(user=user, question=OuterRef("pk"), rating=Rating.AGAIN)
@@ -516,11 +518,11 @@ def leeches(*, user: Any) -> list[Leech]:
     ]
 
 
-def leech_count(*, user: Any) -> int:
+def leech_count(*, user: User) -> int:
     return Question.objects.filter(pk__in=_leech_question_ids(user)).count()
 
 
-def leech_card(*, user: Any) -> tuple[Question, Deck] | None:
+def leech_card(*, user: User) -> tuple[Question, Deck] | None:
     """The next leech to practise, least recently attempted first, with a deck to show it in.
 
     Only leeches in a deck the learner may still see are offered: the answer is checked against
@@ -588,7 +590,7 @@ def _readiness_groups(
     return domain, statements, topics
 
 
-def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
+def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
     """Everything the progress page shows, in six queries however long the history.
 
     The topics; one row per studied card (per-topic counts, forecast, readiness); the last 7

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from fsrs import Card, Scheduler
 
+from accounts.models import User
 from cards.models import Deck, Question, QuestionKind
 
 from . import queue_sql, scheduling
@@ -38,7 +39,7 @@ class StudyError(Exception):
         self.message = message
 
 
-def _scheduler_for(user: Any) -> Scheduler:
+def _scheduler_for(user: User) -> Scheduler:
     return scheduling.build_scheduler(user.desired_retention, fuzzing=settings.FSRS_FUZZING)
 
 
@@ -46,7 +47,7 @@ def _scheduler_for(user: Any) -> Scheduler:
 # at most open two showings, each answerable once, as two tabs would.
 def presentation_issue(
     *,
-    user: Any,
+    user: User,
     deck: Deck,
     question: Question,
     mode: str,
@@ -109,12 +110,12 @@ def _grade(
     return sorted(chosen), correct, scheduling.grade_choice(correct)
 
 
-def _review_state_for_update(*, user: Any, question: Question) -> ReviewState | None:
+def _review_state_for_update(*, user: User, question: Question) -> ReviewState | None:
     return ReviewState.objects.select_for_update().filter(user=user, question=question).first()
 
 
 def _locked_review_state(
-    *, user: Any, question: Question, now: dt.datetime
+    *, user: User, question: Question, now: dt.datetime
 ) -> tuple[ReviewState, bool]:
     """The learner's ReviewState for the question, locked; created for a new card.
 
@@ -159,7 +160,7 @@ def _apply_card(state: ReviewState, card: Card, *, lapse: bool, count_rep: bool)
 
 def attempt_record(
     *,
-    user: Any,
+    user: User,
     token: str,
     slug: str | None,
     answer_ids: list[int] | None,
@@ -199,7 +200,7 @@ def _not_shown() -> StudyError:
     return StudyError(_("This card was not shown to you. Go back and load the next card."))
 
 
-def _locked_showing(*, user: Any, token: str) -> Presentation:
+def _locked_showing(*, user: User, token: str) -> Presentation:
     """The learner's showing behind `token`, locked (the first lock of every write for it), with
     its question and deck and whether that question is still in the deck: one query."""
     presentation = (
@@ -239,7 +240,7 @@ def _card_before(state: ReviewState | None, *, question: Question, now: dt.datet
 @transaction.atomic
 def _attempt_record(
     *,
-    user: Any,
+    user: User,
     token: str,
     slug: str | None,
     answer_ids: list[int] | None,
@@ -319,7 +320,7 @@ def _attempt_record(
 
 
 @transaction.atomic
-def attempt_regrade(*, user: Any, token: str, rating: int, now: dt.datetime) -> Attempt:
+def attempt_regrade(*, user: User, token: str, rating: int, now: dt.datetime) -> Attempt:
     """Re-rate a right choice answer as Hard ("I guessed") or Easy, rescheduling from before it.
 
     The card is recomputed from the state saved with the attempt, at the attempt's time, so
@@ -369,7 +370,7 @@ class ReviewApplied:
 
 
 def review_state_apply(
-    *, user: Any, question: Question, rating: int, now: dt.datetime
+    *, user: User, question: Question, rating: int, now: dt.datetime
 ) -> ReviewApplied:
     """Reschedule the learner's card for `question` as answered with `rating` at `now`.
 

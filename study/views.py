@@ -52,7 +52,7 @@ def parse_mode(request: HttpRequest) -> tuple[str, bool]:
 
 @require_safe
 @login_required
-def session(request: HttpRequest, slug: str) -> HttpResponse:
+def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Signed-in learners, on a deck they can see: the next card, or when the next one is due."""
     deck = selectors.deck_for_user(request.user, slug)
     mode, practice = parse_mode(request)
@@ -119,7 +119,7 @@ def _card_context(
 
 @require_POST
 @login_required
-def answer(request: HttpRequest, slug: str) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Signed-in learners, for a card shown to them: record the answer, then show the result."""
     form = AnswerForm(request.POST)
     if form.is_valid():
@@ -149,7 +149,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _result_page(
-    request: HttpRequest, presentation: Presentation, *, deck: Deck, next_url: str
+    request: AuthenticatedHttpRequest, presentation: Presentation, *, deck: Deck, next_url: str
 ) -> HttpResponse:
     """result.html for an answered showing (404 while it is unanswered): its answers in the
     order shown, each with whether the learner chose it, and the way on to `next_url`."""
@@ -183,7 +183,7 @@ def _result_page(
 
 @require_safe
 @login_required
-def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, slug: str, token: str) -> HttpResponse:
     """The learner who answered: right or wrong, why, where it came from, when it comes back."""
     deck = selectors.deck_for_user(request.user, slug)
     presentation = get_object_or_404(
@@ -202,7 +202,7 @@ def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def regrade(request: HttpRequest, slug: str) -> HttpResponse:
+def regrade(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The learner who answered: re-rate a right choice answer as "I guessed" or "Easy"."""
     deck = selectors.deck_for_user(request.user, slug)
     back_url = reverse("study:session", args=[deck.slug])
@@ -248,7 +248,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def leech_session(request: HttpRequest) -> HttpResponse:
+def leech_session(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: practise their own leeches, one at a time, schedule untouched."""
     current = timezone.now()
     context: dict[str, Any] = {"leech_count": selectors.leech_count(user=request.user)}
@@ -273,7 +273,7 @@ def leech_session(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def leech_answer(request: HttpRequest) -> HttpResponse:
+def leech_answer(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners, for a leech shown to them: record the answer, then show the result."""
     back_url = reverse("study:leech_session")
     form = AnswerForm(request.POST)
@@ -298,7 +298,7 @@ def leech_answer(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def leech_result(request: HttpRequest, token: str) -> HttpResponse:
+def leech_result(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """The learner who answered a leech: right or wrong and why, then the next leech."""
     presentation = get_object_or_404(
         Presentation.objects.select_related("attempt", "question__topic", "deck"),
@@ -311,21 +311,21 @@ def leech_result(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _download_name(request: HttpRequest, extension: str) -> str:
+def _download_name(request: AuthenticatedHttpRequest, extension: str) -> str:
     today = selectors.study_day_start(request.user, timezone.now()).date()
     return f"saaprep-{today.isoformat()}.{extension}"
 
 
 @require_safe
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: download their own data, or load an export into a fresh account."""
     return render(request, "study/data.html", {"form": ImportForm()})
 
 
 @require_safe
 @login_required
-def data_export_json(request: HttpRequest) -> HttpResponse:
+def data_export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: everything they have done here, as one JSON file (theirs only)."""
     document = data_io.history_export(user=request.user, now=timezone.now())
     response = HttpResponse(
@@ -338,7 +338,7 @@ def data_export_json(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def data_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def data_export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Signed-in learners: their own attempts as a CSV spreadsheet (UTF-8 with a BOM)."""
     response = StreamingHttpResponse(
         data_io.attempts_csv(user=request.user), content_type="text/csv; charset=utf-8"
@@ -349,7 +349,7 @@ def data_export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_POST
 @login_required
-def data_import(request: HttpRequest) -> HttpResponse:
+def data_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners with no history yet: load their export from another account."""
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import date_format, get_format
@@ -16,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from accounts.models import User
 from cards.models import Deck
 from cards.rules import OPTION_LETTERS, option_letter
 from study import progress
@@ -61,7 +63,7 @@ def share(part: int, whole: int) -> int:
 
 
 @register.filter
-def in_zone(value: datetime | None, user: Any) -> datetime | None:
+def in_zone(value: datetime | None, user: User | AnonymousUser) -> datetime | None:
     """The time in the learner's own time zone (the site's when theirs is unknown)."""
     if value is None:
         return None

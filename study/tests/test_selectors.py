@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.http import Http404
@@ -600,7 +601,7 @@ def test_the_study_queue_with_nothing_due_reads_only_the_buckets(
 
 def test_selectors_accept_the_lazy_request_user(student, deck):
     # Views pass request.user, a SimpleLazyObject, not a User instance.
-    lazy = SimpleLazyObject(lambda: student)
+    lazy: Any = SimpleLazyObject(lambda: student)
 
     assert queue_counts(lazy, deck).new == 5
     assert next_card(lazy, deck) is not None
