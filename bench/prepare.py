@@ -65,7 +65,7 @@ from classrooms.access import SESSION_ROLE_KEY, is_teacher  # noqa: E402
 from classrooms.goals import Goal  # noqa: E402
 from classrooms.models import Assignment  # noqa: E402
 from study import selectors as study_selectors  # noqa: E402
-from study.models import Exam, Mode, Presentation  # noqa: E402
+from study.models import Exam, Mode, Showing  # noqa: E402
 
 HOST = "127.0.0.1"
 # Answer tokens: the warm-up's and the measured run's, so the measured POSTs record real answers.
@@ -117,7 +117,7 @@ def issue_tokens(
         options = [pk for pk, _correct in answers[question_id]]
         right = [pk for pk, correct in answers[question_id] if correct]
         chosen = right if rng.random() < 0.75 else [rng.choice(options)]
-        presentation = Presentation(
+        showing = Showing(
             user=learner,
             question_id=question_id,
             deck_id=deck_id,
@@ -125,9 +125,9 @@ def issue_tokens(
             option_order=rng.sample(options, len(options)),
             created_at=now,
         )
-        showings.append(presentation)
-        rows.append((by_deck[deck_id].slug, presentation.token, chosen))
-    Presentation.objects.bulk_create(showings, batch_size=2000)
+        showings.append(showing)
+        rows.append((by_deck[deck_id].slug, showing.token, chosen))
+    Showing.objects.bulk_create(showings, batch_size=2000)
     return [(reverse("study:answer", args=[slug]), token, chosen) for slug, token, chosen in rows]
 
 

@@ -1,5 +1,5 @@
 """Parse what the study pages post. Only shape is checked here; ownership and meaning are the
-services' job (they know the presentation behind the token)."""
+services' job (they know the showing behind the token)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ MAX_ID = 2**63 - 1  # BigAutoField
 
 
 class AnswerIdsField(forms.TypedMultipleChoiceField):
-    """Answer ids as ints. Which ids belong to the question is decided against the presentation,
+    """Answer ids as ints. Which ids belong to the question is decided against the showing,
     so any positive integer is a valid choice here; anything else is refused."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -34,7 +34,7 @@ from django.db.models.expressions import Col
 
 from cards.models import Answer, Question, Topic
 
-from .models import CardState, Presentation, ReviewState
+from .models import CardState, ReviewState, Showing
 
 LEARNING = (CardState.LEARNING.value, CardState.RELEARNING.value)
 REVIEW = CardState.REVIEW.value
@@ -172,7 +172,7 @@ STATE = _Table(ReviewState, "s")
 QUESTION = _Table(Question, "q")
 TOPIC = _Table(Topic, "t")
 ANSWER = _Table(Answer, "a")
-SHOWING = _Table(Presentation, "p")
+SHOWING = _Table(Showing, "p")
 
 
 def _with_answers(question: Question, answers: list[Answer]) -> Question:
@@ -275,7 +275,7 @@ def first_new_card(*, user_id: int, deck_id: int, kinds: Sequence[str] | None) -
 
 OPEN_SHOWING_SQL = """
 SELECT {columns}
-FROM study_presentation p
+FROM study_showing p
 WHERE p.user_id = %s AND p.deck_id = %s AND p.question_id = %s AND p.mode = %s
   AND p.practice = %s AND p.answered_at IS NULL
 ORDER BY p.created_at DESC, p.id DESC
@@ -285,7 +285,7 @@ LIMIT 1
 
 def open_showing(
     *, user_id: int, deck_id: int, question_id: int, mode: str, practice: bool
-) -> Presentation | None:
+) -> Showing | None:
     """The learner's latest unanswered showing of this card in this deck and mode, if any."""
     rows = _rows(
         OPEN_SHOWING_SQL.format(columns=SHOWING.columns),

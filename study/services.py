@@ -1,6 +1,6 @@
 """Writes for studying: issuing a card, recording an answer, re-grading a lucky guess.
 
-Each function is one transaction. The Presentation row is the lock every write for a showing
+Each function is one transaction. The Showing row is the lock every write for a showing
 takes first, then the learner's ReviewState: one lock order, so concurrent requests queue instead
 of deadlocking, and a doubled submission finds the first one's Attempt.
 """
@@ -23,7 +23,7 @@ from accounts.models import User
 from cards.models import Deck, Question, QuestionKind
 
 from . import queue_sql, scheduling
-from .models import Attempt, CardState, Mode, Presentation, Rating, ReviewState
+from .models import Attempt, CardState, Mode, Rating, ReviewState, Showing
 from .selectors import deck_visible
 
 # A duration beyond a day is a tab left open, not thinking time; also keeps the column in range.
@@ -45,7 +45,7 @@ def _scheduler_for(user: User) -> Scheduler:
 
 # No transaction: one read, then at most one INSERT. Two requests racing to show the same card
 # at most open two showings, each answerable once, as two tabs would.
-def presentation_issue(
+def showing_issue(
     *,
     user: User,
     deck: Deck,
@@ -54,7 +54,7 @@ def presentation_issue(
     practice: bool,
     now: dt.datetime,
     rng: random.Random | None = None,
-) -> Presentation:
+) -> Showing:
     """Show `question` to `user`: reuse their open showing of it, or open a new one.
 
     Reusing keeps a reload on the same token and option order, so reloading cannot be used to
@@ -73,7 +73,7 @@ def presentation_issue(
     if mode != Mode.FLASHCARD:
         option_order = [answer.pk for answer in question.answers.all()]
         (rng or random.SystemRandom()).shuffle(option_order)
-    return Presentation.objects.create(
+    return Showing.objects.create(
         user=user,
         deck=deck,
         question=question,
@@ -120,7 +120,7 @@ def _locked_review_state(
     """The learner's ReviewState for the question, locked; created for a new card.
 
     Returns (state, created). Two showings of the same new card (two tabs) hold different
-    Presentation locks, so both may try to create the row: the loser's insert fails on the unique
+    Showing locks, so both may try to create the row: the loser's insert fails on the unique
     constraint inside a savepoint and it locks the winner's row instead.
     """
     state = _review_state_for_update(user=user, question=question)
@@ -200,11 +200,11 @@ def _not_shown() -> StudyError:
     return StudyError(_("This card was not shown to you. Go back and load the next card."))
 
 
-def _locked_showing(*, user: User, token: str) -> Presentation:
+def _locked_showing(*, user: User, token: str) -> Showing:
     """The learner's showing behind `token`, locked (the first lock of every write for it), with
     its question and deck and whether that question is still in the deck: one query."""
-    presentation = (
-        Presentation.objects.select_for_update(of=("self",))
+    showing = (
+        Showing.objects.select_for_update(of=("self",))
         .select_related("question", "deck")
         .annotate(
             in_deck=Exists(
@@ -216,9 +216,9 @@ def _locked_showing(*, user: User, token: str) -> Presentation:
         .filter(token=token)
         .first()
     )
-    if presentation is None or presentation.user_id != user.pk:
+    if showing is None or showing.user_id != user.pk:
         raise _not_shown()
-    return presentation
+    return showing
 
 
 @dataclass(frozen=True)
@@ -249,34 +249,34 @@ def _attempt_record(
     now: dt.datetime,
 ) -> Attempt:
     """attempt_record's one transaction: the showing, the answers (choice mode), the state,
-    then one write to each of Attempt, ReviewState and Presentation."""
-    presentation = _locked_showing(user=user, token=token)
-    visible = deck_visible(user, presentation.deck)
+    then one write to each of Attempt, ReviewState and Showing."""
+    showing = _locked_showing(user=user, token=token)
+    visible = deck_visible(user, showing.deck)
     if slug is None:
         # Leech practice: a scheduled showing, or one in a deck the learner can no longer see,
         # was not shown on the leech page.
-        if not presentation.practice or not visible:
+        if not showing.practice or not visible:
             raise _not_shown()
-    elif presentation.deck.slug != slug or not visible:
+    elif showing.deck.slug != slug or not visible:
         # A deck the learner can no longer see (a class left) refuses the answer like another.
         raise StudyError(_("This card was shown in another deck."))
-    if presentation.answered_at is not None:
-        existing = Attempt.objects.filter(presentation=presentation).first()
+    if showing.answered_at is not None:
+        existing = Attempt.objects.filter(showing=showing).first()
         if existing is None:
             raise StudyError(_("This card was already answered. Load the next card."))
         return existing
-    if not presentation.in_deck:  # type: ignore[attr-defined]
+    if not showing.in_deck:  # type: ignore[attr-defined]
         raise StudyError(_("This card is no longer in the deck."))
-    question = presentation.question
+    question = showing.question
     chosen, correct, grade = _grade(
-        question=question, mode=presentation.mode, answer_ids=answer_ids, rating=rating
+        question=question, mode=showing.mode, answer_ids=answer_ids, rating=rating
     )
     if duration_ms is not None and duration_ms < 0:
         duration_ms = None
     elif duration_ms is not None:
         duration_ms = min(duration_ms, MAX_DURATION_MS)
 
-    if presentation.practice:
+    if showing.practice:
         # Practice leaves the schedule alone: no ReviewState is created or changed.
         state = ReviewState.objects.filter(user=user, question=question).first()
     else:
@@ -284,15 +284,15 @@ def _attempt_record(
     before = _card_before(state, question=question, now=now)
 
     card_after = None
-    if not presentation.practice:
+    if not showing.practice:
         card_after = scheduling.review(before.card, grade, now=now, scheduler=_scheduler_for(user))
 
     attempt = Attempt.objects.create(
         user=user,
         question=question,
-        presentation=presentation,
-        mode=presentation.mode,
-        rescheduled=not presentation.practice,
+        showing=showing,
+        mode=showing.mode,
+        rescheduled=not showing.practice,
         chosen_answer_ids=chosen,
         correct=correct,
         rating=grade,
@@ -314,8 +314,8 @@ def _attempt_record(
             lapse=before.state == CardState.REVIEW and grade == Rating.AGAIN,
             count_rep=True,
         )
-    presentation.answered_at = now
-    presentation.save(update_fields=["answered_at"])
+    showing.answered_at = now
+    showing.save(update_fields=["answered_at"])
     return attempt
 
 
@@ -326,8 +326,8 @@ def attempt_regrade(*, user: User, token: str, rating: int, now: dt.datetime) ->
     The card is recomputed from the state saved with the attempt, at the attempt's time, so
     re-grading twice or switching between Hard and Easy lands where answering that way would have.
     """
-    presentation = _locked_showing(user=user, token=token)
-    attempt = Attempt.objects.filter(presentation=presentation).first()
+    showing = _locked_showing(user=user, token=token)
+    attempt = Attempt.objects.filter(showing=showing).first()
     if attempt is None:
         raise StudyError(_("Answer the card before re-grading it."))
     if rating not in REGRADE_RATINGS:
@@ -406,7 +406,7 @@ def showings_prune(*, before: dt.datetime, batch: int = PRUNE_BATCH) -> int:
     answered meanwhile is kept: the DELETE repeats the "unanswered" condition, and on PostgreSQL
     waits for an answer in progress (which locks the showing first) and then skips the row.
     """
-    stale = Presentation.objects.filter(answered_at__isnull=True, created_at__lt=before)
+    stale = Showing.objects.filter(answered_at__isnull=True, created_at__lt=before)
     deleted = 0
     while True:
         with transaction.atomic():

@@ -31,7 +31,7 @@ from . import data as data_io
 from . import progress as progress_maths
 from . import selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
-from .models import Mode, Presentation, Rating
+from .models import Mode, Rating, Showing
 from .templatetags.study_tags import study_url
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
@@ -77,7 +77,7 @@ def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         )
         return render(request, "study/empty.html", context)
 
-    presentation = services.presentation_issue(
+    showing = services.showing_issue(
         user=request.user, deck=deck, question=question, mode=mode, practice=practice, now=current
     )
     # Practice leaves the schedule alone, so its buttons promise no interval.
@@ -88,23 +88,23 @@ def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     )
     context.update(
         question=question,
-        presentation=presentation,
-        **_card_context(question, presentation, intervals),
+        showing=showing,
+        **_card_context(question, showing, intervals),
     )
     return render(request, "study/session.html", context)
 
 
 def _card_context(
-    question: Question, presentation: Presentation, intervals: dict[int, timedelta]
+    question: Question, showing: Showing, intervals: dict[int, timedelta]
 ) -> dict[str, Any]:
     """What card_form.html needs for this showing: the options in their shown order and how many
     to choose, or a flashcard's back and its rating buttons, each with the interval it would give
     (none in `intervals`: the button promises none)."""
     answers = list(question.answers.all())
-    if presentation.mode == Mode.CHOICE:
+    if showing.mode == Mode.CHOICE:
         by_id = {answer.id: answer for answer in answers}
         return {
-            "options": [by_id[i] for i in presentation.option_order if i in by_id],
+            "options": [by_id[i] for i in showing.option_order if i in by_id],
             "choose": sum(answer.is_correct for answer in answers),
         }
     return {
@@ -149,18 +149,18 @@ def answer(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 def _result_page(
-    request: AuthenticatedHttpRequest, presentation: Presentation, *, deck: Deck, next_url: str
+    request: AuthenticatedHttpRequest, showing: Showing, *, deck: Deck, next_url: str
 ) -> HttpResponse:
     """result.html for an answered showing (404 while it is unanswered): its answers in the
     order shown, each with whether the learner chose it, and the way on to `next_url`."""
-    attempt = getattr(presentation, "attempt", None)
+    attempt = getattr(showing, "attempt", None)
     if attempt is None:
         raise Http404("not answered yet")
-    answers = list(presentation.question.answers.all())
-    if presentation.mode == Mode.CHOICE:
+    answers = list(showing.question.answers.all())
+    if showing.mode == Mode.CHOICE:
         by_id = {answer.id: answer for answer in answers}
-        answers = [by_id[i] for i in presentation.option_order if i in by_id] + [
-            a for a in answers if a.id not in presentation.option_order
+        answers = [by_id[i] for i in showing.option_order if i in by_id] + [
+            a for a in answers if a.id not in showing.option_order
         ]
     chosen = set(attempt.chosen_answer_ids or [])
     return render(
@@ -168,13 +168,13 @@ def _result_page(
         "study/result.html",
         {
             "deck": deck,
-            "presentation": presentation,
+            "showing": showing,
             "attempt": attempt,
-            "question": presentation.question,
+            "question": showing.question,
             "answers": [(answer, answer.id in chosen) for answer in answers],
             "rating_label": Rating(attempt.rating).label,
             # Only a right choice answer that moved the schedule can be re-graded: never practice.
-            "regrade": presentation.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled,
+            "regrade": showing.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled,
             "now": timezone.now(),
             "next_url": next_url,
         },
@@ -186,17 +186,17 @@ def _result_page(
 def result(request: AuthenticatedHttpRequest, slug: str, token: str) -> HttpResponse:
     """The learner who answered: right or wrong, why, where it came from, when it comes back."""
     deck = selectors.deck_for_user(request.user, slug)
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("attempt", "question__topic"),
+    showing = get_object_or_404(
+        Showing.objects.select_related("attempt", "question__topic"),
         user=request.user,
         deck=deck,
         token=token,
     )
     return _result_page(
         request,
-        presentation,
+        showing,
         deck=deck,
-        next_url=study_url(deck, presentation.mode, presentation.practice),
+        next_url=study_url(deck, showing.mode, showing.practice),
     )
 
 
@@ -258,15 +258,15 @@ def leech_session(request: AuthenticatedHttpRequest) -> HttpResponse:
     question, deck = picked
     # Each leech in the way it can be asked: options when it has them, else as a flashcard.
     mode = Mode.CHOICE if question.is_choice else Mode.FLASHCARD
-    presentation = services.presentation_issue(
+    showing = services.showing_issue(
         user=request.user, deck=deck, question=question, mode=mode, practice=True, now=current
     )
     context.update(
         deck=deck,
         mode=mode,
         question=question,
-        presentation=presentation,
-        **_card_context(question, presentation, intervals={}),
+        showing=showing,
+        **_card_context(question, showing, intervals={}),
     )
     return render(request, "study/leech_session.html", context)
 
@@ -300,14 +300,14 @@ def leech_answer(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def leech_result(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """The learner who answered a leech: right or wrong and why, then the next leech."""
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("attempt", "question__topic", "deck"),
+    showing = get_object_or_404(
+        Showing.objects.select_related("attempt", "question__topic", "deck"),
         user=request.user,
         token=token,
         practice=True,
     )
     return _result_page(
-        request, presentation, deck=presentation.deck, next_url=reverse("study:leech_session")
+        request, showing, deck=showing.deck, next_url=reverse("study:leech_session")
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from classrooms import services as classroom_services
 from classrooms.models import Classroom, Membership
-from study.models import Attempt, CardState, Exam, Mode, Presentation, ReviewState
+from study.models import Attempt, CardState, Exam, Mode, ReviewState, Showing
 
 from .conftest import World, snapshot
 
@@ -37,7 +37,7 @@ def history_of(user: Any) -> dict[str, int]:
         "attempts": Attempt.objects.filter(user=user).count(),
         "review_states": ReviewState.objects.filter(user=user).count(),
         "exams": Exam.objects.filter(user=user).count(),
-        "card_showings": Presentation.objects.filter(user=user).count(),
+        "card_showings": Showing.objects.filter(user=user).count(),
     }
 
 

@@ -66,7 +66,7 @@ def school(make_user: Callable[..., Any], make_question: Callable[..., Question]
         now=now,
     )
     for question in questions:
-        shown = study_services.presentation_issue(
+        shown = study_services.showing_issue(
             user=learner, deck=deck, question=question, mode=Mode.CHOICE, practice=False, now=now
         )
         study_services.attempt_record(

@@ -115,8 +115,8 @@ NUMBERS = st.one_of(
 def world_values(world: World, outsider: World | None = None) -> list[str]:
     """The owner's own ids (so input reaches the services) and other users' ids."""
     values = [
-        world.open_presentation.token,
-        world.presentation.token,
+        world.open_showing.token,
+        world.showing.token,
         world.practice.token,
         world.deck.slug,
         world.classroom.join_code,
@@ -278,7 +278,7 @@ def test_an_answer_id_of_thousands_of_digits_is_refused_not_a_500(
     before = snapshot()
 
     response = client.post(
-        url, {"token": world.open_presentation.token, "position": "1", "answer": "9" * 5000}
+        url, {"token": world.open_showing.token, "position": "1", "answer": "9" * 5000}
     )
 
     assert response.status_code == 400

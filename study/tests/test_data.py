@@ -21,9 +21,9 @@ from study.models import (
     ExamItem,
     ExamScope,
     Mode,
-    Presentation,
     Rating,
     ReviewState,
+    Showing,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def now():
 def answer(user, deck, question, when, *, right=True, practice=False, rating=None):
     """Show `question` and answer it at `when` through the real services."""
     mode = Mode.CHOICE if question.is_choice else Mode.FLASHCARD
-    presentation = services.presentation_issue(
+    showing = services.showing_issue(
         user=user, deck=deck, question=question, mode=mode, practice=practice, now=when
     )
     if mode == Mode.CHOICE:
@@ -48,7 +48,7 @@ def answer(user, deck, question, when, *, right=True, practice=False, rating=Non
         chosen = [a.pk for a in answers if a.is_correct == right][:1]
         return services.attempt_record(
             user=user,
-            token=presentation.token,
+            token=showing.token,
             slug=deck.slug,
             answer_ids=chosen,
             rating=None,
@@ -57,7 +57,7 @@ def answer(user, deck, question, when, *, right=True, practice=False, rating=Non
         )
     return services.attempt_record(
         user=user,
-        token=presentation.token,
+        token=showing.token,
         slug=deck.slug,
         answer_ids=None,
         rating=rating or (Rating.GOOD if right else Rating.AGAIN),
@@ -75,10 +75,8 @@ def build_history(user, deck):
             answer(user, deck, question, when + timedelta(minutes=i), right=(i + days_ago) % 3 != 0)
     # A lucky guess re-graded as Hard.
     last = answer(user, deck, questions[0], NOW - timedelta(minutes=5))
-    if last.correct and last.presentation is not None:
-        services.attempt_regrade(
-            user=user, token=last.presentation.token, rating=Rating.HARD, now=NOW
-        )
+    if last.correct and last.showing is not None:
+        services.attempt_regrade(user=user, token=last.showing.token, rating=Rating.HARD, now=NOW)
     # Eight wrong practice answers make questions[1] a leech.
     for i in range(8):
         answer(
@@ -205,7 +203,7 @@ def test_round_trip_keeps_exams_items_and_their_attempt(learner, other_student):
     assert linked.exam_item is not None
     assert linked.exam_item.exam == exam
     assert linked.exam_item.position == 2
-    assert linked.presentation is None
+    assert linked.showing is None
 
 
 def test_imported_card_before_names_this_databases_question(learner, other_student):
@@ -587,9 +585,9 @@ def test_posted_user_fields_are_ignored(client, learner, other_student, clock):
     assert history_rows(other_student) == history_rows(learner)
 
 
-def test_presentations_are_not_exported(learner):
-    assert Presentation.objects.filter(user=learner).exists()
-    assert "presentations" not in export_of(learner)
+def test_showings_are_not_exported(learner):
+    assert Showing.objects.filter(user=learner).exists()
+    assert "showings" not in export_of(learner)
 
 
 def test_review_states_keep_their_state(learner, other_student):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cards.models import Deck
 from study import selectors
-from study.models import Attempt, CardState, Mode, Presentation, ReviewState
+from study.models import Attempt, CardState, Mode, ReviewState, Showing
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_the_study_page_reads_a_due_card_in_six_queries(
     with django_assert_num_queries(6):
         again = client.get(session_url(deck, mode))
     assert first.context["question"] == again.context["question"] == question
-    assert first.context["presentation"] == again.context["presentation"]
+    assert first.context["showing"] == again.context["showing"]
 
 
 def test_the_study_page_reads_a_new_card_in_six_queries(
@@ -120,7 +120,7 @@ def test_an_answer_is_recorded_in_eight_statements(
     if known_card:
         make_state(learner, question, **DUE)
     client.get(session_url(deck, Mode.CHOICE))
-    shown = Presentation.objects.get(user=learner, question=question)
+    shown = Showing.objects.get(user=learner, question=question)
     right = [a.pk for a in question.answers.all() if a.is_correct]
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
@@ -130,7 +130,7 @@ def test_an_answer_is_recorded_in_eight_statements(
     assert len(statements(captured)) <= 8, statements(captured)
     state = ReviewState.objects.get(user=learner, question=question)
     assert state.reps == (3 if known_card else 1)
-    assert Attempt.objects.get(presentation=shown).correct
+    assert Attempt.objects.get(showing=shown).correct
 
 
 def test_an_answer_to_a_deck_no_longer_visible_is_404_and_writes_nothing(
@@ -139,7 +139,7 @@ def test_an_answer_to_a_deck_no_longer_visible_is_404_and_writes_nothing(
     # Shown while the deck was visible (say, assigned to the learner's class), answered after.
     private = Deck.objects.create(slug="private", name="Private", owner=teacher)
     private.questions.add(question)
-    shown = Presentation.objects.create(
+    shown = Showing.objects.create(
         user=learner, question=question, deck=private, mode=Mode.CHOICE, created_at=NOW
     )
     right = [a.pk for a in question.answers.all() if a.is_correct]
@@ -156,7 +156,7 @@ def test_an_answer_posted_to_another_visible_deck_is_refused(
 ) -> None:
     other = Deck.objects.create(slug="other", name="Other")
     other.questions.add(question)
-    shown = Presentation.objects.create(
+    shown = Showing.objects.create(
         user=learner, question=question, deck=deck, mode=Mode.CHOICE, created_at=NOW
     )
     response = client.post(

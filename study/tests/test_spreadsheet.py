@@ -62,13 +62,13 @@ def test_the_learners_answers_csv_quotes_every_admin_written_cell(
     question.save()
     question.topic.name = '=HYPERLINK("http://evil.example/","Lambda")'
     question.topic.save()
-    presentation = services.presentation_issue(
+    showing = services.showing_issue(
         user=student, deck=deck, question=question, mode=Mode.CHOICE, practice=False, now=NOW
     )
     right = list(question.answers.filter(is_correct=True).values_list("pk", flat=True))
     services.attempt_record(
         user=student,
-        token=presentation.token,
+        token=showing.token,
         slug=deck.slug,
         answer_ids=right,
         rating=None,

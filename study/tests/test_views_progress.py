@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cards.models import Deck
 from study import progress, selectors
-from study.models import Attempt, CardState, Mode, Presentation, ReviewState
+from study.models import Attempt, CardState, Mode, ReviewState, Showing
 
 pytestmark = pytest.mark.django_db
 
@@ -371,32 +371,32 @@ def test_leech_practice_runs_end_to_end(client, student, history, clock):
     assert page.status_code == 200
     assert page.context["question"] == history["a3"]
     assert page.context["leech_count"] == 2
-    presentation = page.context["presentation"]
-    assert (presentation.practice, presentation.mode) == (True, Mode.CHOICE)
+    showing = page.context["showing"]
+    assert (showing.practice, showing.mode) == (True, Mode.CHOICE)
     wrong = next(a for a in history["a3"].answers.all() if not a.is_correct)
 
     answered = client.post(
-        reverse("study:leech_answer"), {"token": presentation.token, "answer": [wrong.pk]}
+        reverse("study:leech_answer"), {"token": showing.token, "answer": [wrong.pk]}
     )
 
     assert answered.status_code == 303
-    assert answered["Location"] == reverse("study:leech_result", args=[presentation.token])
+    assert answered["Location"] == reverse("study:leech_result", args=[showing.token])
     result = client.get(answered["Location"])
     assert result.status_code == 200
     assert result.context["next_url"] == reverse("study:leech_session")
     assert "Practice: the schedule of this card did not change." in result.content.decode()
-    attempt = Attempt.objects.get(presentation=presentation)
+    attempt = Attempt.objects.get(showing=showing)
     assert (attempt.rescheduled, attempt.correct, attempt.rating) == (False, False, 1)
 
     # Then b1, a flashcard, rated without any interval shown.
     following = client.get(reverse("study:leech_session"))
     assert following.context["question"] == history["b1"]
     assert following.context["mode"] == Mode.FLASHCARD
-    token = following.context["presentation"].token
+    token = following.context["showing"].token
     rated = client.post(reverse("study:leech_answer"), {"token": token, "rating": 3})
     assert rated.status_code == 303
     assert client.get(rated["Location"]).status_code == 200
-    assert Attempt.objects.get(presentation__token=token).rating == 3
+    assert Attempt.objects.get(showing__token=token).rating == 3
     # Practice leaves every schedule as it was.
     assert list(ReviewState.objects.filter(user=student).values()) == states_before
 
@@ -440,7 +440,7 @@ def test_leeches_only_in_a_deck_the_learner_cannot_see_are_not_offered(
 
 
 def test_leech_answer_refuses_another_learners_token(client, student, other_student, history):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=other_student,
         question=history["a3"],
         deck=history["deck"],
@@ -452,15 +452,15 @@ def test_leech_answer_refuses_another_learners_token(client, student, other_stud
     answer_id = history["a3"].answers.first().pk
 
     response = client.post(
-        reverse("study:leech_answer"), {"token": presentation.token, "answer": [answer_id]}
+        reverse("study:leech_answer"), {"token": showing.token, "answer": [answer_id]}
     )
 
     assert response.status_code == 400
-    assert not Attempt.objects.filter(presentation=presentation).exists()
+    assert not Attempt.objects.filter(showing=showing).exists()
 
 
 def test_leech_answer_refuses_a_scheduled_showing(client, student, history):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=student,
         question=history["a3"],
         deck=history["deck"],
@@ -471,17 +471,17 @@ def test_leech_answer_refuses_a_scheduled_showing(client, student, history):
     client.force_login(student)
     answer_id = history["a3"].answers.first().pk
     response = client.post(
-        reverse("study:leech_answer"), {"token": presentation.token, "answer": [answer_id]}
+        reverse("study:leech_answer"), {"token": showing.token, "answer": [answer_id]}
     )
     assert response.status_code == 400
     assert "This card was not shown to you." in response.content.decode()
-    assert not Attempt.objects.filter(presentation=presentation).exists()
+    assert not Attempt.objects.filter(showing=showing).exists()
 
 
 def test_leech_answer_refuses_a_showing_in_a_deck_no_longer_visible(
     client, student, teacher, history
 ):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=student,
         question=history["a3"],
         deck=history["deck"],
@@ -495,12 +495,12 @@ def test_leech_answer_refuses_a_showing_in_a_deck_no_longer_visible(
     answer_id = history["a3"].answers.first().pk
 
     response = client.post(
-        reverse("study:leech_answer"), {"token": presentation.token, "answer": [answer_id]}
+        reverse("study:leech_answer"), {"token": showing.token, "answer": [answer_id]}
     )
 
     assert response.status_code == 400
     assert "This card was not shown to you." in response.content.decode()
-    assert not Attempt.objects.filter(presentation=presentation).exists()
+    assert not Attempt.objects.filter(showing=showing).exists()
 
 
 def test_leech_answer_with_a_bad_form_is_400(client, student):
@@ -509,7 +509,7 @@ def test_leech_answer_with_a_bad_form_is_400(client, student):
 
 
 def test_another_learners_leech_result_is_404(client, student, other_student, history):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=other_student,
         question=history["a3"],
         deck=history["deck"],
@@ -521,7 +521,7 @@ def test_another_learners_leech_result_is_404(client, student, other_student, hi
     Attempt.objects.create(
         user=other_student,
         question=history["a3"],
-        presentation=presentation,
+        showing=showing,
         mode=Mode.CHOICE,
         rescheduled=False,
         correct=False,
@@ -529,14 +529,14 @@ def test_another_learners_leech_result_is_404(client, student, other_student, hi
         reviewed_at=NOW,
     )
     client.force_login(student)
-    url = reverse("study:leech_result", args=[presentation.token])
+    url = reverse("study:leech_result", args=[showing.token])
     assert client.get(url).status_code == 404
     client.force_login(other_student)
     assert client.get(url).status_code == 200
 
 
 def test_an_unanswered_leech_result_is_404(client, student, history):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=student,
         question=history["a3"],
         deck=history["deck"],
@@ -545,7 +545,7 @@ def test_an_unanswered_leech_result_is_404(client, student, history):
         created_at=NOW,
     )
     client.force_login(student)
-    url = reverse("study:leech_result", args=[presentation.token])
+    url = reverse("study:leech_result", args=[showing.token])
     assert client.get(url).status_code == 404
 
 
