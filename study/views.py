@@ -27,9 +27,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.http import AuthenticatedHttpRequest
 from cards.models import Deck, Question
 
-from . import data as data_io
+from . import portability, selectors, services
 from . import progress as progress_maths
-from . import selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
 from .models import Mode, Rating, Showing
 from .templatetags.study_tags import study_url
@@ -327,7 +326,7 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def data_export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: everything they have done here, as one JSON file (theirs only)."""
-    document = data_io.history_export(user=request.user, now=timezone.now())
+    document = portability.history_export(user=request.user, now=timezone.now())
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",
@@ -341,7 +340,7 @@ def data_export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
 def data_export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Signed-in learners: their own attempts as a CSV spreadsheet (UTF-8 with a BOM)."""
     response = StreamingHttpResponse(
-        data_io.attempts_csv(user=request.user), content_type="text/csv; charset=utf-8"
+        portability.attempts_csv(user=request.user), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{_download_name(request, "csv")}"'
     return response
@@ -354,10 +353,10 @@ def data_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            counts = data_io.history_import(
+            counts = portability.history_import(
                 user=request.user, document=form.cleaned_data["file"], now=timezone.now()
             )
-        except data_io.DataImportError as error:
+        except portability.DataImportError as error:
             for message in error.messages:
                 form.add_error("file", message)
         else:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from study import data as data_io
+from study import portability
 from study.models import Attempt, Exam
 
 from .conftest import World, snapshot
@@ -364,7 +364,7 @@ def _encoded(document: Any) -> bytes:
 @pytest.fixture
 def export(world: World) -> Any:
     """The learner's real export: a valid document to mutate."""
-    document = data_io.history_export(user=world.learner, now=timezone.now())
+    document = portability.history_export(user=world.learner, now=timezone.now())
     assert document["review_states"] and document["attempts"] and document["exams"]
     return document
 

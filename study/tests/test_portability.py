@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cards.models import Deck
-from study import data, scheduling, selectors, services
+from study import portability, scheduling, selectors, services
 from study.models import (
     Attempt,
     CardState,
@@ -126,7 +126,7 @@ def build_history(user, deck):
 
 
 def export_of(user):
-    return data.history_export(user=user, now=NOW)
+    return portability.history_export(user=user, now=NOW)
 
 
 def upload(document, name="saaprep.json"):
@@ -185,7 +185,7 @@ def test_importing_an_export_reproduces_every_figure(client, learner, other_stud
 
 
 def test_round_trip_keeps_exams_items_and_their_attempt(learner, other_student):
-    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    portability.history_import(user=other_student, document=export_of(learner), now=NOW)
 
     exam = Exam.objects.get(user=other_student)
     original = Exam.objects.get(user=learner)
@@ -207,7 +207,7 @@ def test_round_trip_keeps_exams_items_and_their_attempt(learner, other_student):
 
 
 def test_imported_card_before_names_this_databases_question(learner, other_student):
-    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    portability.history_import(user=other_student, document=export_of(learner), now=NOW)
     for question_id, card in Attempt.objects.filter(
         user=other_student, card_before__isnull=False
     ).values_list("question_id", "card_before"):
@@ -217,7 +217,7 @@ def test_imported_card_before_names_this_databases_question(learner, other_stude
 
 def test_an_imported_regrade_still_works_from_the_copied_card(learner, other_student, deck):
     """The copied card_before is a real FSRS card: the copy can go on studying."""
-    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    portability.history_import(user=other_student, document=export_of(learner), now=NOW)
     question = deck.questions.order_by("pk")[2]
 
     attempt = answer(other_student, deck, question, NOW + timedelta(days=1))
@@ -255,10 +255,10 @@ def test_export_names_questions_and_answers_portably(learner, deck):
 def test_card_states_and_saved_cards_carry_and_check_every_fsrs_card_field(learner):
     document = export_of(learner)
 
-    assert tuple(data.CARD_CHECKS) == scheduling.CARD_FIELDS
-    assert tuple(data.STATE_CHECKS) == ("question", *data.STATE_FIELDS)
+    assert tuple(portability.CARD_CHECKS) == scheduling.CARD_FIELDS
+    assert tuple(portability.STATE_CHECKS) == ("question", *portability.STATE_FIELDS)
     for row in document["review_states"]:
-        assert tuple(row) == ("question", *data.STATE_FIELDS)
+        assert tuple(row) == ("question", *portability.STATE_FIELDS)
     saved = [row["card_before"] for row in document["attempts"] if row["card_before"]]
     assert saved
     assert all(set(scheduling.CARD_FIELDS) <= card.keys() for card in saved)
@@ -313,7 +313,7 @@ def test_csv_download_opens_in_a_spreadsheet(client, student, deck, clock):
     raw = b"".join(response.streaming_content)
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == list(data.CSV_COLUMNS)
+    assert rows[0] == list(portability.CSV_COLUMNS)
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["reviewed_at"] == "2025-03-10T11:00:00+09:00"  # in the learner's zone
@@ -476,8 +476,8 @@ def test_an_invalid_field_is_named_and_nothing_is_written(
 def test_a_missing_field_is_named(learner, other_student):
     document = export_of(learner)
     del document["review_states"][0]["due"]
-    with pytest.raises(data.DataImportError) as refused:
-        data.history_import(user=other_student, document=document, now=NOW)
+    with pytest.raises(portability.DataImportError) as refused:
+        portability.history_import(user=other_student, document=document, now=NOW)
     assert refused.value.messages == ["review_states[0].due: is missing"]
 
 
@@ -485,8 +485,8 @@ def test_an_unknown_answer_number_is_refused(learner, other_student):
     document = export_of(learner)
     choice = next(row for row in document["attempts"] if row["chosen_answers"])
     choice["chosen_answers"] = [9]
-    with pytest.raises(data.DataImportError) as refused:
-        data.history_import(user=other_student, document=document, now=NOW)
+    with pytest.raises(portability.DataImportError) as refused:
+        portability.history_import(user=other_student, document=document, now=NOW)
     assert "has no answer numbered 9" in refused.value.messages[0]
     assert history_rows(other_student) == (0, 0, 0)
 
@@ -495,9 +495,9 @@ def test_many_problems_are_cut_short(learner, other_student):
     document = export_of(learner)
     for row in document["attempts"]:
         row["rating"] = 0
-    with pytest.raises(data.DataImportError) as refused:
-        data.history_import(user=other_student, document=document, now=NOW)
-    assert len(refused.value.messages) == data.MAX_ERRORS_SHOWN + 1
+    with pytest.raises(portability.DataImportError) as refused:
+        portability.history_import(user=other_student, document=document, now=NOW)
+    assert len(refused.value.messages) == portability.MAX_ERRORS_SHOWN + 1
     assert refused.value.messages[-1].endswith("more problems.")
 
 
@@ -509,8 +509,8 @@ def test_a_failure_while_writing_leaves_nothing_behind(learner, other_student, m
 
     monkeypatch.setattr(Attempt.objects, "bulk_create", broken)
 
-    with pytest.raises(data.DataImportError):
-        data.history_import(user=other_student, document=document, now=NOW)
+    with pytest.raises(portability.DataImportError):
+        portability.history_import(user=other_student, document=document, now=NOW)
 
     assert history_rows(other_student) == (0, 0, 0)
     assert not ExamItem.objects.filter(exam__user=other_student).exists()
@@ -523,15 +523,15 @@ def test_an_exam_in_a_deck_the_importer_cannot_see_loses_its_deck(
 ):
     private = Deck.objects.create(slug="private", name="Private", owner=teacher)
     Exam.objects.filter(user=learner).update(deck=private)
-    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    portability.history_import(user=other_student, document=export_of(learner), now=NOW)
     assert Exam.objects.get(user=other_student).deck is None
 
 
 def test_an_empty_export_imports_settings_only(student, other_student):
     student.time_zone = "Europe/Berlin"
     student.save()
-    counts = data.history_import(user=other_student, document=export_of(student), now=NOW)
-    assert counts == data.ImportCounts(review_states=0, attempts=0, exams=0)
+    counts = portability.history_import(user=other_student, document=export_of(student), now=NOW)
+    assert counts == portability.ImportCounts(review_states=0, attempts=0, exams=0)
     other_student.refresh_from_db()
     assert other_student.time_zone == "Europe/Berlin"
 
@@ -591,7 +591,7 @@ def test_showings_are_not_exported(learner):
 
 
 def test_review_states_keep_their_state(learner, other_student):
-    data.history_import(user=other_student, document=export_of(learner), now=NOW)
+    portability.history_import(user=other_student, document=export_of(learner), now=NOW)
     fields = ("question_id", "state", "stability", "difficulty", "due", "reps", "lapses")
     assert list(
         ReviewState.objects.filter(user=other_student).order_by("question_id").values_list(*fields)
