@@ -8,8 +8,6 @@ act on a POST carrying the current password, in one transaction; a wrong passwor
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -38,7 +36,7 @@ def _password_form(request: HttpRequest, user: User) -> PasswordConfirmForm:
 @require_http_methods(["GET", "POST"])
 def history_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user: start their own study history over (settings and classes stay)."""
-    user = cast(User, request.user)  # signed in: @login_required
+    user = request.user
     form = _password_form(request, user)
     if request.method == "POST" and form.is_valid():
         history.history_reset(user=user, now=timezone.now())
@@ -58,7 +56,7 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     Refused, with the classes named, while they teach a class that still has students.
     """
-    user = cast(User, request.user)  # signed in: @login_required
+    user = request.user
     footprint = classroom_selectors.account_footprint(user)
     form = _password_form(request, user)
     # A refused deletion does not spend a password check (nor a throttled attempt) first.
