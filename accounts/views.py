@@ -1,5 +1,3 @@
-from typing import cast
-
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,17 +8,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from accounts.http import AuthenticatedHttpRequest
+
 from .forms import SettingsForm
 from .models import User
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user: their own display name and study settings."""
     # A fresh copy, not request.user: is_valid() copies posted values onto the instance even when
     # they fail, and the header must keep showing what is really saved.
-    user = User.objects.get(pk=cast(User, request.user).pk)  # signed in: @login_required
+    user = User.objects.get(pk=request.user.pk)
     if request.method == "POST":
         form = SettingsForm(request.POST, instance=user)
         if form.is_valid():

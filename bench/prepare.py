@@ -45,7 +45,6 @@ from django.contrib.auth import (  # noqa: E402
     BACKEND_SESSION_KEY,
     HASH_SESSION_KEY,
     SESSION_KEY,
-    get_user_model,
 )
 from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -54,6 +53,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts.models import User  # noqa: E402
 from bench.management.commands.bench_seed import (  # noqa: E402
     EMAIL_DOMAIN,
     learner_email,
@@ -65,9 +65,8 @@ from classrooms.access import SESSION_ROLE_KEY, is_teacher  # noqa: E402
 from classrooms.goals import Goal  # noqa: E402
 from classrooms.models import Assignment  # noqa: E402
 from study import selectors as study_selectors  # noqa: E402
-from study.models import Exam, Mode, Presentation  # noqa: E402
+from study.models import Exam, Mode, Showing  # noqa: E402
 
-User = get_user_model()
 HOST = "127.0.0.1"
 # Answer tokens: the warm-up's and the measured run's, so the measured POSTs record real answers.
 WARMUP_TOKENS = 1000
@@ -80,7 +79,7 @@ def csrf_secret() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(32))
 
 
-def session_for(user: Any) -> str:
+def session_for(user: User) -> str:
     """A signed-in session for `user`, stored like the one a login leaves; returns its key."""
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
@@ -91,12 +90,12 @@ def session_for(user: Any) -> str:
     return str(store.session_key)
 
 
-def user(email: str) -> Any:
+def user(email: str) -> User:
     return User.objects.get(email=email)
 
 
 def issue_tokens(
-    *, learner: Any, decks: list[Deck], count: int, rng: random.Random, now: dt.datetime
+    *, learner: User, decks: list[Deck], count: int, rng: random.Random, now: dt.datetime
 ) -> list[tuple[str, str, list[int]]]:
     """`count` open choice-mode showings for the learner across `decks`, each with the answer ids
     to post (right or wrong at random): (answer path, token, answer ids)."""
@@ -118,7 +117,7 @@ def issue_tokens(
         options = [pk for pk, _correct in answers[question_id]]
         right = [pk for pk, correct in answers[question_id] if correct]
         chosen = right if rng.random() < 0.75 else [rng.choice(options)]
-        presentation = Presentation(
+        showing = Showing(
             user=learner,
             question_id=question_id,
             deck_id=deck_id,
@@ -126,9 +125,9 @@ def issue_tokens(
             option_order=rng.sample(options, len(options)),
             created_at=now,
         )
-        showings.append(presentation)
-        rows.append((by_deck[deck_id].slug, presentation.token, chosen))
-    Presentation.objects.bulk_create(showings, batch_size=2000)
+        showings.append(showing)
+        rows.append((by_deck[deck_id].slug, showing.token, chosen))
+    Showing.objects.bulk_create(showings, batch_size=2000)
     return [(reverse("study:answer", args=[slug]), token, chosen) for slug, token, chosen in rows]
 
 
@@ -208,7 +207,7 @@ def pages(out_dir: Path) -> None:
             for path, token, chosen in rows:
                 out.write(f"{path}\t{answer_body(csrf, token, chosen)}\n")
 
-    def cookie(owner: Any) -> str:
+    def cookie(owner: User) -> str:
         return f"sessionid={sessions[owner.pk]}; csrftoken={csrf}"
 
     study_path = reverse("study:session", args=[study_assignment.deck.slug])
@@ -428,21 +427,11 @@ def explain() -> None:
 
     def study_queue() -> None:
         """What the study page reads to choose a card: limits and counts, then the card."""
-        allowance, counts = study_selectors.queue_state(
-            user=studying, deck=deck.deck, mode=Mode.FLASHCARD, now=now
-        )
-        study_selectors.next_card_state(
-            user=studying,
-            deck=deck.deck,
-            mode=Mode.FLASHCARD,
-            now=now,
-            allowance=allowance,
-            counts=counts,
-        )
+        study_selectors.study_queue(user=studying, deck=deck.deck, mode=Mode.FLASHCARD, now=now)
 
     explain_all(
-        "the study queue (queue_state: today's limits and the deck's counts in one statement;"
-        " next_card_state: the first due learning or review card with its answers)",
+        "the study queue (study_queue: today's limits and the deck's counts in one statement,"
+        " then the first due learning or review card with its answers)",
         study_queue,
     )
     teacher = user(teacher_email(1))

@@ -5,13 +5,12 @@ Every other page's throughput is reported as a ratio of this one, measured in th
 the figures hold on a busy or a quiet machine alike.
 """
 
-from typing import Any, cast
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from study.models import Attempt
 
 BASELINE_ROWS = 20
@@ -19,10 +18,10 @@ BASELINE_ROWS = 20
 
 @require_safe
 @login_required
-def baseline(request: HttpRequest) -> HttpResponse:
+def baseline(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in users: their twenty latest answers, from one query (the benchmark's baseline)."""
     attempts = list(
-        Attempt.objects.filter(user=cast(Any, request.user))
+        Attempt.objects.filter(user=request.user)
         .select_related("question")
         .order_by("-reviewed_at", "-pk")[:BASELINE_ROWS]
     )

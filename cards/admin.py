@@ -222,7 +222,7 @@ class DeckAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Deck]:
-        return Deck.objects.get_queryset().with_card_counts()
+        return Deck.objects.with_card_counts()
 
     @admin.display(description=_("cards"), ordering="card_count")
     def card_count(self, obj: Deck) -> int:

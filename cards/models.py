@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from . import rules
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 
@@ -286,11 +287,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
 
 class QuestionManager(models.Manager["Question"]):
-    def get_queryset(self) -> QuestionQuerySet:
-        return QuestionQuerySet(self.model, using=self._db)
-
-    def with_answers(self) -> QuestionQuerySet:
-        return self.get_queryset().with_answers()
+    """Fixtures load by natural key; every other read is a QuestionQuerySet method, which
+    from_queryset puts on the manager too."""
 
     def get_by_natural_key(self, key: str) -> Question:
         return self.get(key=key)
@@ -333,7 +331,7 @@ class Question(models.Model):
     source_hash = models.CharField(_("hash of the source lines"), max_length=64, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = QuestionManager()
+    objects = QuestionManager.from_queryset(QuestionQuerySet)()
 
     class Meta:
         ordering = ["topic__domain__order", "topic__order", "order", "id"]
@@ -381,7 +379,7 @@ class Question(models.Model):
 
     @property
     def is_choice(self) -> bool:
-        return self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+        return self.kind in rules.CHOICE_KINDS
 
     @property
     def citation(self) -> str:
@@ -436,34 +434,30 @@ class Answer(models.Model):
     natural_key.dependencies = ["cards.question"]  # type: ignore[attr-defined]
 
 
-# Higher apps widen who may see a deck without this app importing them: classrooms registers
-# "decks assigned to a classroom this user belongs to". Each hook maps a signed-in user to a Q.
-DeckVisibilityHook = Callable[[Any], Q]
-deck_visibility_hooks: list[DeckVisibilityHook] = []
-
-
-def register_deck_visibility(hook: DeckVisibilityHook) -> DeckVisibilityHook:
-    if hook not in deck_visibility_hooks:
-        deck_visibility_hooks.append(hook)
-    return hook
-
-
 class DeckQuerySet(models.QuerySet["Deck"]):
     def builtin(self) -> DeckQuerySet:
         return self.filter(owner__isnull=True)
 
-    def visible_to(self, user: User | Any) -> DeckQuerySet:
-        """Built-in decks for everyone; a teacher's own decks for that teacher; plus whatever
-        the registered hooks allow (decks assigned to the user's classrooms)."""
+    def visible_to(self, user: User | AnonymousUser | None) -> DeckQuerySet:
+        """Built-in decks for everyone; a teacher's own decks for that teacher; and decks
+        assigned to a classroom the user is enrolled in.
+
+        The last condition follows the classrooms app's relations (Assignment.deck, whose related
+        name is "assignments", then the class's memberships) by a lookup string. That is the one
+        place this app names a higher one: a lookup is resolved by the ORM when the query runs,
+        not imported, so cards still imports nothing from classrooms (STYLE: a lower app never
+        imports a higher one), and every reader of decks sees the same rule without start-up
+        hooks. classrooms' tests pin it: an assigned deck is studied by the class's students
+        and by nobody else, and leaving the class hides it.
+        """
         if user is None or not user.is_authenticated:
             return self.builtin()
-        condition = Q(owner__isnull=True) | Q(owner=user)
-        extra = [hook(user) for hook in deck_visibility_hooks]
-        if not extra:
-            return self.filter(condition)
-        for q in extra:
-            condition |= q
-        # The hooks follow to-many relations, which can repeat a deck.
+        condition = (
+            Q(owner__isnull=True)
+            | Q(owner=user)
+            | Q(assignments__classroom__memberships__student=user)
+        )
+        # The classroom lookup follows to-many relations, which can repeat a deck.
         return self.filter(pk__in=Deck.objects.filter(condition).values("pk"))
 
     def with_card_counts(self) -> DeckQuerySet:
@@ -477,14 +471,8 @@ class DeckQuerySet(models.QuerySet["Deck"]):
 
 
 class DeckManager(models.Manager["Deck"]):
-    def get_queryset(self) -> DeckQuerySet:
-        return DeckQuerySet(self.model, using=self._db)
-
-    def builtin(self) -> DeckQuerySet:
-        return self.get_queryset().builtin()
-
-    def visible_to(self, user: User | Any) -> DeckQuerySet:
-        return self.get_queryset().visible_to(user)
+    """Fixtures load by natural key; every other read is a DeckQuerySet method, which
+    from_queryset puts on the manager too."""
 
     def get_by_natural_key(self, slug: str) -> Deck:
         return self.get(slug=slug)
@@ -519,7 +507,7 @@ class Deck(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = DeckManager()
+    objects = DeckManager.from_queryset(DeckQuerySet)()
 
     class Meta:
         ordering = ["order", "name"]

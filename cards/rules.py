@@ -1,4 +1,6 @@
-"""Rules about a question's answers that span rows: one source for the admin and the importer.
+"""Rules about questions and their answers: the kinds, which of them are answered by choosing,
+what a kind's answers must look like (one source for the admin and the importer), and how the
+options are lettered.
 
 Pure: no ORM, so it is tested as a table and reused wherever answers are assembled.
 """
@@ -10,6 +12,14 @@ from django.utils.translation import gettext as _
 FLASHCARD = "flashcard"
 SINGLE = "single"
 MULTIPLE = "multiple"
+# The kinds answered by choosing among options: choice mode and exams draw only these.
+CHOICE_KINDS = (SINGLE, MULTIPLE)
+OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def option_letter(index: int) -> str:
+    """The letter of the option at 0-based `index` (A, B, ...); past Z, its number."""
+    return OPTION_LETTERS[index] if 0 <= index < len(OPTION_LETTERS) else str(index + 1)
 
 
 def answer_set_errors(kind: str, correct_flags: Sequence[bool]) -> list[str]:

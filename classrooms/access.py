@@ -12,16 +12,16 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DateTimeField, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from cards.models import Deck, DeckQuerySet
-from study.models import Attempt
 
-from .models import Assignment, Classroom, Membership
+from .models import Assignment, AssignmentQuerySet, Classroom, Membership
 
 TEACHERS_GROUP = "Teachers"
 # What the Teachers group may do: create classrooms, assign decks, build decks of their own.
@@ -62,7 +62,7 @@ def teachers_group_ensure() -> Group:
     return group
 
 
-def is_teacher(user: Any) -> bool:
+def is_teacher(user: User | AnonymousUser) -> bool:
     """Whether the user may teach: holds "add classroom" (the Teachers group grants it).
 
     One query, remembered on the user object for the rest of the request.
@@ -107,12 +107,12 @@ def teacher_required(view: View) -> View:
 # --- Teachers' objects ---
 
 
-def classroom_for_teacher(user: Any, pk: int) -> Classroom:
+def classroom_for_teacher(user: User, pk: int) -> Classroom:
     """The user's own classroom, archived or not; anyone else's is a 404."""
     return get_object_or_404(Classroom.objects.taught_by(user), pk=pk)
 
 
-def classroom_for_teacher_write(user: Any, pk: int) -> Classroom:
+def classroom_for_teacher_write(user: User, pk: int) -> Classroom:
     """The user's own classroom, to change it: 403 once archived (restore it first)."""
     classroom = classroom_for_teacher(user, pk)
     if classroom.is_archived:
@@ -120,104 +120,43 @@ def classroom_for_teacher_write(user: Any, pk: int) -> Classroom:
     return classroom
 
 
-def _class_activity() -> dict[str, Subquery]:
-    """What changes whenever an assignment's dashboard may: its class's roster (how many, the
-    newest membership), the time of its students' latest answer, each the top of an index, and
-    the latest study history reset among them (deleting answers can leave the latest where it
-    was)."""
-    members = Membership.objects.filter(classroom_id=OuterRef("classroom_id")).order_by()
-    latest_answer = (
-        Attempt.objects.filter(user=OuterRef("student_id"))
-        .order_by("-reviewed_at")
-        .values("reviewed_at")[:1]
-    )
-    return {
-        "roster": Subquery(
-            members.values("classroom_id").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        ),
-        "newest_member": Subquery(
-            members.values("classroom_id").annotate(m=Max("pk")).values("m"),
-            output_field=IntegerField(),
-        ),
-        "last_reset": Subquery(
-            members.values("classroom_id").annotate(m=Max("student__history_reset_at")).values("m"),
-            output_field=DateTimeField(),
-        ),
-        "last_answer": Subquery(
-            members.annotate(last=Subquery(latest_answer))
-            .values("classroom_id")
-            .annotate(m=Max("last"))
-            .values("m"),
-            output_field=DateTimeField(),
-        ),
-    }
-
-
-def assignment_for_teacher(user: Any, pk: int) -> Assignment:
-    """An assignment in one of the user's classrooms, with its deck's card count and what its
-    dashboard's cached copy is keyed on (see dashboard_version): one query."""
+def assignment_for_teacher(
+    user: User, pk: int, assignments: AssignmentQuerySet | None = None
+) -> Assignment:
+    """An assignment in one of the user's classrooms, with its classroom and deck, read from
+    `assignments` (say, annotated for the page); anyone else's is a 404."""
+    found = Assignment.objects.all() if assignments is None else assignments
     return get_object_or_404(
-        Assignment.objects.select_related("classroom", "deck").annotate(
-            card_count=Count("deck__questions"), **_class_activity()
-        ),
-        classroom__teacher=user,
-        pk=pk,
+        found.select_related("classroom", "deck"), classroom__teacher=user, pk=pk
     )
 
 
-def dashboard_version(assignment: Assignment) -> str:
-    """The version of an assignment_for_teacher() assignment's figures: it changes with the
-    deck's cards, the roster (a student leaving, removed or deleted), every answer a student of
-    the class gives, and a student starting their study history over."""
-    values = (
-        assignment.card_count,  # type: ignore[attr-defined]
-        assignment.roster,  # type: ignore[attr-defined]
-        assignment.newest_member,  # type: ignore[attr-defined]
-        assignment.last_answer,  # type: ignore[attr-defined]
-        assignment.last_reset,  # type: ignore[attr-defined]
-    )
-    return ":".join(str(value) for value in values)
-
-
-def assignment_for_teacher_write(user: Any, pk: int) -> Assignment:
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("classroom", "deck"), classroom__teacher=user, pk=pk
-    )
+def assignment_for_teacher_write(user: User, pk: int) -> Assignment:
+    """An assignment in one of the user's classrooms, to change it: 403 once archived."""
+    assignment = assignment_for_teacher(user, pk)
     if assignment.classroom.is_archived:
         raise PermissionDenied("archived classroom")
     return assignment
 
 
-def deck_for_teacher(user: Any, pk: int) -> Deck:
+def deck_for_teacher(user: User, pk: int) -> Deck:
     """One of the user's own decks. Built-in decks are read-only for everyone: 404 here."""
     return get_object_or_404(Deck.objects.filter(owner=user), pk=pk)
 
 
-def assignable_decks(user: Any) -> DeckQuerySet:
+def assignable_decks(user: User) -> DeckQuerySet:
     """Decks a teacher may assign: the built-in ones and their own."""
-    return (
-        Deck.objects.get_queryset().filter(Q(owner__isnull=True) | Q(owner=user)).with_card_counts()
-    )
+    return Deck.objects.filter(Q(owner__isnull=True) | Q(owner=user)).with_card_counts()
 
 
 # --- Students' objects ---
 
 
-def membership_for_student(user: Any, classroom_pk: int) -> Membership:
-    """The user's own enrolment in this classroom; not enrolled (or removed) is a 404."""
+def membership_for_student(user: User, classroom_pk: int) -> Membership:
+    """The user's own enrolment in this classroom; not enrolled (or removed) is a 404. One
+    flavour only: a student may leave an archived class, so reading and leaving are alike."""
     return get_object_or_404(
         Membership.objects.select_related("classroom__teacher"),
         student=user,
         classroom_id=classroom_pk,
     )
-
-
-def membership_for_student_write(user: Any, classroom_pk: int) -> Membership:
-    """The user's own enrolment, to change it (leave). Leaving an archived class is allowed."""
-    return membership_for_student(user, classroom_pk)
-
-
-def decks_assigned_to(user: Any) -> Q:
-    """Deck visibility hook: decks assigned to any classroom the user is enrolled in."""
-    return Q(assignments__classroom__memberships__student=user)

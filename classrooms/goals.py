@@ -4,7 +4,7 @@ An assignment asks for one of two things by its due date:
 
 - answer every card of the deck at least once (any mode, any time), or
 - remember: at least X % of the deck's cards at recall ≥ 0.9 *now*, where recall is the FSRS
-  retrievability computed by fsrs from the learner's stability and last review.
+  retrievability from the learner's stability and last review (study.progress).
 
 Progress is the share of that goal reached, from 0 to 1. The status compares it with the share of
 the assignment's window (set → due) that has passed: keeping pace means "on track".
@@ -13,7 +13,6 @@ the assignment's window (set → due) that has passed: keeping pace means "on tr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -39,28 +38,9 @@ class Status(models.TextChoices):
     MISSING = "missing", _("Missing")
 
 
-def retrievability(
-    *, stability: float | None, last_review: dt.datetime | None, now: dt.datetime
-) -> float:
-    """The chance, by fsrs, that the learner recalls the card at `now` (0 for a card never
-    reviewed)."""
-    return progress.retrievability(stability=stability, last_review=last_review, now=now)
-
-
-def count_recalled(
-    states: Iterable[tuple[float | None, dt.datetime | None]], now: dt.datetime
-) -> int:
-    """How many of these (stability, last_review) pairs are at recall ≥ 0.9 at `now`."""
-    return sum(
-        1
-        for stability, last_review in states
-        if retrievability(stability=stability, last_review=last_review, now=now) >= RECALL_THRESHOLD
-    )
-
-
 def is_recalled(stability: float | None, elapsed_days: int | None) -> bool:
-    """Recall ≥ 0.9 for a card `elapsed_days` whole days after its last review (the database
-    counts them: study.expressions.DaysElapsed), exactly as count_recalled decides."""
+    """Whether a card counts as remembered: recall ≥ 0.9 `elapsed_days` whole days after its
+    last review (the database counts them: study.expressions.DaysElapsed)."""
     return progress.recall_after(stability, elapsed_days) >= RECALL_THRESHOLD
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cards.models import Deck
+from study.models import Attempt
 
 from .goals import Goal
 
@@ -28,19 +29,11 @@ def new_join_code() -> str:
 
 
 class ClassroomQuerySet(models.QuerySet["Classroom"]):
-    def taught_by(self, user: User | Any) -> ClassroomQuerySet:
+    def taught_by(self, user: User) -> ClassroomQuerySet:
         return self.filter(teacher=user)
 
     def active(self) -> ClassroomQuerySet:
         return self.filter(archived_at__isnull=True)
-
-
-class ClassroomManager(models.Manager["Classroom"]):
-    def get_queryset(self) -> ClassroomQuerySet:
-        return ClassroomQuerySet(self.model, using=self._db)
-
-    def taught_by(self, user: User | Any) -> ClassroomQuerySet:
-        return self.get_queryset().taught_by(user)
 
 
 class Classroom(models.Model):
@@ -65,7 +58,7 @@ class Classroom(models.Model):
         verbose_name=_("students"),
     )
 
-    objects = ClassroomManager()
+    objects = ClassroomQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -124,6 +117,45 @@ class Membership(models.Model):
         return f"{self.student_id} in {self.classroom_id}"
 
 
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def with_dashboard_version(self) -> AssignmentQuerySet:
+        """Each assignment with its deck's card count and what its dashboard's cached copy is
+        keyed on (read it as `dashboard_version`): all that changes whenever the dashboard's
+        figures may. Besides the cards, the class's roster (how many, the newest membership), the
+        time of its students' latest answer, each the top of an index, and the latest study
+        history reset among them (deleting answers can leave the latest where it was)."""
+        members = Membership.objects.filter(classroom_id=OuterRef("classroom_id")).order_by()
+        latest_answer = (
+            Attempt.objects.filter(user=OuterRef("student_id"))
+            .order_by("-reviewed_at")
+            .values("reviewed_at")[:1]
+        )
+        return self.annotate(
+            card_count=Count("deck__questions"),
+            roster=Subquery(
+                members.values("classroom_id").annotate(n=Count("pk")).values("n"),
+                output_field=models.IntegerField(),
+            ),
+            newest_member=Subquery(
+                members.values("classroom_id").annotate(m=Max("pk")).values("m"),
+                output_field=models.IntegerField(),
+            ),
+            last_reset=Subquery(
+                members.values("classroom_id")
+                .annotate(m=Max("student__history_reset_at"))
+                .values("m"),
+                output_field=models.DateTimeField(),
+            ),
+            last_answer=Subquery(
+                members.annotate(last=Subquery(latest_answer))
+                .values("classroom_id")
+                .annotate(m=Max("last"))
+                .values("m"),
+                output_field=models.DateTimeField(),
+            ),
+        )
+
+
 class Assignment(models.Model):
     """A deck assigned to a classroom, with a goal and a due date.
 
@@ -144,6 +176,8 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned at"))
     due_at = models.DateTimeField(_("due"))
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -177,3 +211,18 @@ class Assignment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("classrooms:assignment_detail", args=[self.pk])
+
+    @property
+    def dashboard_version(self) -> str:
+        """The version of the dashboard's figures, for an assignment read through
+        with_dashboard_version(): it changes with the deck's cards, the roster (a student
+        leaving, removed or deleted), every answer a student of the class gives, and a student
+        starting their study history over."""
+        values = (
+            self.card_count,  # type: ignore[attr-defined]
+            self.roster,  # type: ignore[attr-defined]
+            self.newest_member,  # type: ignore[attr-defined]
+            self.last_answer,  # type: ignore[attr-defined]
+            self.last_reset,  # type: ignore[attr-defined]
+        )
+        return ":".join(str(value) for value in values)

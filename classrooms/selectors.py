@@ -25,6 +25,7 @@ from django.db.models import (
     Sum,
 )
 
+from accounts.models import User
 from cards.models import EFFECTIVE_TASK_STATEMENT, Answer, Deck, Domain, Question, TaskStatement
 from study import blueprint
 from study.expressions import DaysElapsed
@@ -56,7 +57,7 @@ class StudentAssignment:
 
 
 def _deck_card_facts(
-    *, user: Any, deck_ids: list[int], now: dt.datetime
+    *, user: User, deck_ids: list[int], now: dt.datetime
 ) -> dict[int, tuple[int, int, int]]:
     """(total, answered, recalled) of each deck for one learner, in one query over the decks'
     cards with the learner's review state and "answered at least once" alongside."""
@@ -79,7 +80,7 @@ def _deck_card_facts(
 
 
 def student_assignments(
-    *, user: Any, now: dt.datetime, classroom: Classroom | None = None, open_only: bool = False
+    *, user: User, now: dt.datetime, classroom: Classroom | None = None, open_only: bool = False
 ) -> list[StudentAssignment]:
     """The learner's assignments with their progress, soonest due first (two queries; one when
     there are none).
@@ -115,7 +116,7 @@ def student_assignments(
     return result
 
 
-def my_memberships(user: Any) -> QuerySet[Membership]:
+def my_memberships(user: User) -> QuerySet[Membership]:
     """The classes the user is enrolled in, with their teacher and assignment counts."""
     return (
         Membership.objects.filter(student=user)
@@ -128,7 +129,7 @@ def my_memberships(user: Any) -> QuerySet[Membership]:
 # --- A teacher's classrooms ---
 
 
-def teacher_classrooms(user: Any) -> QuerySet[Classroom]:
+def teacher_classrooms(user: User) -> QuerySet[Classroom]:
     """The user's classrooms with student and assignment counts, active ones first."""
     return (
         Classroom.objects.taught_by(user)
@@ -242,7 +243,7 @@ class StudentRow:
     last_activity: dt.datetime | None
 
     @property
-    def student(self) -> Any:
+    def student(self) -> User:
         return self.membership.student
 
     @property
@@ -471,7 +472,7 @@ def dashboard(*, assignment: Assignment, card_count: int, now: dt.datetime) -> D
 # --- Teachers' decks ---
 
 
-def teacher_decks(user: Any) -> QuerySet[Deck]:
+def teacher_decks(user: User) -> QuerySet[Deck]:
     """The user's own decks with card and assignment counts."""
     return (
         Deck.objects.filter(owner=user)
@@ -512,10 +513,6 @@ def search_questions(
     found = list(questions[: limit + 1])
     total = len(found) if len(found) <= limit else questions.count()
     return found[:limit], total
-
-
-def deck_question_ids(deck: Deck) -> set[int]:
-    return set(DeckQuestion.objects.filter(deck=deck).values_list("question_id", flat=True))
 
 
 # --- A whole account ---

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -43,14 +43,13 @@ class ClassroomError(Exception):
 # --- Classrooms ---
 
 
-@transaction.atomic
-def classroom_create(*, teacher: Any, name: str, now: dt.datetime) -> Classroom:
-    return Classroom.objects.create(teacher=teacher, name=name.strip(), created_at=now)
+# One row each, so no transaction; the names come from the forms, already stripped.
+def classroom_create(*, teacher: User, name: str, now: dt.datetime) -> Classroom:
+    return Classroom.objects.create(teacher=teacher, name=name, created_at=now)
 
 
-@transaction.atomic
 def classroom_rename(*, classroom: Classroom, name: str) -> Classroom:
-    classroom.name = name.strip()
+    classroom.name = name
     classroom.save(update_fields=["name"])
     return classroom
 
@@ -74,7 +73,7 @@ def classroom_rotate_code(*, classroom: Classroom) -> Classroom:
 # --- Enrolment ---
 
 
-def membership_join(*, classroom: Classroom, student: Any, now: dt.datetime) -> Membership:
+def membership_join(*, classroom: Classroom, student: User, now: dt.datetime) -> Membership:
     """Enrol `student`; joining twice (double click, two tabs) keeps the first enrolment."""
     if classroom.is_archived:
         raise ClassroomError(_("This class is archived and takes no new students."))
@@ -103,7 +102,7 @@ def membership_end(*, membership: Membership) -> None:
 # --- Teachers' decks ---
 
 
-def _unique_deck_slug(owner: Any, name: str) -> str:
+def _unique_deck_slug(owner: User, name: str) -> str:
     # Deck slugs are global and appear in study URLs; a random tail keeps two teachers' "Week 1"
     # apart without revealing anything. Non-Latin names fall back to "deck".
     base = slugify(name)[:50].strip("-") or "deck"
@@ -125,7 +124,7 @@ def _questions_of(questions: Iterable[Question], topics: Iterable[Topic]) -> set
 @transaction.atomic
 def deck_create(
     *,
-    owner: Any,
+    owner: User,
     name: str,
     description: str = "",
     topics: Iterable[Topic] = (),
@@ -133,10 +132,7 @@ def deck_create(
 ) -> Deck:
     """A teacher's own deck, optionally filled with whole topics and single questions."""
     deck = Deck.objects.create(
-        owner=owner,
-        name=name.strip(),
-        description=description.strip(),
-        slug=_unique_deck_slug(owner, name),
+        owner=owner, name=name, description=description, slug=_unique_deck_slug(owner, name)
     )
     ids = _questions_of(questions, topics)
     if ids:
@@ -144,10 +140,10 @@ def deck_create(
     return deck
 
 
-@transaction.atomic
 def deck_update(*, deck: Deck, name: str, description: str) -> Deck:
-    deck.name = name.strip()
-    deck.description = description.strip()
+    """One row, so no transaction; the name and description come from the form, stripped."""
+    deck.name = name
+    deck.description = description
     deck.save(update_fields=["name", "description"])
     return deck
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +26,9 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cards.models import Topic
+from accounts.http import AuthenticatedHttpRequest
+from cards.models import Deck, Topic
 from study import selectors as study_selectors
-from study import views as study_views
-from study.models import Mode
 from study.spreadsheet import csv_safe
 
 from . import selectors, services
@@ -39,11 +38,9 @@ from .access import (
     assignment_for_teacher_write,
     classroom_for_teacher,
     classroom_for_teacher_write,
-    dashboard_version,
     deck_for_teacher,
     is_teacher,
     membership_for_student,
-    membership_for_student_write,
     remember_role,
     teacher_required,
 )
@@ -59,14 +56,9 @@ from .forms import (
     QuestionSearchForm,
 )
 from .goals import Goal, Status, format_duration
-from .models import Classroom, Membership
+from .models import Assignment, Classroom, Membership
 
 DEFAULT_DUE_IN = timedelta(days=7)
-
-
-def now() -> datetime:
-    """The clock every classroom page reads: one place, so a test can move it."""
-    return timezone.now()
 
 
 def see_other(url: str) -> HttpResponseRedirect:
@@ -78,7 +70,7 @@ def see_other(url: str) -> HttpResponseRedirect:
 
 @require_safe
 @teacher_required
-def classroom_list(request: HttpRequest) -> HttpResponse:
+def classroom_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Teachers: their classrooms, active first, with student and assignment counts."""
     return render(
         request,
@@ -89,13 +81,13 @@ def classroom_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @teacher_required
-def classroom_create(request: HttpRequest) -> HttpResponse:
+def classroom_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Teachers: name a new classroom; it gets its own join link."""
     form = ClassroomForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             classroom = services.classroom_create(
-                teacher=request.user, name=form.cleaned_data["name"], now=now()
+                teacher=request.user, name=form.cleaned_data["name"], now=timezone.now()
             )
             messages.success(request, _("Class created. Share its join link with your students."))
             return see_other(classroom.get_absolute_url())
@@ -104,11 +96,13 @@ def classroom_create(request: HttpRequest) -> HttpResponse:
 
 
 def _classroom_page(
-    request: HttpRequest, classroom: Classroom, rename_form: ClassroomForm | None = None
+    request: AuthenticatedHttpRequest,
+    classroom: Classroom,
+    rename_form: ClassroomForm | None = None,
 ) -> HttpResponse:
     members = selectors.roster(classroom)
     assignments = selectors.classroom_assignments(
-        classroom=classroom, student_ids=[m.student_id for m in members], now=now()
+        classroom=classroom, student_ids=[m.student_id for m in members], now=timezone.now()
     )
     return render(
         request,
@@ -119,14 +113,14 @@ def _classroom_page(
             "assignments": assignments,
             "join_url": request.build_absolute_uri(classroom.join_path),
             "rename_form": rename_form or ClassroomForm(instance=classroom),
-            "now": now(),
+            "now": timezone.now(),
         },
     )
 
 
 @require_safe
 @teacher_required
-def classroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def classroom_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: join link, roster with last activity, assignments with
     completion counts."""
     return _classroom_page(request, classroom_for_teacher(request.user, pk))
@@ -134,7 +128,7 @@ def classroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def classroom_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def classroom_rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: give it a new name."""
     classroom = classroom_for_teacher_write(request.user, pk)
     # A copy for the form, as in deck_edit: the page keeps the saved name if this is refused.
@@ -149,20 +143,20 @@ def classroom_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def classroom_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def classroom_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: archive it (no joining, no changes) or restore it."""
     classroom = classroom_for_teacher(request.user, pk)
     form = ArchiveForm(request.POST)
     form.is_valid()  # a single checkbox: missing means "restore"
     archived = bool(form.cleaned_data.get("archived"))
-    services.classroom_set_archived(classroom=classroom, archived=archived, now=now())
+    services.classroom_set_archived(classroom=classroom, archived=archived, now=timezone.now())
     messages.success(request, _("Class archived.") if archived else _("Class restored."))
     return see_other(classroom.get_absolute_url())
 
 
 @require_POST
 @teacher_required
-def classroom_rotate_code(request: HttpRequest, pk: int) -> HttpResponse:
+def classroom_rotate_code(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: a new join link; the old one stops working."""
     classroom = classroom_for_teacher_write(request.user, pk)
     services.classroom_rotate_code(classroom=classroom)
@@ -172,7 +166,7 @@ def classroom_rotate_code(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def student_remove(request: HttpRequest, pk: int, student_id: int) -> HttpResponse:
+def student_remove(request: AuthenticatedHttpRequest, pk: int, student_id: int) -> HttpResponse:
     """The classroom's teacher, while it is active: remove a student from the class."""
     classroom = classroom_for_teacher_write(request.user, pk)
     membership = get_object_or_404(
@@ -192,10 +186,10 @@ def student_remove(request: HttpRequest, pk: int, student_id: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @teacher_required
-def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: assign a deck with a goal and a due date."""
     classroom = classroom_for_teacher_write(request.user, pk)
-    current = now()
+    current = timezone.now()
     # The due date is typed in the teacher's own time zone.
     with timezone.override(study_selectors.user_zone(request.user)):
         initial_due = timezone.localtime(current + DEFAULT_DUE_IN).replace(
@@ -261,13 +255,19 @@ def _column_labels() -> list[str]:
 
 @require_safe
 @teacher_required
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: each student's progress toward the goal, and the most-missed
     cards."""
-    assignment = assignment_for_teacher(request.user, pk)
-    current = now()
-    # The figures are cached (the template's {% cache %}) on the dashboard's version: they are
-    # only computed when the cache has no copy for the class as it is now.
+    assignment = assignment_for_teacher(
+        request.user, pk, Assignment.objects.with_dashboard_version()
+    )
+    current = timezone.now()
+    # The figures are cached (the template's {% cache %}) under the dashboard's version and
+    # every preference the page shows: they are only computed when the cache has no copy for
+    # the class as it is now.
+    cache_key = (
+        f"{assignment.pk}:{assignment.dashboard_version}:{get_language()}:{request.user.time_zone}"
+    )
     board: Any = SimpleLazyObject(
         lambda: selectors.dashboard(
             assignment=assignment,
@@ -289,22 +289,24 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_recall": assignment.goal == Goal.RECALL,
             "now": current,
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
-            "cache_version": dashboard_version(assignment),
+            "cache_key": cache_key,
         },
     )
 
 
 @require_safe
 @teacher_required
-def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher: the dashboard table as CSV, one row per student."""
-    assignment = assignment_for_teacher(request.user, pk)
+    assignment = assignment_for_teacher(
+        request.user, pk, Assignment.objects.with_dashboard_version()
+    )
     zone = study_selectors.user_zone(request.user)
-    version = f"{assignment.pk}:{dashboard_version(assignment)}:{get_language()}:{zone.key}"
+    version = f"{assignment.pk}:{assignment.dashboard_version}:{get_language()}:{zone.key}"
     key = "assignment-csv:" + hashlib.sha256(version.encode()).hexdigest()
     body = caches["pages"].get_or_set(
         key,
-        lambda: _dashboard_csv(assignment, zone=zone, now=now()),
+        lambda: _dashboard_csv(assignment, zone=zone, now=timezone.now()),
         settings.PAGE_CACHE_SECONDS,
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -350,7 +352,7 @@ def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
 
 @require_POST
 @teacher_required
-def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: withdraw the assignment."""
     assignment = assignment_for_teacher_write(request.user, pk)
     classroom = assignment.classroom
@@ -364,7 +366,7 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @teacher_required
-def deck_list(request: HttpRequest) -> HttpResponse:
+def deck_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Teachers: their own decks, and a way to build a new one."""
     return render(
         request,
@@ -375,7 +377,7 @@ def deck_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @teacher_required
-def deck_create(request: HttpRequest) -> HttpResponse:
+def deck_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Teachers: start a deck of their own, optionally from whole topics."""
     form = DeckCreateForm(request.POST or None)
     if request.method == "POST":
@@ -397,8 +399,8 @@ def deck_create(request: HttpRequest) -> HttpResponse:
 
 
 def _deck_page(
-    request: HttpRequest,
-    deck: Any,
+    request: AuthenticatedHttpRequest,
+    deck: Deck,
     *,
     edit_form: DeckForm | None = None,
     add_error: str = "",
@@ -444,14 +446,14 @@ def _deck_page(
 
 @require_safe
 @teacher_required
-def deck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def deck_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deck's owner: its cards, and a search to add questions or whole topics."""
     return _deck_page(request, deck_for_teacher(request.user, pk))
 
 
 @require_POST
 @teacher_required
-def deck_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def deck_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deck's owner: rename it or change its description."""
     deck = deck_for_teacher(request.user, pk)
     # The form gets its own copy: is_valid() writes rejected values onto its instance, and the
@@ -469,7 +471,7 @@ def deck_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def deck_add(request: HttpRequest, pk: int) -> HttpResponse:
+def deck_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deck's owner: add the ticked questions and whole topics."""
     deck = deck_for_teacher(request.user, pk)
     form = DeckAddForm(request.POST)
@@ -490,7 +492,7 @@ def deck_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @teacher_required
-def deck_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def deck_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deck's owner: take the ticked cards out of the deck."""
     deck = deck_for_teacher(request.user, pk)
     form = DeckRemoveForm(request.POST, deck=deck)
@@ -510,7 +512,7 @@ def deck_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def my_classes(request: HttpRequest) -> HttpResponse:
+def my_classes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in users: the classes they are enrolled in."""
     teacher = is_teacher(request.user)
     remember_role(request, teacher)
@@ -523,10 +525,10 @@ def my_classes(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def class_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A student of the class: its assignments with their own progress, and a way to leave."""
     membership = membership_for_student(request.user, pk)
-    current = now()
+    current = timezone.now()
     work = selectors.student_assignments(
         user=request.user, now=current, classroom=membership.classroom
     )
@@ -536,10 +538,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "membership": membership,
             "classroom": membership.classroom,
-            "work": [
-                (item, study_views.session_url(item.assignment.deck, Mode.FLASHCARD))
-                for item in work
-            ],
+            "work": work,
             "now": current,
         },
     )
@@ -547,9 +546,9 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def class_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def class_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A student of the class: leave it."""
-    membership = membership_for_student_write(request.user, pk)
+    membership = membership_for_student(request.user, pk)
     name = membership.classroom.name
     services.membership_end(membership=membership)
     messages.success(request, _("You left %(name)s.") % {"name": name})
@@ -558,7 +557,7 @@ def class_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def join(request: HttpRequest, code: str) -> HttpResponse:
+def join(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Signed-in users holding a join link: confirm, then join. A wrong code is a 404."""
     classroom = get_object_or_404(
         Classroom.objects.select_related("teacher").filter(archived_at__isnull=True),
@@ -567,7 +566,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     member = Membership.objects.filter(classroom=classroom, student_id=request.user.pk).exists()
     if request.method == "POST":
         try:
-            services.membership_join(classroom=classroom, student=request.user, now=now())
+            services.membership_join(classroom=classroom, student=request.user, now=timezone.now())
         except services.ClassroomError as error:
             messages.error(request, error.message)
         else:

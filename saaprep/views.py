@@ -11,14 +11,13 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cards.models import Deck, Domain
 from classrooms import selectors as classroom_selectors
 from study import selectors
-from study import views as study_views
-from study.models import Mode
 
 logger = logging.getLogger(__name__)
 
@@ -41,23 +40,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "grouped": len({deck.domain_id for deck in decks}) > 1,
     }
     if request.user.is_authenticated:
-        now = study_views.now()
+        now = timezone.now()
         due = selectors.deck_due_counts(user=request.user, decks=decks, now=now)
-        context["assignments"] = [
-            (item, study_views.session_url(item.assignment.deck, Mode.FLASHCARD))
-            for item in classroom_selectors.student_assignments(
-                user=request.user, now=now, open_only=True
-            )
-        ]
-        context["deck_rows"] = [
-            (
-                deck,
-                due[deck.pk],
-                study_views.session_url(deck, Mode.FLASHCARD),
-                study_views.session_url(deck, Mode.CHOICE),
-            )
-            for deck in decks
-        ]
+        context["assignments"] = classroom_selectors.student_assignments(
+            user=request.user, now=now, open_only=True
+        )
+        context["deck_rows"] = [(deck, due[deck.pk]) for deck in decks]
     return render(request, "home.html", context)
 
 

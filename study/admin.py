@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Attempt, Presentation, ReviewState
+from .models import Attempt, ReviewState, Showing
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -70,8 +70,8 @@ class AttemptAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-@admin.register(Presentation)
-class PresentationAdmin(ReadOnlyAdmin):
+@admin.register(Showing)
+class ShowingAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "question", "deck", "mode", "practice", "answered_at"]
     list_filter = ["mode", "practice"]
     list_select_related = ["user", "question", "deck"]

@@ -10,6 +10,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from cards.models import Deck, Domain, TaskStatement, Topic
 
 from . import blueprint, exam_selectors
@@ -46,7 +47,7 @@ class ExamStartForm(forms.Form):
     question_count = forms.IntegerField(label=_("Number of questions"), required=False, min_value=1)
     timed = forms.BooleanField(label=_("Timed"), required=False, initial=True)
 
-    def __init__(self, *args: Any, user: Any, guide: Blueprint, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, guide: Blueprint, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fmt = guide.format
         count_field = cast(forms.IntegerField, self.fields["question_count"])

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from cards.models import (
     EFFECTIVE_TASK_STATEMENT,
     Answer,
@@ -22,21 +23,16 @@ from cards.models import (
     TaskStatement,
     Topic,
 )
+from cards.rules import CHOICE_KINDS, option_letter
 
 from . import blueprint, exams, selectors
-from .exam_services import CHOICE_KINDS
 from .models import Exam, ExamItem
 
 HISTORY_LIMIT = 50  # exams listed on /exams/
 CHART_LIMIT = 30  # exams plotted
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def option_letter(index: int) -> str:
-    return LETTERS[index] if 0 <= index < len(LETTERS) else str(index + 1)
-
-
-def exam_for_user(user: Any, pk: int) -> Exam:
+def exam_for_user(user: User, pk: int) -> Exam:
     """The learner's own exam, else 404: someone else's exam does not exist for them."""
     return get_object_or_404(Exam.objects.filter(user=user), pk=pk)
 
@@ -246,7 +242,7 @@ class ExamListing:
     chart_exams: Sequence[Exam]  # the plotted exams, oldest first
 
 
-def exam_listing(user: Any, fmt: exams.ExamFormat | None) -> ExamListing:
+def exam_listing(user: User, fmt: exams.ExamFormat | None) -> ExamListing:
     """The learner's recent exams, open ones first, and the chart of their scores (one query)."""
     recent = list(
         Exam.objects.filter(user=user)
@@ -289,7 +285,7 @@ def task_statement_choice_counts() -> dict[int, int]:
     }
 
 
-def decks_for_exams(user: Any) -> QuerySet[Deck]:
+def decks_for_exams(user: User) -> QuerySet[Deck]:
     """Decks the user can see that have choice questions, each with `choice_count`."""
     return (
         Deck.objects.visible_to(user)

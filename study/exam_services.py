@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from cards.models import (
     EFFECTIVE_TASK_STATEMENT,
     Answer,
@@ -30,12 +30,11 @@ from cards.models import (
     TaskStatement,
     Topic,
 )
+from cards.rules import CHOICE_KINDS
 
 from . import blueprint, exams, scheduling
 from .models import Attempt, Exam, ExamItem, ExamScope, Mode
 from .services import review_state_apply
-
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
 class ExamError(Exception):
@@ -52,7 +51,7 @@ class ExamTimeUp(ExamError):
 
 def exam_questions(
     *,
-    user: Any,
+    user: User,
     scope: str,
     topic: Topic | None = None,
     deck: Deck | None = None,
@@ -112,7 +111,7 @@ def _blueprint() -> blueprint.Blueprint:
 @transaction.atomic
 def exam_start(
     *,
-    user: Any,
+    user: User,
     scope: str,
     topic: Topic | None = None,
     deck: Deck | None = None,
@@ -213,7 +212,7 @@ def exam_start(
     return exam
 
 
-def _locked_exam(*, user: Any, exam: Exam) -> Exam:
+def _locked_exam(*, user: User, exam: Exam) -> Exam:
     locked = Exam.objects.select_for_update().filter(pk=exam.pk, user=user).first()
     if locked is None:  # the views fetch through the user's exams; this is the second fence
         raise ExamError(_("This exam is not yours."))
@@ -235,7 +234,7 @@ def _chosen_ids(*, question_id: int, kind: str, answer_ids: list[int]) -> list[i
 
 def exam_answer_save(
     *,
-    user: Any,
+    user: User,
     exam: Exam,
     position: int,
     answer_ids: list[int],
@@ -277,7 +276,7 @@ def exam_answer_save(
     )
 
 
-def _submit(*, user: Any, exam: Exam, now: dt.datetime) -> None:
+def _submit(*, user: User, exam: Exam, now: dt.datetime) -> None:
     """Grade every item, feed each answered one to FSRS once, and record the score."""
     items = list(
         ExamItem.objects.filter(exam=exam)
@@ -335,7 +334,7 @@ def _submit(*, user: Any, exam: Exam, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def exam_submit(*, user: Any, exam: Exam, now: dt.datetime) -> Exam:
+def exam_submit(*, user: User, exam: Exam, now: dt.datetime) -> Exam:
     """Submit the exam (before or after its deadline). Submitting again changes nothing."""
     locked = _locked_exam(user=user, exam=exam)
     if locked.submitted_at is None:
@@ -343,7 +342,7 @@ def exam_submit(*, user: Any, exam: Exam, now: dt.datetime) -> Exam:
     return locked
 
 
-def exam_close_if_over(*, user: Any, exam: Exam, now: dt.datetime) -> Exam:
+def exam_close_if_over(*, user: User, exam: Exam, now: dt.datetime) -> Exam:
     """Submit an exam whose time has run out; any other exam is returned as it is.
 
     The pages call this when they are loaded, so an exam left open past its deadline is

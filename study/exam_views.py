@@ -23,18 +23,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+
+from accounts.http import AuthenticatedHttpRequest
 
 from . import blueprint, exam_selectors, exam_services, exams
 from .exam_forms import ExamSaveForm, ExamStartForm
 from .forms import first_error
 from .models import Exam
-
-
-def now() -> datetime:
-    """The clock every exam page reads: one place, so a test can move it."""
-    return timezone.now()
 
 
 def take_url(exam: Exam, position: int | None = None) -> str:
@@ -73,7 +71,9 @@ def clock_context(exam: Exam, current: datetime) -> dict[str, Any]:
     }
 
 
-def _time_up_redirect(request: HttpRequest, exam: Exam, current: datetime) -> HttpResponse | None:
+def _time_up_redirect(
+    request: AuthenticatedHttpRequest, exam: Exam, current: datetime
+) -> HttpResponse | None:
     """Submit an open exam whose time is up and send the learner to the results."""
     if exam.submitted_at is not None:
         return see_other(results_url(exam))
@@ -85,9 +85,11 @@ def _time_up_redirect(request: HttpRequest, exam: Exam, current: datetime) -> Ht
 
 
 def _list_page(
-    request: HttpRequest, guide: blueprint.Blueprint | None, form: ExamStartForm | None
+    request: AuthenticatedHttpRequest,
+    guide: blueprint.Blueprint | None,
+    form: ExamStartForm | None,
 ) -> HttpResponse:
-    current = now()
+    current = timezone.now()
     fmt = guide.format if guide is not None else None
     listing = exam_selectors.exam_listing(request.user, fmt)
     open_rows = [(exam, clock_context(exam, current)) for exam in listing.open]
@@ -106,7 +108,7 @@ def _list_page(
 
 @require_safe
 @login_required
-def exam_list(request: HttpRequest) -> HttpResponse:
+def exam_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: their own past and open exams, a chart of scores, the start form."""
     guide = blueprint.load()
     form = ExamStartForm(user=request.user, guide=guide) if guide is not None else None
@@ -115,7 +117,7 @@ def exam_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def exam_start(request: HttpRequest) -> HttpResponse:
+def exam_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: start an exam on the whole exam, a domain, a task statement, a topic
     or a deck they can see."""
     guide = blueprint.load()
@@ -134,7 +136,7 @@ def exam_start(request: HttpRequest) -> HttpResponse:
                 task_statement=data["task_statement"],
                 question_count=data["question_count"],
                 timed=data["timed"],
-                now=now(),
+                now=timezone.now(),
             )
         except exam_services.ExamError as error:
             form.add_error(None, error.message)
@@ -153,10 +155,10 @@ def _position(request: HttpRequest, nav: list[exam_selectors.NavEntry]) -> int:
 
 @require_safe
 @login_required
-def exam_take(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the exam: one question, the clock and the navigator."""
     exam = exam_selectors.exam_for_user(request.user, pk)
-    current = now()
+    current = timezone.now()
     done = _time_up_redirect(request, exam, current)
     if done is not None:
         return done
@@ -196,7 +198,7 @@ def _destination(exam: Exam, go: str, position: int, total: int) -> str:
 
 @require_POST
 @login_required
-def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the open exam: save one question's choice and flag, then move on."""
     exam = exam_selectors.exam_for_user(request.user, pk)
     form = ExamSaveForm(request.POST)
@@ -210,7 +212,7 @@ def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
             position=data["position"],
             answer_ids=data["answer"],
             flagged=data["flagged"],
-            now=now(),
+            now=timezone.now(),
         )
     except exam_services.ExamTimeUp as error:
         return refuse(request, error.message, results_url(exam), results=results_url(exam))
@@ -224,7 +226,7 @@ def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
                 "position": item.position,
                 "answered": item.answered_at is not None,
                 "flagged": item.flagged,
-                "seconds_left": exams.seconds_left(exam.deadline, now()),
+                "seconds_left": exams.seconds_left(exam.deadline, timezone.now()),
             }
         )
     return see_other(_destination(exam, data["go"], item.position, exam.question_count))
@@ -232,10 +234,10 @@ def exam_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def exam_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the open exam: what is unanswered or flagged, and the submit button."""
     exam = exam_selectors.exam_for_user(request.user, pk)
-    current = now()
+    current = timezone.now()
     done = _time_up_redirect(request, exam, current)
     if done is not None:
         return done
@@ -257,10 +259,10 @@ def exam_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def exam_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the exam: submit it (again: nothing changes) and see the results."""
     exam = exam_selectors.exam_for_user(request.user, pk)
-    exam_services.exam_submit(user=request.user, exam=exam, now=now())
+    exam_services.exam_submit(user=request.user, exam=exam, now=timezone.now())
     return see_other(results_url(exam))
 
 
@@ -273,15 +275,19 @@ def _format_or_404() -> exams.ExamFormat:
 
 @require_safe
 @login_required
-def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
+def exam_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The learner who owns the submitted exam: score, breakdown and every question reviewed."""
     exam = exam_selectors.exam_for_user(request.user, pk)
-    exam = exam_services.exam_close_if_over(user=request.user, exam=exam, now=now())
+    exam = exam_services.exam_close_if_over(user=request.user, exam=exam, now=timezone.now())
     if exam.submitted_at is None:
         return HttpResponseRedirect(take_url(exam))
-    # A submitted exam never changes: the page is cached (the template's {% cache %}) and the
-    # results, like the exam's format they are scored in, are only read when the cache has no
-    # copy.
+    # A submitted exam never changes: the page is cached (the template's {% cache %}) under the
+    # exam and every preference the page shows, and the results, like the exam's format they are
+    # scored in, are only read when the cache has no copy.
+    user = request.user
+    cache_key = (
+        f"{exam.pk}:{exam.submitted_at}:{get_language()}:{user.card_language}:{user.time_zone}"
+    )
     fmt: Any = SimpleLazyObject(_format_or_404)
     return render(
         request,
@@ -292,5 +298,6 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
             "results": SimpleLazyObject(lambda: exam_selectors.exam_results(exam, fmt)),
             "pass_scaled": SimpleLazyObject(lambda: fmt.passing_score),
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
+            "cache_key": cache_key,
         },
     )

@@ -1,5 +1,5 @@
 """Parse what the study pages post. Only shape is checked here; ownership and meaning are the
-services' job (they know the presentation behind the token)."""
+services' job (they know the showing behind the token)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .data import MAX_IMPORT_BYTES
 from .models import Rating
+from .portability import MAX_IMPORT_BYTES
 
 MAX_DURATION_MS = 60 * 60 * 1000  # an hour: longer than that, the learner left the tab open
 MAX_ID = 2**63 - 1  # BigAutoField
 
 
 class AnswerIdsField(forms.TypedMultipleChoiceField):
-    """Answer ids as ints. Which ids belong to the question is decided against the presentation,
+    """Answer ids as ints. Which ids belong to the question is decided against the showing,
     so any positive integer is a valid choice here; anything else is refused."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -56,7 +56,7 @@ class RegradeForm(forms.Form):
 
 class ImportForm(forms.Form):
     """A data export to load into a fresh account: checked for size and JSON here; its content
-    is checked by study.data.history_import."""
+    is checked by study.portability.history_import."""
 
     file = forms.FileField(
         label=_("Export file (JSON)"),

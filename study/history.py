@@ -2,7 +2,7 @@
 
 History is everything studying wrote for one learner: their answers (Attempt), the memory state
 of each card (ReviewState), their practice exams with their questions (Exam, ExamItem) and the
-card showings (Presentation). Their account, settings and class memberships are not history.
+card showings (Showing). Their account, settings and class memberships are not history.
 Deleting the whole account (classrooms.services.account_delete) starts with the same deletion.
 """
 
@@ -15,7 +15,7 @@ from django.db import transaction
 
 from accounts.models import User
 
-from .models import Attempt, Exam, Presentation, ReviewState
+from .models import Attempt, Exam, ReviewState, Showing
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def history_counts(user: User) -> HistoryCounts:
         attempts=Attempt.objects.filter(user=user).count(),
         review_states=ReviewState.objects.filter(user=user).count(),
         exams=Exam.objects.filter(user=user).count(),
-        card_showings=Presentation.objects.filter(user=user).count(),
+        card_showings=Showing.objects.filter(user=user).count(),
     )
 
 
@@ -55,7 +55,7 @@ def history_delete(*, user: User) -> HistoryCounts:
     """
     attempts, _by_model = Attempt.objects.filter(user=user).delete()
     _total, exams_by_model = Exam.objects.filter(user=user).delete()
-    showings = Presentation.objects.filter(user=user)
+    showings = Showing.objects.filter(user=user)
     card_showings = showings._raw_delete(showings.db)
     review_states, _by_model = ReviewState.objects.filter(user=user).delete()
     return HistoryCounts(

@@ -79,7 +79,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Presentation(models.Model):
+class Showing(models.Model):
     """One showing of a card to a learner, carrying a one-time token.
 
     The answer form posts the token; the Attempt points back here with a unique link, so the same
@@ -92,7 +92,7 @@ class Presentation(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
-        related_name="presentations",
+        related_name="showings",
         verbose_name=_("learner"),
     )
     question = models.ForeignKey(
@@ -117,13 +117,13 @@ class Presentation(models.Model):
         verbose_name_plural = _("card showings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(mode__in=Mode.values), name="study_presentation_mode_valid"
+                condition=Q(mode__in=Mode.values), name="study_showing_mode_valid"
             ),
         ]
         indexes = [
             models.Index(
                 fields=["user", "deck", "mode", "answered_at"],
-                name="study_presentation_open",
+                name="study_showing_open",
             )
         ]
 
@@ -143,8 +143,8 @@ class Attempt(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("question")
     )
-    presentation = models.OneToOneField(
-        Presentation,
+    showing = models.OneToOneField(
+        Showing,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -6,6 +6,20 @@ as this SQL). The statements are plain SQL that SQLite and PostgreSQL both accep
 instead of FILTER, integers and booleans as parameters, datetimes adapted by the connection's own
 backend. The queue rules they implement are pinned by study/tests/test_selectors.py, and the
 loaded objects by study/tests/test_queue_sql.py, on both databases.
+
+Loading rows into model instances without the ORM's query building leans on Django internals,
+which a Django upgrade may change without notice:
+
+- `Model.from_db` and `Field.attname`/`column` over `_meta.concrete_fields`, to build instances;
+- the converters, `connection.ops.get_db_converters` and `Col.get_db_converters`, applied to
+  each column as the SQL compiler does (on SQLite a datetime arrives as text, a boolean as 0/1);
+- `connection.ops.adapt_datetimefield_value`, to pass datetimes as the backend stores them;
+- prefetch_related's marks on a queryset, `_result_cache` and `_prefetch_done`, and the
+  instance's `_prefetched_objects_cache`, so that question.answers.all() reads the loaded
+  answers without a query.
+
+On every Django upgrade run study/tests/test_queue_sql.py on SQLite and on PostgreSQL: it
+compares every loaded field, and its Python type, with what the ORM loads.
 """
 
 from __future__ import annotations
@@ -20,7 +34,7 @@ from django.db.models.expressions import Col
 
 from cards.models import Answer, Question, Topic
 
-from .models import CardState, Presentation, ReviewState
+from .models import CardState, ReviewState, Showing
 
 LEARNING = (CardState.LEARNING.value, CardState.RELEARNING.value)
 REVIEW = CardState.REVIEW.value
@@ -158,7 +172,7 @@ STATE = _Table(ReviewState, "s")
 QUESTION = _Table(Question, "q")
 TOPIC = _Table(Topic, "t")
 ANSWER = _Table(Answer, "a")
-SHOWING = _Table(Presentation, "p")
+SHOWING = _Table(Showing, "p")
 
 
 def _with_answers(question: Question, answers: list[Answer]) -> Question:
@@ -261,7 +275,7 @@ def first_new_card(*, user_id: int, deck_id: int, kinds: Sequence[str] | None) -
 
 OPEN_SHOWING_SQL = """
 SELECT {columns}
-FROM study_presentation p
+FROM study_showing p
 WHERE p.user_id = %s AND p.deck_id = %s AND p.question_id = %s AND p.mode = %s
   AND p.practice = %s AND p.answered_at IS NULL
 ORDER BY p.created_at DESC, p.id DESC
@@ -271,7 +285,7 @@ LIMIT 1
 
 def open_showing(
     *, user_id: int, deck_id: int, question_id: int, mode: str, practice: bool
-) -> Presentation | None:
+) -> Showing | None:
     """The learner's latest unanswered showing of this card in this deck and mode, if any."""
     rows = _rows(
         OPEN_SHOWING_SQL.format(columns=SHOWING.columns),

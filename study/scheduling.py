@@ -28,6 +28,11 @@ class CardFields(TypedDict):
     last_review: datetime | None
 
 
+# Those columns' names, in order: the one list of the FSRS card's share of a ReviewState, which
+# the services save, the data export writes and the import checks.
+CARD_FIELDS: tuple[str, ...] = tuple(CardFields.__annotations__)
+
+
 def as_utc(moment: datetime) -> datetime:
     """The same instant with `datetime.UTC` as tzinfo, which fsrs insists on.
 

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     BooleanField,
     Count,
@@ -34,17 +35,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Mod, TruncDate
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cards.models import Certification, Deck, Domain, Question, QuestionKind, Topic
+from accounts.models import User
+from cards.models import Certification, Deck, Domain, Question, Topic
+from cards.rules import CHOICE_KINDS
 
 from . import blueprint, progress, queue_sql, scheduling
 from .expressions import DaysElapsed
 from .models import Attempt, CardState, Mode, Rating, ReviewState
 
 LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 ACCURACY_WINDOW = dt.timedelta(days=7)
 SHUFFLE_MODULUS = 2_147_483_647  # a prime: 2**31 - 1
 SHUFFLE_MULTIPLIER = 1_103_515_245
@@ -52,7 +53,7 @@ SHUFFLE_MULTIPLIER = 1_103_515_245
 DeckQuestion = Deck.questions.through
 
 
-def deck_for_user(user: Any, slug: str) -> Deck:
+def deck_for_user(user: User, slug: str) -> Deck:
     """The deck with this slug if the user may study it, else 404."""
     deck = get_object_or_404(Deck, slug=slug)
     if not deck_visible(user, deck):
@@ -60,7 +61,7 @@ def deck_for_user(user: Any, slug: str) -> Deck:
     return deck
 
 
-def deck_visible(user: Any, deck: Deck) -> bool:
+def deck_visible(user: User, deck: Deck) -> bool:
     """Whether Deck.objects.visible_to(user) holds this deck. Built-in decks and the user's own
     are known without a query; only other decks (assigned to a class) ask the database."""
     if deck.owner_id is None or (user.is_authenticated and deck.owner_id == user.pk):
@@ -68,15 +69,17 @@ def deck_visible(user: Any, deck: Deck) -> bool:
     return Deck.objects.visible_to(user).filter(pk=deck.pk).exists()
 
 
-def user_zone(user: Any) -> ZoneInfo:
-    """The learner's time zone, or the site's when theirs is unknown to this system."""
+def user_zone(user: User | AnonymousUser) -> ZoneInfo:
+    """The learner's time zone, or the site's when theirs is unknown to this system (or the
+    visitor is anonymous, with no time zone at all)."""
+    name = getattr(user, "time_zone", "")
     try:
-        return ZoneInfo(user.time_zone)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def study_day_start(user: Any, now: dt.datetime) -> dt.datetime:
+def study_day_start(user: User, now: dt.datetime) -> dt.datetime:
     """Midnight at the start of the learner's current day, in their time zone (aware)."""
     zone = user_zone(user)
     local_today = now.astimezone(zone).date()
@@ -107,14 +110,14 @@ def _kinds_for(mode: str) -> tuple[str, ...] | None:
     return None if mode == Mode.FLASHCARD else CHOICE_KINDS
 
 
-def _allowance(user: Any, started: int, reviewed: int) -> DailyAllowance:
+def _allowance(user: User, started: int, reviewed: int) -> DailyAllowance:
     return DailyAllowance(
         new=max(0, user.new_cards_per_day - started),
         review=max(0, user.max_reviews_per_day - reviewed),
     )
 
 
-def daily_allowance(*, user: Any, now: dt.datetime) -> DailyAllowance:
+def daily_allowance(*, user: User, now: dt.datetime) -> DailyAllowance:
     """Remaining new cards and reviews for the learner's day, in one query.
 
     A new card counts once first answered (its ReviewState's first_review); a review counts when a
@@ -127,7 +130,7 @@ def daily_allowance(*, user: Any, now: dt.datetime) -> DailyAllowance:
 
 
 def _bucket_counts(
-    *, user: Any, deck_ids: list[int], kinds: tuple[str, ...] | None, now: dt.datetime
+    *, user: User, deck_ids: list[int], kinds: tuple[str, ...] | None, now: dt.datetime
 ) -> dict[int, QueueCounts]:
     """Uncapped learning/review/new counts per deck, one grouped query over the deck links."""
     rows = queue_sql.bucket_counts(user_id=user.pk, deck_ids=deck_ids, kinds=kinds, now=now)
@@ -142,57 +145,24 @@ def _capped(counts: QueueCounts, allowance: DailyAllowance) -> QueueCounts:
     )
 
 
-def queue_counts(
-    *,
-    user: Any,
-    deck: Deck,
-    mode: str,
-    now: dt.datetime,
-    allowance: DailyAllowance | None = None,
-) -> QueueCounts:
-    """Cards left in each bucket right now, within today's limits (one query)."""
-    if allowance is None:
-        return queue_state(user=user, deck=deck, mode=mode, now=now)[1]
-    counts = _bucket_counts(user=user, deck_ids=[deck.pk], kinds=_kinds_for(mode), now=now)
-    return _capped(counts.get(deck.pk, QueueCounts(0, 0, 0)), allowance)
-
-
-def queue_state(
-    *, user: Any, deck: Deck, mode: str, now: dt.datetime
-) -> tuple[DailyAllowance, QueueCounts]:
-    """Today's allowance and this deck's capped bucket counts, read together in one query."""
-    started, reviewed, *buckets = queue_sql.day_and_buckets(
-        user_id=user.pk,
-        deck_id=deck.pk,
-        kinds=_kinds_for(mode),
-        now=now,
-        day_start=study_day_start(user, now),
-    )
-    allowance = _allowance(user, started, reviewed)
-    return allowance, _capped(QueueCounts(*buckets), allowance)
-
-
 def deck_due_counts(
-    *, user: Any, decks: Iterable[Deck], now: dt.datetime | None = None
+    *, user: User, decks: Iterable[Deck], now: dt.datetime
 ) -> dict[int, QueueCounts]:
     """Flashcard-mode bucket counts for each deck id, in two queries for any number of decks.
 
     Each deck is capped by the same daily allowance on its own: the numbers say what studying that
-    deck next would offer, they do not add up across decks. `now` defaults to the wall clock
-    because the home page has no other use for one.
+    deck next would offer, they do not add up across decks.
     """
     deck_ids = [deck.pk for deck in decks]
     if not deck_ids:
         return {}
-    if now is None:
-        now = timezone.now()
     allowance = daily_allowance(user=user, now=now)
     counts = _bucket_counts(user=user, deck_ids=deck_ids, kinds=None, now=now)
     empty = QueueCounts(0, 0, 0)
     return {pk: _capped(counts.get(pk, empty), allowance) for pk in deck_ids}
 
 
-def _deck_states(*, user: Any, deck: Deck, mode: str) -> QuerySet[ReviewState]:
+def _deck_states(*, user: User, deck: Deck, mode: str) -> QuerySet[ReviewState]:
     states = ReviewState.objects.filter(
         user=user,
         question__in=DeckQuestion.objects.filter(deck=deck).values("question_id"),
@@ -220,28 +190,51 @@ def _question_with_answers(pk: int) -> Question:
 @dataclass(frozen=True)
 class NextCard:
     question: Question  # with its topic and answers loaded
-    state: ReviewState | None  # the learner's memory of it; None for a new card
+    state: ReviewState | None  # the learner's memory of it; None for a new card (or in practice)
 
 
-def next_card_state(
-    *,
-    user: Any,
-    deck: Deck,
-    mode: str,
-    now: dt.datetime,
-    allowance: DailyAllowance | None = None,
-    counts: QueueCounts | None = None,
-) -> NextCard | None:
-    """The card to show now, with the learner's state of it: due (re)learning first, then due
-    reviews, then new cards, the last two within today's limits.
+@dataclass(frozen=True)
+class StudyQueue:
+    """What the study page needs to choose and show a card, read at one moment."""
 
-    With this deck's `counts` and today's `allowance` (queue_state, same moment) only the bucket
-    that has a card is searched, in one query that picks the card and loads it with its state,
-    topic and answers. Without them the buckets are searched in order and the limits read when a
-    review or new card is the candidate.
+    allowance: DailyAllowance  # today's limits, still to use
+    counts: QueueCounts  # this deck's buckets, within those limits
+    card: NextCard | None  # the card to show now; None when nothing is due (or the deck empty)
+
+
+def study_queue(
+    *, user: User, deck: Deck, mode: str, now: dt.datetime, practice: bool = False
+) -> StudyQueue:
+    """Today's allowance, this deck's capped counts and the card to show now: due (re)learning
+    first, then due reviews, then new cards, the last two within today's limits. In `practice`,
+    the card is practice_card's instead (seeded by the day), whatever the schedule says.
+
+    Two queries: the limits with the counts in one, then, from the bucket the counts say has a
+    card, that card loaded with its state, topic and answers. An empty deck stops after the first.
     """
-    if counts is not None and counts.total == 0:
-        return None
+    started, reviewed, *buckets = queue_sql.day_and_buckets(
+        user_id=user.pk,
+        deck_id=deck.pk,
+        kinds=_kinds_for(mode),
+        now=now,
+        day_start=study_day_start(user, now),
+    )
+    allowance = _allowance(user, started, reviewed)
+    counts = _capped(QueueCounts(*buckets), allowance)
+    if practice:
+        question = practice_card(user=user, deck=deck, mode=mode, seed=now.toordinal())
+        card = NextCard(question=question, state=None) if question is not None else None
+    else:
+        card = _next_card(user=user, deck=deck, mode=mode, now=now, counts=counts)
+    return StudyQueue(allowance=allowance, counts=counts, card=card)
+
+
+def _next_card(
+    *, user: User, deck: Deck, mode: str, now: dt.datetime, counts: QueueCounts
+) -> NextCard | None:
+    """The first card of the first bucket with a card, searching only buckets the counts (capped
+    by today's allowance, read at `now`) say are not empty. An answer posted between the two
+    reads can empty a bucket; the search then goes on to the next one."""
     kinds = _kinds_for(mode)
 
     def due(states: tuple[int, ...]) -> NextCard | None:
@@ -250,32 +243,19 @@ def next_card_state(
         )
         return NextCard(question=found[1], state=found[0]) if found is not None else None
 
-    # Learning cards are never capped; reviews only while today's allowance lasts.
-    if (counts is None or counts.learning > 0) and (card := due(LEARNING_STATES)) is not None:
+    # Learning cards are never capped; reviews and new cards only while today's allowance lasts.
+    if counts.learning > 0 and (card := due(LEARNING_STATES)) is not None:
         return card
-    if counts is None or counts.review > 0:
-        if allowance is None:
-            allowance = daily_allowance(user=user, now=now)
-        if allowance.review > 0 and (card := due((CardState.REVIEW,))) is not None:
-            return card
-    if counts is not None and counts.new == 0:
-        return None
-    if allowance is None:
-        allowance = daily_allowance(user=user, now=now)
-    if allowance.new <= 0:
+    if counts.review > 0 and (card := due((CardState.REVIEW,))) is not None:
+        return card
+    if counts.new == 0:
         return None
     new = queue_sql.first_new_card(user_id=user.pk, deck_id=deck.pk, kinds=kinds)
     return NextCard(question=new, state=None) if new is not None else None
 
 
-def next_card(*, user: Any, deck: Deck, mode: str, now: dt.datetime) -> Question | None:
-    """The card to show now (see next_card_state), its topic and answers loaded."""
-    found = next_card_state(user=user, deck=deck, mode=mode, now=now)
-    return found.question if found is not None else None
-
-
 def next_due_at(
-    *, user: Any, deck: Deck, mode: str, now: dt.datetime | None = None
+    *, user: User, deck: Deck, mode: str, now: dt.datetime | None = None
 ) -> dt.datetime | None:
     """When the learner's earliest scheduled card of this deck falls due.
 
@@ -289,25 +269,30 @@ def next_due_at(
     return due
 
 
-def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | None:
-    """Any card of the deck, ignoring the schedule: the least recently attempted one first.
-
-    Cards never attempted come first; ties are broken by a shuffle derived from `seed`, so the
-    same seed gives the same card and a new seed a different order.
-    """
-    last_attempt = (
-        Attempt.objects.filter(user=user, question=OuterRef("pk"))
+def _last_attempt(user: User, *, question: OuterRef) -> Subquery:
+    """When the learner last answered `question` (a reference to the outer query's question
+    id), as a subquery; NULL for a card never answered."""
+    return Subquery(
+        Attempt.objects.filter(user=user, question=question)
         .order_by()
         .values("question")
         .annotate(last=Max("reviewed_at"))
         .values("last")
     )
+
+
+def practice_card(*, user: User, deck: Deck, mode: str, seed: int) -> Question | None:
+    """Any card of the deck, ignoring the schedule: the least recently attempted one first.
+
+    Cards never attempted come first; ties are broken by a shuffle derived from `seed`, so the
+    same seed gives the same card and a new seed a different order.
+    """
     # A multiplicative hash of id + seed keeps the shuffle in SQL; the operands stay below 2**31
     # so the product fits a 64-bit integer on every backend.
     shuffle = Mod((F("pk") + seed % SHUFFLE_MODULUS) * SHUFFLE_MULTIPLIER, SHUFFLE_MODULUS)
     question_id = (
         _deck_questions(deck=deck, mode=mode)
-        .annotate(last_attempt=Subquery(last_attempt), shuffle=shuffle)
+        .annotate(last_attempt=_last_attempt(user, question=OuterRef("pk")), shuffle=shuffle)
         .order_by(F("last_attempt").asc(nulls_first=True), "shuffle", "pk")
         .values_list("pk", flat=True)
         .first()
@@ -317,16 +302,11 @@ def practice_card(*, user: Any, deck: Deck, mode: str, seed: int) -> Question | 
     return _question_with_answers(question_id)
 
 
-def interval_preview(*, user: Any, question: Question, now: dt.datetime) -> dict[int, dt.timedelta]:
-    """For each rating 1..4, how long until this card is due again if answered now (one query)."""
-    state = ReviewState.objects.filter(user=user, question=question).first()
-    return intervals_for(user=user, question=question, state=state, now=now)
-
-
 def intervals_for(
-    *, user: Any, question: Question, state: ReviewState | None, now: dt.datetime
+    *, user: User, question: Question, state: ReviewState | None, now: dt.datetime
 ) -> dict[int, dt.timedelta]:
-    """interval_preview for a state already at hand (None: a new card), without a query."""
+    """For each rating 1..4, how long until this card is due again if answered now, from the
+    learner's state of it (None: a new card), without a query."""
     card = (
         scheduling.new_card(question.pk, now)
         if state is None
@@ -380,7 +360,7 @@ def _topics_with_totals() -> list[Topic]:
 
 
 def _summary(
-    *, user: Any, now: dt.datetime, topics: list[Topic], states: dict[int, tuple[int, int]]
+    *, user: User, now: dt.datetime, topics: list[Topic], states: dict[int, tuple[int, int]]
 ) -> ProgressSummary:
     """The summary from each topic's (studied, due now) counts, adding the last 7 days'
     accuracy and today's reviews (two queries)."""
@@ -422,19 +402,7 @@ def _summary(
     )
 
 
-def progress_summary(*, user: Any, now: dt.datetime) -> ProgressSummary:
-    """The learner's overall and per-topic progress, in four grouped queries."""
-    states = {
-        row["question__topic"]: (row["studied"], row["due_now"])
-        for row in ReviewState.objects.filter(user=user)
-        .order_by()
-        .values("question__topic")
-        .annotate(studied=Count("pk"), due_now=Count("pk", filter=Q(due__lte=now)))
-    }
-    return _summary(user=user, now=now, topics=_topics_with_totals(), states=states)
-
-
-# --- The grown-up progress page (issue 4): forecast, heatmap, streak, retention, readiness. ---
+# --- The progress page: forecast, heatmap, streak, retention, readiness, leeches. ---
 
 
 @dataclass(frozen=True)
@@ -520,7 +488,7 @@ class ProgressReport:
         ]
 
 
-def latest_attempt_id(user: Any) -> int:
+def latest_attempt_id(user: User) -> int:
     """The id of the learner's latest answer, 0 before the first: a page cached on it shows a
     new answer at once. One lookup at the top of the (user, reviewed_at) index."""
     latest: int | None = (
@@ -532,7 +500,7 @@ def latest_attempt_id(user: Any) -> int:
     return latest or 0
 
 
-def _leech_question_ids(user: Any) -> QuerySet[Any]:
+def _leech_question_ids(user: User) -> QuerySet[Any]:
     """Ids of the learner's leeches (see progress.is_leech), as a subquery."""
     by_agains = (
         Attempt.objects.filter(user=user, rating=Rating.AGAIN)
@@ -548,7 +516,7 @@ def _leech_question_ids(user: Any) -> QuerySet[Any]:
     return Question.objects.filter(Q(pk__in=by_agains) | Q(pk__in=by_lapses)).values("pk")
 
 
-def leeches(*, user: Any) -> list[Leech]:
+def leeches(*, user: User) -> list[Leech]:
     """The learner's leeches, most often failed first, in one query."""
     agains = (
         Attempt.objects.filter(user=user, question=OuterRef("pk"), rating=Rating.AGAIN)
@@ -580,29 +548,22 @@ def leeches(*, user: Any) -> list[Leech]:
     ]
 
 
-def leech_count(*, user: Any) -> int:
+def leech_count(*, user: User) -> int:
     return Question.objects.filter(pk__in=_leech_question_ids(user)).count()
 
 
-def leech_card(*, user: Any) -> tuple[Question, Deck] | None:
+def leech_card(*, user: User) -> tuple[Question, Deck] | None:
     """The next leech to practise, least recently attempted first, with a deck to show it in.
 
     Only leeches in a deck the learner may still see are offered: the answer is checked against
     that deck like any other. Three queries: the pick, the question with its answers, the deck.
     """
-    last_attempt = (
-        Attempt.objects.filter(user=user, question=OuterRef("question_id"))
-        .order_by()
-        .values("question")
-        .annotate(last=Max("reviewed_at"))
-        .values("last")
-    )
     pick = (
         DeckQuestion.objects.filter(
             question__in=_leech_question_ids(user),
             deck__in=Deck.objects.visible_to(user).values("pk"),
         )
-        .annotate(last_attempt=Subquery(last_attempt))
+        .annotate(last_attempt=_last_attempt(user, question=OuterRef("question_id")))
         .order_by(
             F("last_attempt").asc(nulls_first=True),
             "question_id",
@@ -708,7 +669,7 @@ def _readiness_groups(
     return ExamReadinessReport(guide.certification, whole, domains), topics
 
 
-def progress_report(*, user: Any, now: dt.datetime) -> ProgressReport:
+def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
     """Everything the progress page shows, in six queries however long the history.
 
     The topics; one row per studied card (per-topic counts, forecast, readiness); the last 7

@@ -1,6 +1,6 @@
 """Writes for studying: issuing a card, recording an answer, re-grading a lucky guess.
 
-Each function is one transaction. The Presentation row is the lock every write for a showing
+Each function is one transaction. The Showing row is the lock every write for a showing
 takes first, then the learner's ReviewState: one lock order, so concurrent requests queue instead
 of deadlocking, and a doubled submission finds the first one's Attempt.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -20,10 +19,11 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from fsrs import Card, Scheduler
 
+from accounts.models import User
 from cards.models import Deck, Question, QuestionKind
 
 from . import queue_sql, scheduling
-from .models import Attempt, CardState, Mode, Presentation, Rating, ReviewState
+from .models import Attempt, CardState, Mode, Rating, ReviewState, Showing
 from .selectors import deck_visible
 
 # A duration beyond a day is a tab left open, not thinking time; also keeps the column in range.
@@ -39,22 +39,22 @@ class StudyError(Exception):
         self.message = message
 
 
-def _scheduler_for(user: Any) -> Scheduler:
+def _scheduler_for(user: User) -> Scheduler:
     return scheduling.build_scheduler(user.desired_retention, fuzzing=settings.FSRS_FUZZING)
 
 
 # No transaction: one read, then at most one INSERT. Two requests racing to show the same card
 # at most open two showings, each answerable once, as two tabs would.
-def presentation_issue(
+def showing_issue(
     *,
-    user: Any,
+    user: User,
     deck: Deck,
     question: Question,
     mode: str,
     practice: bool,
     now: dt.datetime,
     rng: random.Random | None = None,
-) -> Presentation:
+) -> Showing:
     """Show `question` to `user`: reuse their open showing of it, or open a new one.
 
     Reusing keeps a reload on the same token and option order, so reloading cannot be used to
@@ -73,7 +73,7 @@ def presentation_issue(
     if mode != Mode.FLASHCARD:
         option_order = [answer.pk for answer in question.answers.all()]
         (rng or random.SystemRandom()).shuffle(option_order)
-    return Presentation.objects.create(
+    return Showing.objects.create(
         user=user,
         deck=deck,
         question=question,
@@ -82,14 +82,6 @@ def presentation_issue(
         option_order=option_order,
         created_at=now,
     )
-
-
-def _locked_presentation(*, user: Any, token: str) -> Presentation:
-    presentation = Presentation.objects.select_for_update().filter(token=token).first()
-    # Someone else's token and no token at all look the same: nothing to learn by guessing.
-    if presentation is None or presentation.user_id != user.pk:
-        raise StudyError(_("This card was not shown to you. Go back and load the next card."))
-    return presentation
 
 
 def _grade(
@@ -118,17 +110,17 @@ def _grade(
     return sorted(chosen), correct, scheduling.grade_choice(correct)
 
 
-def _review_state_for_update(*, user: Any, question: Question) -> ReviewState | None:
+def _review_state_for_update(*, user: User, question: Question) -> ReviewState | None:
     return ReviewState.objects.select_for_update().filter(user=user, question=question).first()
 
 
 def _locked_review_state(
-    *, user: Any, question: Question, now: dt.datetime
+    *, user: User, question: Question, now: dt.datetime
 ) -> tuple[ReviewState, bool]:
     """The learner's ReviewState for the question, locked; created for a new card.
 
     Returns (state, created). Two showings of the same new card (two tabs) hold different
-    Presentation locks, so both may try to create the row: the loser's insert fails on the unique
+    Showing locks, so both may try to create the row: the loser's insert fails on the unique
     constraint inside a savepoint and it locks the winner's row instead.
     """
     state = _review_state_for_update(user=user, question=question)
@@ -163,25 +155,14 @@ def _apply_card(state: ReviewState, card: Card, *, lapse: bool, count_rep: bool)
     if state._state.adding:
         state.save(force_insert=True)
         return
-    state.save(
-        update_fields=[
-            "state",
-            "step",
-            "stability",
-            "difficulty",
-            "due",
-            "last_review",
-            "reps",
-            "lapses",
-        ]
-    )
+    state.save(update_fields=[*scheduling.CARD_FIELDS, "reps", "lapses"])
 
 
 def attempt_record(
     *,
-    user: Any,
+    user: User,
     token: str,
-    deck: Deck,
+    slug: str | None,
     answer_ids: list[int] | None,
     rating: int | None,
     duration_ms: int | None,
@@ -189,52 +170,22 @@ def attempt_record(
 ) -> Attempt:
     """Record the learner's answer to a showing and reschedule the card (unless practising).
 
-    Posting the same token again returns the Attempt already recorded, unchanged.
+    `slug` names the deck the answer was posted to: the showing must be of that deck. None is
+    leech practice, which answers practice showings only, in whichever deck each was shown. The
+    deck is checked in the query that locks the showing, without reading it first, and must still
+    be one the learner may see (a class left takes no more answers). Any refusal is a StudyError
+    and writes nothing. Posting the same token again returns the Attempt already recorded.
     """
-    return _with_one_retry(
-        partial(
-            _attempt_record,
-            user=user,
-            token=token,
-            deck=deck,
-            slug=None,
-            answer_ids=answer_ids,
-            rating=rating,
-            duration_ms=duration_ms,
-            now=now,
-        )
+    record = partial(
+        _attempt_record,
+        user=user,
+        token=token,
+        slug=slug,
+        answer_ids=answer_ids,
+        rating=rating,
+        duration_ms=duration_ms,
+        now=now,
     )
-
-
-def attempt_record_at(
-    *,
-    user: Any,
-    token: str,
-    slug: str,
-    answer_ids: list[int] | None,
-    rating: int | None,
-    duration_ms: int | None,
-    now: dt.datetime,
-) -> Attempt:
-    """attempt_record for an answer posted to the deck with this slug, without reading the deck
-    first: the query that locks the showing also checks that its deck is that one and that the
-    learner may still see it (StudyError otherwise, and nothing is written)."""
-    return _with_one_retry(
-        partial(
-            _attempt_record,
-            user=user,
-            token=token,
-            deck=None,
-            slug=slug,
-            answer_ids=answer_ids,
-            rating=rating,
-            duration_ms=duration_ms,
-            now=now,
-        )
-    )
-
-
-def _with_one_retry(record: Callable[[], Attempt]) -> Attempt:
     try:
         return record()
     except IntegrityError:
@@ -244,33 +195,53 @@ def _with_one_retry(record: Callable[[], Attempt]) -> Attempt:
         return record()
 
 
-def _locked_showing(*, user: Any, token: str, with_deck: bool = False) -> Presentation:
-    """The showing behind `token`, locked, with its question (and `with_deck`, its deck) and
-    whether that question is still in the showing's deck: one query."""
-    showings = Presentation.objects.select_for_update(of=("self",)).annotate(
-        in_deck=Exists(
-            Deck.questions.through.objects.filter(
-                deck_id=OuterRef("deck_id"), question_id=OuterRef("question_id")
+def _not_shown() -> StudyError:
+    # Someone else's token and no token at all look the same: nothing to learn by guessing.
+    return StudyError(_("This card was not shown to you. Go back and load the next card."))
+
+
+def _locked_showing(*, user: User, token: str) -> Showing:
+    """The learner's showing behind `token`, locked (the first lock of every write for it), with
+    its question and deck and whether that question is still in the deck: one query."""
+    showing = (
+        Showing.objects.select_for_update(of=("self",))
+        .select_related("question", "deck")
+        .annotate(
+            in_deck=Exists(
+                Deck.questions.through.objects.filter(
+                    deck_id=OuterRef("deck_id"), question_id=OuterRef("question_id")
+                )
             )
         )
+        .filter(token=token)
+        .first()
     )
-    showings = (
-        showings.select_related("question", "deck")
-        if with_deck
-        else showings.select_related("question")
-    )
-    presentation = showings.filter(token=token).first()
-    if presentation is None or presentation.user_id != user.pk:
-        raise StudyError(_("This card was not shown to you. Go back and load the next card."))
-    return presentation
+    if showing is None or showing.user_id != user.pk:
+        raise _not_shown()
+    return showing
+
+
+@dataclass(frozen=True)
+class CardBefore:
+    """A card as it was before an answer: its FSRS card, and the state and due date recorded
+    with the attempt (None for a card never answered)."""
+
+    card: Card
+    state: int | None
+    due: dt.datetime | None
+
+
+def _card_before(state: ReviewState | None, *, question: Question, now: dt.datetime) -> CardBefore:
+    if state is None:
+        return CardBefore(card=scheduling.new_card(question.pk, now), state=None, due=None)
+    return CardBefore(card=scheduling.card_from_state(state), state=state.state, due=state.due)
 
 
 @transaction.atomic
 def _attempt_record(
     *,
-    user: Any,
+    user: User,
     token: str,
-    deck: Deck | None,
     slug: str | None,
     answer_ids: list[int] | None,
     rating: int | None,
@@ -278,66 +249,59 @@ def _attempt_record(
     now: dt.datetime,
 ) -> Attempt:
     """attempt_record's one transaction: the showing, the answers (choice mode), the state,
-    then one write to each of Attempt, ReviewState and Presentation. The deck is either given
-    or named by `slug`."""
-    presentation = _locked_showing(user=user, token=token, with_deck=deck is None)
-    if deck is not None:
-        elsewhere = presentation.deck_id != deck.pk
-    else:
+    then one write to each of Attempt, ReviewState and Showing."""
+    showing = _locked_showing(user=user, token=token)
+    visible = deck_visible(user, showing.deck)
+    if slug is None:
+        # Leech practice: a scheduled showing, or one in a deck the learner can no longer see,
+        # was not shown on the leech page.
+        if not showing.practice or not visible:
+            raise _not_shown()
+    elif showing.deck.slug != slug or not visible:
         # A deck the learner can no longer see (a class left) refuses the answer like another.
-        elsewhere = presentation.deck.slug != slug or not deck_visible(user, presentation.deck)
-    if elsewhere:
         raise StudyError(_("This card was shown in another deck."))
-    if presentation.answered_at is not None:
-        existing = Attempt.objects.filter(presentation=presentation).first()
+    if showing.answered_at is not None:
+        existing = Attempt.objects.filter(showing=showing).first()
         if existing is None:
             raise StudyError(_("This card was already answered. Load the next card."))
         return existing
-    if not presentation.in_deck:  # type: ignore[attr-defined]
+    if not showing.in_deck:  # type: ignore[attr-defined]
         raise StudyError(_("This card is no longer in the deck."))
-    question = presentation.question
+    question = showing.question
     chosen, correct, grade = _grade(
-        question=question, mode=presentation.mode, answer_ids=answer_ids, rating=rating
+        question=question, mode=showing.mode, answer_ids=answer_ids, rating=rating
     )
     if duration_ms is not None and duration_ms < 0:
         duration_ms = None
     elif duration_ms is not None:
         duration_ms = min(duration_ms, MAX_DURATION_MS)
 
-    if presentation.practice:
+    if showing.practice:
         # Practice leaves the schedule alone: no ReviewState is created or changed.
         state = ReviewState.objects.filter(user=user, question=question).first()
     else:
         state = _review_state_for_update(user=user, question=question)
-
-    if state is None:
-        card_before = scheduling.new_card(question.pk, now)
-        state_before = None
-        due_before = None
-    else:
-        card_before = scheduling.card_from_state(state)
-        state_before = state.state
-        due_before = state.due
+    before = _card_before(state, question=question, now=now)
 
     card_after = None
-    if not presentation.practice:
-        card_after = scheduling.review(card_before, grade, now=now, scheduler=_scheduler_for(user))
+    if not showing.practice:
+        card_after = scheduling.review(before.card, grade, now=now, scheduler=_scheduler_for(user))
 
     attempt = Attempt.objects.create(
         user=user,
         question=question,
-        presentation=presentation,
-        mode=presentation.mode,
-        rescheduled=not presentation.practice,
+        showing=showing,
+        mode=showing.mode,
+        rescheduled=not showing.practice,
         chosen_answer_ids=chosen,
         correct=correct,
         rating=grade,
         reviewed_at=now,
         duration_ms=duration_ms,
-        state_before=state_before,
-        due_before=due_before,
-        due_after=card_after.due if card_after is not None else due_before,
-        card_before=scheduling.card_to_dict(card_before),
+        state_before=before.state,
+        due_before=before.due,
+        due_after=card_after.due if card_after is not None else before.due,
+        card_before=scheduling.card_to_dict(before.card),
     )
     if card_after is not None:
         if state is None:
@@ -347,23 +311,23 @@ def _attempt_record(
         _apply_card(
             state,
             card_after,
-            lapse=state_before == CardState.REVIEW and grade == Rating.AGAIN,
+            lapse=before.state == CardState.REVIEW and grade == Rating.AGAIN,
             count_rep=True,
         )
-    presentation.answered_at = now
-    presentation.save(update_fields=["answered_at"])
+    showing.answered_at = now
+    showing.save(update_fields=["answered_at"])
     return attempt
 
 
 @transaction.atomic
-def attempt_regrade(*, user: Any, token: str, rating: int, now: dt.datetime) -> Attempt:
+def attempt_regrade(*, user: User, token: str, rating: int, now: dt.datetime) -> Attempt:
     """Re-rate a right choice answer as Hard ("I guessed") or Easy, rescheduling from before it.
 
     The card is recomputed from the state saved with the attempt, at the attempt's time, so
     re-grading twice or switching between Hard and Easy lands where answering that way would have.
     """
-    presentation = _locked_presentation(user=user, token=token)
-    attempt = Attempt.objects.filter(presentation=presentation).first()
+    showing = _locked_showing(user=user, token=token)
+    attempt = Attempt.objects.filter(showing=showing).first()
     if attempt is None:
         raise StudyError(_("Answer the card before re-grading it."))
     if rating not in REGRADE_RATINGS:
@@ -406,7 +370,7 @@ class ReviewApplied:
 
 
 def review_state_apply(
-    *, user: Any, question: Question, rating: int, now: dt.datetime
+    *, user: User, question: Question, rating: int, now: dt.datetime
 ) -> ReviewApplied:
     """Reschedule the learner's card for `question` as answered with `rating` at `now`.
 
@@ -415,26 +379,19 @@ def review_state_apply(
     caller writes the Attempt from the returned values in the same one.
     """
     state, created = _locked_review_state(user=user, question=question, now=now)
-    if created:
-        card_before = scheduling.new_card(question.pk, now)
-        state_before = None
-        due_before = None
-    else:
-        card_before = scheduling.card_from_state(state)
-        state_before = state.state
-        due_before = state.due
-    card_after = scheduling.review(card_before, rating, now=now, scheduler=_scheduler_for(user))
+    before = _card_before(None if created else state, question=question, now=now)
+    card_after = scheduling.review(before.card, rating, now=now, scheduler=_scheduler_for(user))
     _apply_card(
         state,
         card_after,
-        lapse=state_before == CardState.REVIEW and rating == Rating.AGAIN,
+        lapse=before.state == CardState.REVIEW and rating == Rating.AGAIN,
         count_rep=True,
     )
     return ReviewApplied(
         state=state,
-        card_before=scheduling.card_to_dict(card_before),
-        state_before=state_before,
-        due_before=due_before,
+        card_before=scheduling.card_to_dict(before.card),
+        state_before=before.state,
+        due_before=before.due,
         due_after=card_after.due,
     )
 
@@ -449,7 +406,7 @@ def showings_prune(*, before: dt.datetime, batch: int = PRUNE_BATCH) -> int:
     answered meanwhile is kept: the DELETE repeats the "unanswered" condition, and on PostgreSQL
     waits for an answer in progress (which locks the showing first) and then skips the row.
     """
-    stale = Presentation.objects.filter(answered_at__isnull=True, created_at__lt=before)
+    stale = Showing.objects.filter(answered_at__isnull=True, created_at__lt=before)
     deleted = 0
     while True:
         with transaction.atomic():

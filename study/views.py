@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any, cast
-from urllib.parse import urlencode
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,28 +20,20 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cards.models import Answer, Deck, Question
+from accounts.http import AuthenticatedHttpRequest
+from cards.models import Deck, Question
 
-from . import data as data_io
-from . import selectors, services
+from . import portability, selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
-from .models import Attempt, Mode, Presentation, Rating
+from .models import Mode, Rating, Showing
+from .templatetags.study_tags import study_url
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
 RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
-
-
-def now() -> datetime:
-    """The clock every study page reads: one place, so a test can move it."""
-    return timezone.now()
-
-
-def session_url(deck: Deck, mode: str, practice: bool = False) -> str:
-    query = {"mode": mode, **({"practice": "1"} if practice else {})}
-    return f"{reverse('study:session', args=[deck.slug])}?{urlencode(query)}"
 
 
 def bad_request(request: HttpRequest, message: str, back_url: str) -> HttpResponse:
@@ -59,39 +50,22 @@ def parse_mode(request: HttpRequest) -> tuple[str, bool]:
 
 @require_safe
 @login_required
-def session(request: HttpRequest, slug: str) -> HttpResponse:
+def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Signed-in learners, on a deck they can see: the next card, or when the next one is due."""
     deck = selectors.deck_for_user(request.user, slug)
     mode, practice = parse_mode(request)
-    current = now()
-    # Today's limits and the deck's counts, read once: the choice of card needs both.
-    allowance, counts = selectors.queue_state(user=request.user, deck=deck, mode=mode, now=current)
-    state = None
-    if practice:
-        question = selectors.practice_card(
-            user=request.user, deck=deck, mode=mode, seed=current.toordinal()
-        )
-    else:
-        found = selectors.next_card_state(
-            user=request.user,
-            deck=deck,
-            mode=mode,
-            now=current,
-            allowance=allowance,
-            counts=counts,
-        )
-        question, state = (found.question, found.state) if found is not None else (None, None)
+    current = timezone.now()
+    queue = selectors.study_queue(
+        user=request.user, deck=deck, mode=mode, practice=practice, now=current
+    )
+    question, state = (queue.card.question, queue.card.state) if queue.card else (None, None)
     context: dict[str, Any] = {
         "deck": deck,
         "mode": mode,
         "practice": practice,
-        "counts": counts,
+        "counts": queue.counts,
         "now": current,
-        "mode_links": [
-            (m.value, session_url(deck, m), m == mode and not practice) for m in STUDY_MODES
-        ],
-        "practice_url": session_url(deck, mode, practice=True),
-        "review_url": session_url(deck, mode),
+        "modes": STUDY_MODES,
     }
     if question is None:
         context["next_due"] = (
@@ -101,50 +75,63 @@ def session(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return render(request, "study/empty.html", context)
 
-    presentation = services.presentation_issue(
+    showing = services.showing_issue(
         user=request.user, deck=deck, question=question, mode=mode, practice=practice, now=current
     )
+    # Practice leaves the schedule alone, so its buttons promise no interval.
+    intervals = (
+        {}
+        if practice or mode == Mode.CHOICE
+        else selectors.intervals_for(user=request.user, question=question, state=state, now=current)
+    )
+    context.update(
+        question=question,
+        showing=showing,
+        **_card_context(question, showing, intervals),
+    )
+    return render(request, "study/session.html", context)
+
+
+def _card_context(
+    question: Question, showing: Showing, intervals: dict[int, timedelta]
+) -> dict[str, Any]:
+    """What card_form.html needs for this showing: the options in their shown order and how many
+    to choose, or a flashcard's back and its rating buttons, each with the interval it would give
+    (none in `intervals`: the button promises none)."""
     answers = list(question.answers.all())
-    context.update(question=question, presentation=presentation)
-    if mode == Mode.CHOICE:
+    if showing.mode == Mode.CHOICE:
         by_id = {answer.id: answer for answer in answers}
-        context["options"] = [by_id[i] for i in presentation.option_order if i in by_id]
-        context["choose"] = sum(answer.is_correct for answer in answers)
-    else:
+        return {
+            "options": [by_id[i] for i in showing.option_order if i in by_id],
+            "choose": sum(answer.is_correct for answer in answers),
+        }
+    return {
         # A choice question studied as a flashcard shows only its right answers on the back.
-        context["backs"] = [a for a in answers if a.is_correct] if question.is_choice else answers
-        # Practice leaves the schedule alone, so its buttons promise no interval.
-        intervals = (
-            {}
-            if practice
-            else selectors.intervals_for(
-                user=request.user, question=question, state=state, now=current
-            )
-        )
-        context["ratings"] = [
+        "backs": [a for a in answers if a.is_correct] if question.is_choice else answers,
+        "ratings": [
             (rating.value, rating.label, RATING_KEYS[rating], intervals.get(rating.value))
             for rating in Rating
-        ]
-    return render(request, "study/session.html", context)
+        ],
+    }
 
 
 @require_POST
 @login_required
-def answer(request: HttpRequest, slug: str) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Signed-in learners, for a card shown to them: record the answer, then show the result."""
     form = AnswerForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             # The deck is checked with the showing, in the query that locks it.
-            services.attempt_record_at(
+            services.attempt_record(
                 user=request.user,
                 token=data["token"],
                 slug=slug,
                 answer_ids=data["answer"] or None,
                 rating=data["rating"],
                 duration_ms=data["duration_ms"],
-                now=now(),
+                now=timezone.now(),
             )
         except services.StudyError as error:
             message = str(error.message)
@@ -159,56 +146,61 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     return bad_request(request, message, reverse("study:session", args=[deck.slug]))
 
 
-def answered(presentation: Presentation) -> tuple[Attempt, list[tuple[Answer, bool]]]:
-    """The attempt of an answered showing, and its answers in the order shown, each with whether
-    the learner chose it; 404 while it is unanswered."""
-    attempt = getattr(presentation, "attempt", None)
+def _result_page(
+    request: AuthenticatedHttpRequest, showing: Showing, *, deck: Deck, next_url: str
+) -> HttpResponse:
+    """result.html for an answered showing (404 while it is unanswered): its answers in the
+    order shown, each with whether the learner chose it, and the way on to `next_url`."""
+    attempt = getattr(showing, "attempt", None)
     if attempt is None:
         raise Http404("not answered yet")
-    answers = list(presentation.question.answers.all())
-    if presentation.mode == Mode.CHOICE:
+    answers = list(showing.question.answers.all())
+    if showing.mode == Mode.CHOICE:
         by_id = {answer.id: answer for answer in answers}
-        answers = [by_id[i] for i in presentation.option_order if i in by_id] + [
-            a for a in answers if a.id not in presentation.option_order
+        answers = [by_id[i] for i in showing.option_order if i in by_id] + [
+            a for a in answers if a.id not in showing.option_order
         ]
     chosen = set(attempt.chosen_answer_ids or [])
-    return attempt, [(answer, answer.id in chosen) for answer in answers]
-
-
-@require_safe
-@login_required
-def result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """The learner who answered: right or wrong, why, where it came from, when it comes back."""
-    deck = selectors.deck_for_user(request.user, slug)
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("attempt", "question__topic"),
-        user=request.user,
-        deck=deck,
-        token=token,
-    )
-    attempt, answers = answered(presentation)
-    question = presentation.question
-    regrade = presentation.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled
     return render(
         request,
         "study/result.html",
         {
             "deck": deck,
-            "presentation": presentation,
+            "showing": showing,
             "attempt": attempt,
-            "question": question,
-            "answers": answers,
+            "question": showing.question,
+            "answers": [(answer, answer.id in chosen) for answer in answers],
             "rating_label": Rating(attempt.rating).label,
-            "regrade": regrade,
-            "now": now(),
-            "next_url": session_url(deck, presentation.mode, presentation.practice),
+            # Only a right choice answer that moved the schedule can be re-graded: never practice.
+            "regrade": showing.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled,
+            "now": timezone.now(),
+            "next_url": next_url,
         },
+    )
+
+
+@require_safe
+@login_required
+def result(request: AuthenticatedHttpRequest, slug: str, token: str) -> HttpResponse:
+    """The learner who answered: right or wrong, why, where it came from, when it comes back."""
+    deck = selectors.deck_for_user(request.user, slug)
+    showing = get_object_or_404(
+        Showing.objects.select_related("attempt", "question__topic"),
+        user=request.user,
+        deck=deck,
+        token=token,
+    )
+    return _result_page(
+        request,
+        showing,
+        deck=deck,
+        next_url=study_url(deck, showing.mode, showing.practice),
     )
 
 
 @require_POST
 @login_required
-def regrade(request: HttpRequest, slug: str) -> HttpResponse:
+def regrade(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The learner who answered: re-rate a right choice answer as "I guessed" or "Easy"."""
     deck = selectors.deck_for_user(request.user, slug)
     back_url = reverse("study:session", args=[deck.slug])
@@ -218,7 +210,7 @@ def regrade(request: HttpRequest, slug: str) -> HttpResponse:
     token = form.cleaned_data["token"]
     try:
         services.attempt_regrade(
-            user=request.user, token=token, rating=form.cleaned_data["rating"], now=now()
+            user=request.user, token=token, rating=form.cleaned_data["rating"], now=timezone.now()
         )
     except services.StudyError as error:
         return bad_request(request, str(error.message), back_url)
@@ -227,14 +219,18 @@ def regrade(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: their own figures, forecast, heatmap, readiness and leeches."""
-    current = now()
-    # The page's figures are cached (the template's {% cache %}), keyed on the learner's latest
-    # answer: the report is only computed when the cache has no copy for that answer.
-    report: Any = SimpleLazyObject(
-        lambda: selectors.progress_report(user=request.user, now=current)
+    current = timezone.now()
+    user = request.user
+    # The page's figures are cached (the template's {% cache %}) under this key: the learner's
+    # latest answer and history reset, and every preference the page shows. The report is only
+    # computed when the cache has no copy for that key.
+    cache_key = (
+        f"{user.pk}:{selectors.latest_attempt_id(user)}:{user.history_reset_at}"
+        f":{get_language()}:{user.time_zone}"
     )
+    report: Any = SimpleLazyObject(lambda: selectors.progress_report(user=user, now=current))
     return render(
         request,
         "study/progress.html",
@@ -242,31 +238,16 @@ def progress(request: HttpRequest) -> HttpResponse:
             "summary": SimpleLazyObject(lambda: report.summary),
             "report": report,
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
-            "cache_version": selectors.latest_attempt_id(request.user),
+            "cache_key": cache_key,
         },
     )
 
 
-def _card_context(question: Question, presentation: Presentation) -> dict[str, Any]:
-    """What session.html's card needs for a practice showing (no intervals: nothing moves)."""
-    answers = list(question.answers.all())
-    if presentation.mode == Mode.CHOICE:
-        by_id = {answer.id: answer for answer in answers}
-        return {
-            "options": [by_id[i] for i in presentation.option_order if i in by_id],
-            "choose": sum(answer.is_correct for answer in answers),
-        }
-    return {
-        "backs": [a for a in answers if a.is_correct] if question.is_choice else answers,
-        "ratings": [(rating.value, rating.label, RATING_KEYS[rating], None) for rating in Rating],
-    }
-
-
 @require_safe
 @login_required
-def leech_session(request: HttpRequest) -> HttpResponse:
+def leech_session(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: practise their own leeches, one at a time, schedule untouched."""
-    current = now()
+    current = timezone.now()
     context: dict[str, Any] = {"leech_count": selectors.leech_count(user=request.user)}
     picked = selectors.leech_card(user=request.user)
     if picked is None:
@@ -274,51 +255,38 @@ def leech_session(request: HttpRequest) -> HttpResponse:
     question, deck = picked
     # Each leech in the way it can be asked: options when it has them, else as a flashcard.
     mode = Mode.CHOICE if question.is_choice else Mode.FLASHCARD
-    presentation = services.presentation_issue(
+    showing = services.showing_issue(
         user=request.user, deck=deck, question=question, mode=mode, practice=True, now=current
     )
     context.update(
         deck=deck,
         mode=mode,
         question=question,
-        presentation=presentation,
-        **_card_context(question, presentation),
+        showing=showing,
+        **_card_context(question, showing, intervals={}),
     )
     return render(request, "study/leech_session.html", context)
 
 
 @require_POST
 @login_required
-def leech_answer(request: HttpRequest) -> HttpResponse:
+def leech_answer(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners, for a leech shown to them: record the answer, then show the result."""
     back_url = reverse("study:leech_session")
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return bad_request(request, first_error(form), back_url)
     data = form.cleaned_data
-    presentation = (
-        Presentation.objects.filter(
-            user=cast(Any, request.user), token=data["token"], practice=True
-        )
-        .select_related("deck")
-        .first()
-    )
-    if (
-        presentation is None
-        or not Deck.objects.visible_to(request.user).filter(pk=presentation.deck_id).exists()
-    ):
-        return bad_request(
-            request, _("This card was not shown to you. Go back and load the next card."), back_url
-        )
     try:
+        # A practice showing, in a deck the learner may still see: the service checks both.
         services.attempt_record(
             user=request.user,
             token=data["token"],
-            deck=presentation.deck,
+            slug=None,
             answer_ids=data["answer"] or None,
             rating=data["rating"],
             duration_ms=data["duration_ms"],
-            now=now(),
+            now=timezone.now(),
         )
     except services.StudyError as error:
         return bad_request(request, str(error.message), back_url)
@@ -327,50 +295,36 @@ def leech_answer(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def leech_result(request: HttpRequest, token: str) -> HttpResponse:
+def leech_result(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """The learner who answered a leech: right or wrong and why, then the next leech."""
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("attempt", "question__topic", "deck"),
+    showing = get_object_or_404(
+        Showing.objects.select_related("attempt", "question__topic", "deck"),
         user=request.user,
         token=token,
         practice=True,
     )
-    attempt, answers = answered(presentation)
-    question = presentation.question
-    return render(
-        request,
-        "study/result.html",
-        {
-            "deck": presentation.deck,
-            "presentation": presentation,
-            "attempt": attempt,
-            "question": question,
-            "answers": answers,
-            "rating_label": Rating(attempt.rating).label,
-            "regrade": False,  # practice answers never move the schedule, so nothing to re-grade
-            "now": now(),
-            "next_url": reverse("study:leech_session"),
-        },
+    return _result_page(
+        request, showing, deck=showing.deck, next_url=reverse("study:leech_session")
     )
 
 
-def _download_name(request: HttpRequest, extension: str) -> str:
-    today = selectors.study_day_start(request.user, now()).date()
+def _download_name(request: AuthenticatedHttpRequest, extension: str) -> str:
+    today = selectors.study_day_start(request.user, timezone.now()).date()
     return f"saaprep-{today.isoformat()}.{extension}"
 
 
 @require_safe
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: download their own data, or load an export into a fresh account."""
     return render(request, "study/data.html", {"form": ImportForm()})
 
 
 @require_safe
 @login_required
-def data_export_json(request: HttpRequest) -> HttpResponse:
+def data_export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: everything they have done here, as one JSON file (theirs only)."""
-    document = data_io.history_export(user=request.user, now=now())
+    document = portability.history_export(user=request.user, now=timezone.now())
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",
@@ -381,10 +335,10 @@ def data_export_json(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def data_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def data_export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Signed-in learners: their own attempts as a CSV spreadsheet (UTF-8 with a BOM)."""
     response = StreamingHttpResponse(
-        data_io.attempts_csv(user=request.user), content_type="text/csv; charset=utf-8"
+        portability.attempts_csv(user=request.user), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{_download_name(request, "csv")}"'
     return response
@@ -392,15 +346,15 @@ def data_export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_POST
 @login_required
-def data_import(request: HttpRequest) -> HttpResponse:
+def data_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners with no history yet: load their export from another account."""
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            counts = data_io.history_import(
-                user=request.user, document=form.cleaned_data["file"], now=now()
+            counts = portability.history_import(
+                user=request.user, document=form.cleaned_data["file"], now=timezone.now()
             )
-        except data_io.DataImportError as error:
+        except portability.DataImportError as error:
             for message in error.messages:
                 form.add_error("file", message)
         else:

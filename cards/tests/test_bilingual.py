@@ -352,7 +352,7 @@ def test_study_result_shows_the_first_language_with_toggles(
 ) -> None:
     client.force_login(english_first)
     page = client.get(reverse("study:session", args=[bilingual_deck.slug]) + "?mode=choice")
-    token = page.context["presentation"].token
+    token = page.context["showing"].token
     right = Answer.objects.get(question__decks=bilingual_deck, is_correct=True)
 
     answered = client.post(

@@ -4,21 +4,20 @@ English first in the settings and finds the Korean one toggle away.
 Screenshots go to /tmp/shots/ (outside the repository) for a person to look at.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from cards.models import Answer, Deck, Question
+from cards.models import Deck, Question
 from cards.tests.factories import make_topic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for a person to look at, nothing secret
 EMAIL = "bilingual@example.com"
-PASSWORD = "a long passphrase in two languages"
 KO_PROMPT = "서버를 관리하지 않고 코드를 실행하려면 어떤 서비스를 써야 하는가?"
 EN_PROMPT = "Which service should a solutions architect use to run code without managing servers?"
 # (Korean, English, correct): a service name is the same in both languages.
@@ -30,24 +29,19 @@ OPTIONS = [
 
 
 @pytest.fixture
-def bilingual_deck(db: None) -> Deck:
+def bilingual_deck(make_question: Callable[..., Question]) -> Deck:
     topic = make_topic("compute", "Lambda", "3.2", order=1)
-    question = Question.objects.create(
+    question = make_question(
+        topic,
         key="compute-exam-1",
-        topic=topic,
-        kind="single",
         origin="exam",
         prompt=KO_PROMPT,
         prompt_en=EN_PROMPT,
+        answers=OPTIONS,
         explanation="Lambda는 서버 없이 코드를 실행한다.",
         explanation_en="Lambda runs code without servers.",
-        source_file="notes/design-high-performing-architectures.md",
         source_first_line=5,
         source_last_line=6,
-    )
-    Answer.objects.bulk_create(
-        Answer(question=question, text=korean, text_en=english, is_correct=correct, order=i)
-        for i, (korean, english, correct) in enumerate(OPTIONS, start=1)
     )
     deck = Deck.objects.create(slug="compute-deck", name="컴퓨팅 덱", name_en="Compute deck")
     deck.questions.set([question])
@@ -60,9 +54,9 @@ def shot(page: Page, name: str) -> None:
 
 
 def test_a_learner_opens_the_english_wording_and_then_puts_english_first(
-    page: Page, live_server: Any, bilingual_deck: Deck
+    page: Page, live_server: Any, bilingual_deck: Deck, make_user: Any, password: str
 ) -> None:
-    get_user_model().objects.create_user(username="bilingual", email=EMAIL, password=PASSWORD)
+    make_user(EMAIL)
     base = live_server.url
     study_url = f"{base}/decks/{bilingual_deck.slug}/study/?mode=choice"
 
@@ -70,7 +64,7 @@ def test_a_learner_opens_the_english_wording_and_then_puts_english_first(
     page.goto(f"{base}/accounts/login/")
     form = page.locator("form:has([name='password'])")
     form.locator("[name='login']").fill(EMAIL)
-    form.locator("[name='password']").fill(PASSWORD)
+    form.locator("[name='password']").fill(password)
     with page.expect_navigation():
         form.locator("[type='submit']").first.click()
 

@@ -323,7 +323,7 @@ def test_each_task_statement_has_the_services_its_guide_text_names(
     assert named == sorted(slugs.split())
 
 
-# The exam's contrasts that issue 13 asks for, member for member.
+# The services the exam sets against each other, member for member.
 @pytest.mark.parametrize(
     ("group", "members"),
     [

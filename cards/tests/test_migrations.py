@@ -17,7 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from cards.models import Deck, Question, Topic
 from classrooms.models import Assignment, Membership
-from study.models import Attempt, Exam, ExamItem, Presentation, ReviewState
+from study.models import Attempt, Exam, ExamItem, ReviewState, Showing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -112,7 +112,7 @@ def make_history(apps: Apps) -> dict[str, Any]:
         reps=4,
         lapses=1,
     )
-    showing = apps.get_model("study", "Presentation").objects.create(
+    showing = apps.get_model("study", "Showing").objects.create(
         user=learner, question=questions[0], deck=topic_deck, mode="choice", created_at=NOW
     )
     exam = apps.get_model("study", "Exam").objects.create(
@@ -136,7 +136,7 @@ def make_history(apps: Apps) -> dict[str, Any]:
     Attempt.objects.create(
         user=learner,
         question=questions[0],
-        presentation=showing,
+        showing=showing,
         mode="choice",
         correct=True,
         rating=3,
@@ -196,7 +196,7 @@ def test_learners_and_teachers_rows_survive_the_move_to_the_blueprint() -> None:
     assert Attempt.objects.count() == 2
     assert Attempt.objects.get(mode="choice").card_before == {"state": 2, "stability": 10.0}
     assert Attempt.objects.get(mode="exam").exam_item == ExamItem.objects.get(position=1)
-    assert Presentation.objects.get().deck == decks["lambda"]
+    assert Showing.objects.get().deck == decks["lambda"]
     exam = Exam.objects.get(pk=made["exam"])
     assert (exam.raw_score, exam.scaled_score, exam.submitted_at) == (1, 550, NOW)
     # An exam on "the whole domain" names the domain its questions come from.

@@ -243,6 +243,6 @@ def test_visible_decks(deck: Deck, teacher: Any, other_teacher: Any) -> None:
 
 def test_card_counts_count_each_question_once(deck: Deck) -> None:
     Deck.objects.create(slug="empty", name="Empty")
-    decks = Deck.objects.get_queryset().with_card_counts()
+    decks = Deck.objects.with_card_counts()
     counts = {d.slug: d.card_count for d in decks}  # type: ignore[attr-defined]
     assert counts == {"lambda-deck": 5, "empty": 0}

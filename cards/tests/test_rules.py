@@ -3,7 +3,14 @@
 import pytest
 from django.utils import translation
 
-from cards.rules import FLASHCARD, MULTIPLE, SINGLE, answer_set_errors
+from cards.rules import (
+    CHOICE_KINDS,
+    FLASHCARD,
+    MULTIPLE,
+    SINGLE,
+    answer_set_errors,
+    option_letter,
+)
 
 T, F = True, False
 
@@ -59,3 +66,15 @@ def test_answer_set_errors(kind: str, flags: list[bool], expected: list[str]) ->
 
 def test_flags_may_be_any_sequence() -> None:
     assert answer_set_errors(SINGLE, (True, False)) == []
+
+
+@pytest.mark.parametrize(
+    ("index", "letter"), [(0, "A"), (1, "B"), (25, "Z"), (26, "27"), (-1, "0")]
+)
+def test_options_are_lettered_then_numbered_past_z(index: int, letter: str) -> None:
+    assert option_letter(index) == letter
+
+
+def test_only_single_and_multiple_choice_questions_are_choice_kinds() -> None:
+    assert CHOICE_KINDS == (SINGLE, MULTIPLE)
+    assert FLASHCARD not in CHOICE_KINDS

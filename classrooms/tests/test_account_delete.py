@@ -17,9 +17,7 @@ from classrooms.models import Assignment, Classroom, Membership
 from classrooms.selectors import account_footprint
 from study import exam_services
 from study.history import HistoryCounts
-from study.models import Attempt, Exam, ExamScope, Presentation, ReviewState
-
-from .factories import enrol
+from study.models import Attempt, Exam, ExamScope, ReviewState, Showing
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +28,7 @@ DAY = dt.timedelta(days=1)
 def everything() -> dict[str, list[Any]]:
     """Every row of every table a deletion could touch, by primary key."""
     models = [User, EmailAddress, Classroom, Membership, Assignment, Deck, Deck.questions.through]
-    models += [Attempt, ReviewState, Exam, Presentation]
+    models += [Attempt, ReviewState, Exam, Showing]
     return {
         model._meta.label: list(model._default_manager.order_by("pk").values_list("pk", flat=True))
         for model in models
@@ -67,7 +65,7 @@ def test_a_student_goes_with_all_their_rows(
     assert not User.objects.filter(pk=student.pk).exists()
     assert not EmailAddress.objects.filter(email=student.email).exists()
     assert not Membership.objects.filter(student_id=student.pk).exists()
-    for model in (Attempt, ReviewState, Exam, Presentation):
+    for model in (Attempt, ReviewState, Exam, Showing):
         assert not model.objects.filter(user_id=student.pk).exists()
     # The class, its teacher, their deck and the other learner are as they were.
     assert Classroom.objects.filter(pk=classroom.pk).exists()
@@ -100,6 +98,7 @@ def test_a_teacher_whose_classes_are_empty_goes_with_them_and_their_decks(
     deck: Deck,
     student: Any,
     record: Any,
+    enrol: Any,
     now: dt.datetime,
 ) -> None:
     services.assignment_create(
@@ -178,6 +177,7 @@ def test_the_footprint_counts_what_would_go(
     other_classroom: Classroom,
     teacher_deck: Deck,
     record: Any,
+    enrol: Any,
     now: dt.datetime,
 ) -> None:
     enrol(other_classroom, teacher)  # a teacher may be a student in someone else's class

@@ -13,12 +13,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from cards.models import Answer, Deck, Question
+from cards.models import Deck
 from cards.tests.factories import make_topic
 from classrooms.models import Assignment, Membership
 from study.models import Attempt
-
-from .factories import PASSWORD, make_student, make_teacher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,30 +32,28 @@ CARDS = [
 
 
 @pytest.fixture
-def cohort_deck(db):
+def cohort_deck(make_question):
     topic = make_topic("perf", "고성능 아키텍처", "3.1", order=1)
     deck = Deck.objects.create(slug="perf-deck", name="성능 덱")
-    questions = []
-    for order, (prompt, back) in enumerate(CARDS, start=1):
-        question = Question.objects.create(
+    deck.questions.set(
+        make_question(
+            topic,
             key=f"card-{order}",
-            topic=topic,
             kind="flashcard",
             prompt=prompt,
-            source_file="notes/design-high-performing-architectures.md",
+            answers=[(back, True)],
             source_first_line=order,
             source_last_line=order,
             order=order,
         )
-        Answer.objects.create(question=question, text=back, is_correct=True, order=1)
-        questions.append(question)
-    deck.questions.set(questions)
+        for order, (prompt, back) in enumerate(CARDS, start=1)
+    )
     return deck
 
 
 @pytest.fixture
-def lee(db):
-    return make_teacher(make_student("lee@example.com", display_name="이 선생님"))
+def lee(make_user):
+    return make_user("lee@example.com", teacher=True, display_name="이 선생님")
 
 
 def shot(page: Page, name: str) -> None:
@@ -81,14 +77,14 @@ def submit(page: Page, button: str) -> None:
         page.get_by_role("button", name=button).first.click()
 
 
-def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, tmp_path):
+def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password, tmp_path):
     base = live_server.url
     teacher, student = two_people
 
     # The teacher signs in and creates a class.
     teacher.goto(f"{base}/accounts/login/?next=/classrooms/")
     teacher.locator("[name='login']").fill("lee@example.com")
-    teacher.locator("[name='password']").fill(PASSWORD)
+    teacher.locator("[name='password']").fill(password)
     submit(teacher, "Sign In")
     expect(teacher).to_have_url(f"{base}/classrooms/")
     expect(teacher.locator(".site-nav")).to_contain_text("Classrooms")

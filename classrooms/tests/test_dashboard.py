@@ -15,8 +15,6 @@ from classrooms.goals import Goal
 from classrooms.models import Membership
 from study.spreadsheet import FORMULA_STARTS
 
-from .factories import enrol, make_student
-
 pytestmark = pytest.mark.django_db
 
 HOUR = dt.timedelta(hours=1)
@@ -43,7 +41,7 @@ def wrong_and_right(question):
 
 
 @pytest.fixture
-def week(classroom, membership, teacher_deck, other_student, now):
+def week(classroom, membership, teacher_deck, other_student, now, enrol):
     """Three days into a ten-day assignment (30 % of the time gone), two students."""
     enrol(classroom, other_student)
     return services.assignment_create(
@@ -117,19 +115,26 @@ def test_memory_goal_counts_cards_at_recall_of_at_least_90_percent(
 
 
 def test_late_and_missing_after_the_due_date(
-    as_teacher, week, student, other_student, record, monkeypatch
+    as_teacher, week, student, other_student, record, clock
 ):
-    from classrooms import views
-
     record(student, week.deck.questions.first(), at=week.assigned_at + HOUR)
-    monkeypatch.setattr(views, "now", lambda: week.due_at + DAY)
+    clock.move_to(week.due_at + DAY)
     rows = {r.student: r for r in as_teacher.get(dashboard_url(week)).context["board"].rows}
     assert rows[student].status == "late"
     assert rows[other_student].status == "missing"
 
 
 def test_most_missed_cards_with_the_most_chosen_wrong_option(
-    as_teacher, week, student, other_student, record, frozen, teacher_deck, make_question, topic
+    as_teacher,
+    week,
+    student,
+    other_student,
+    record,
+    frozen,
+    teacher_deck,
+    make_question,
+    topic,
+    make_user,
 ):
     q1, q2, q3 = teacher_deck.questions.order_by("pk")
     ec2, s3 = wrong_and_right(q1)[0]
@@ -142,7 +147,7 @@ def test_most_missed_cards_with_the_most_chosen_wrong_option(
     record(student, q2, at=at, correct=False, chosen=[])  # a flashcard-style miss
     record(student, q3, at=at, correct=True)
     # Not this class, or not this deck, or before the assignment: not counted.
-    outsider = make_student("outsider@example.com")
+    outsider = make_user("outsider@example.com")
     record(outsider, q3, at=at, correct=False)
     record(student, make_question(topic), at=at, correct=False)
     record(student, q3, at=week.assigned_at - HOUR, correct=False)
@@ -255,11 +260,11 @@ def test_csv_has_the_dashboard_columns_and_one_row_per_student(
     assert by_email[other_student.email][2:] == ["0", "0/3", "", "0", "0 min", "", "Behind"]
 
 
-def test_csv_cells_cannot_start_a_formula(as_teacher, classroom, week, now):
-    evil = make_student("evil@example.com", display_name='=HYPERLINK("http://x")')
-    plus = make_student("plus@example.com", display_name="+1 555")
+def test_csv_cells_cannot_start_a_formula(as_teacher, classroom, week, now, make_user, enrol):
+    evil = make_user("evil@example.com", display_name='=HYPERLINK("http://x")')
+    plus = make_user("plus@example.com", display_name="+1 555")
     # An address may start with a hyphen or an equals sign too; the name falls back to it.
-    dash = make_student("-2+3@example.com")
+    dash = make_user("-2+3@example.com")
     for user in (evil, plus, dash):
         enrol(classroom, user, now)
     rows = read_csv(as_teacher.get(csv_url(week)))
@@ -273,15 +278,21 @@ def test_csv_cells_cannot_start_a_formula(as_teacher, classroom, week, now):
 # --- Queries ---
 
 
-def add_students(classroom, deck, record, n, at):
-    questions = list(deck.questions.all())
-    for _ in range(n):
-        user = make_student(f"s{Membership.objects.count()}@example.com", display_name="학생")
-        enrol(classroom, user, at)
-        for i, question in enumerate(questions):
-            wrong, right = wrong_and_right(question)
-            record(user, question, at=at, correct=bool(i % 2), chosen=[wrong[0].pk])
-            record(user, question, at=at + HOUR, correct=True, chosen=[right[0].pk])
+@pytest.fixture
+def add_students(make_user, enrol, record):
+    """add_students(classroom, deck, n, at): n more students, each with answers to every card."""
+
+    def add(classroom, deck, n, at):
+        questions = list(deck.questions.all())
+        for _ in range(n):
+            user = make_user(f"s{Membership.objects.count()}@example.com", display_name="학생")
+            enrol(classroom, user, at)
+            for i, question in enumerate(questions):
+                wrong, right = wrong_and_right(question)
+                record(user, question, at=at, correct=bool(i % 2), chosen=[wrong[0].pk])
+                record(user, question, at=at + HOUR, correct=True, chosen=[right[0].pk])
+
+    return add
 
 
 @pytest.mark.parametrize("goal", [Goal.ANSWER_ALL, Goal.RECALL])
@@ -290,7 +301,7 @@ def test_dashboard_and_csv_queries_do_not_grow_with_students_or_cards(
     teacher,
     topic,
     make_question,
-    record,
+    add_students,
     frozen,
     goal,
     django_assert_max_num_queries,
@@ -306,7 +317,7 @@ def test_dashboard_and_csv_queries_do_not_grow_with_students_or_cards(
         due_at=frozen + DAY,
         now=frozen - DAY,
     )
-    add_students(classroom, deck, record, 3, frozen - 2 * HOUR)
+    add_students(classroom, deck, 3, frozen - 2 * HOUR)
     # 12: the breakdown by domain and task statement adds two reads that do not grow either,
     # the blueprint and the deck's cards grouped with the class's answers counted.
     with django_assert_max_num_queries(12):
@@ -315,7 +326,7 @@ def test_dashboard_and_csv_queries_do_not_grow_with_students_or_cards(
         as_teacher.get(csv_url(assignment))
 
     deck.questions.add(*[make_question(topic) for _ in range(16)])
-    add_students(classroom, deck, record, 57, frozen - 2 * HOUR)
+    add_students(classroom, deck, 57, frozen - 2 * HOUR)
     with django_assert_max_num_queries(12):
         big = as_teacher.get(dashboard_url(assignment))
     with django_assert_max_num_queries(8):

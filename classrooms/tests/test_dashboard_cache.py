@@ -13,28 +13,13 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from classrooms import services
-from classrooms.access import assignment_for_teacher, dashboard_version
-from classrooms.goals import Goal, count_recalled, is_recalled
-from classrooms.models import Membership
-from study import history
-
-from .factories import enrol
+from classrooms.goals import RECALL_THRESHOLD, Goal, is_recalled
+from classrooms.models import Assignment, Membership
+from study import history, progress
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def page_cache(settings: Any) -> None:
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"test-dashboard-{id(settings)}",
-        },
-    }
 
 
 @pytest.fixture
@@ -107,6 +92,7 @@ def test_a_new_student_shows_at_once(
     other_student: Any,
     page_cache: None,
     frozen: dt.datetime,
+    enrol: Any,
 ) -> None:
     url = reverse("classrooms:assignment_detail", args=[recall_goal.pk])
     assert other_student.email not in main(as_teacher.get(url))
@@ -135,6 +121,33 @@ def test_the_csv_is_cached_on_the_same_version(
     assert as_teacher.get(url).content != first
 
 
+def test_the_dashboard_cache_key_changes_with_every_preference_the_page_shows(
+    as_teacher: Any, teacher: Any, recall_goal: Any, frozen: dt.datetime
+) -> None:
+    url = reverse("classrooms:assignment_detail", args=[recall_goal.pk])
+
+    def key(language: str = "en") -> str:
+        cache_key: str = as_teacher.get(url, HTTP_ACCEPT_LANGUAGE=language).context["cache_key"]
+        return cache_key
+
+    first = key()
+    assert key() == first
+    keys = {first, key("ko")}  # the interface language
+    teacher.time_zone = "America/New_York"
+    teacher.save()
+    keys.add(key())  # the time zone of the dates shown
+    teacher.ui_language = "ko"
+    teacher.save()
+    keys.add(key())  # the interface language the account chose
+    assert len(keys) == 4
+    assert dashboard_version(recall_goal) in first
+
+
+def dashboard_version(assignment: Any) -> str:
+    """The version the assignment's dashboard is cached under, read afresh."""
+    return Assignment.objects.with_dashboard_version().get(pk=assignment.pk).dashboard_version
+
+
 def student_row(response: Any, student: Any) -> str:
     """The student's row of the dashboard table, as rendered."""
     match = re.search(rf'<tr data-student="{student.pk}".*?</tr>', main(response), re.S)
@@ -151,6 +164,7 @@ def test_a_students_reset_shows_at_once_though_the_latest_answer_is_someone_else
     record: Any,
     frozen: dt.datetime,
     page_cache: None,
+    enrol: Any,
 ) -> None:
     enrol(classroom, other_student)
     questions = list(recall_goal.deck.questions.order_by("pk"))
@@ -160,16 +174,11 @@ def test_a_students_reset_shows_at_once_though_the_latest_answer_is_someone_else
     csv_url = reverse("classrooms:assignment_csv", args=[recall_goal.pk])
     studied = student_row(as_teacher.get(url), student)
     studied_csv = as_teacher.get(csv_url).content
-    version = dashboard_version(
-        assignment_for_teacher(recall_goal.classroom.teacher, recall_goal.pk)
-    )
+    version = dashboard_version(recall_goal)
 
     history.history_reset(user=student, now=frozen)
 
-    assert (
-        dashboard_version(assignment_for_teacher(recall_goal.classroom.teacher, recall_goal.pk))
-        != version
-    )
+    assert dashboard_version(recall_goal) != version
     after = student_row(as_teacher.get(url), student)
     after_csv = as_teacher.get(csv_url).content
     caches["pages"].clear()
@@ -187,6 +196,7 @@ def test_a_deleted_student_is_gone_from_the_dashboard_and_its_csv(
     record: Any,
     frozen: dt.datetime,
     page_cache: None,
+    enrol: Any,
 ) -> None:
     enrol(classroom, other_student)
     questions = list(recall_goal.deck.questions.order_by("pk"))
@@ -210,11 +220,12 @@ def test_a_deleted_student_is_gone_from_the_dashboard_and_its_csv(
         assert student.email in response.content.decode()
 
 
-def test_is_recalled_decides_as_count_recalled(now: dt.datetime) -> None:
+def test_is_recalled_from_whole_days_decides_as_recall_at_a_moment(now: dt.datetime) -> None:
     rng = random.Random(5)
     for _ in range(300):
         stability = rng.choice([None, 0.3, 1.0, 2.5, 10.0, 45.0, rng.uniform(0.1, 100)])
         days = rng.randint(0, 120)
         last_review = now - days * DAY - dt.timedelta(hours=rng.randint(0, 23))
-        expected = count_recalled([(stability, last_review)], now) == 1
+        recall = progress.retrievability(stability=stability, last_review=last_review, now=now)
+        expected = recall >= RECALL_THRESHOLD
         assert is_recalled(stability, (now - last_review).days) is expected

@@ -9,12 +9,12 @@ from classrooms.goals import (
     Goal,
     GoalProgress,
     Status,
-    count_recalled,
     elapsed_share,
     format_duration,
-    retrievability,
+    is_recalled,
     status_for,
 )
+from study import progress as recall
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 START = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -115,27 +115,29 @@ def test_recall_goal_late_or_missing_goes_by_remembered_cards():
         (30.0, 45, False),
     ],
 )
-def test_retrievability_matches_fsrs(stability, days_since, at_least_90):
+def test_recall_matches_fsrs_and_decides_what_is_recalled(stability, days_since, at_least_90):
     last_review = NOW - dt.timedelta(days=days_since, hours=1)
-    value = retrievability(stability=stability, last_review=last_review, now=NOW)
+    value = recall.retrievability(stability=stability, last_review=last_review, now=NOW)
     if stability is not None:
         card = Card(
             card_id=1, state=State.Review, stability=stability, last_review=last_review, due=NOW
         )
         assert value == pytest.approx(Scheduler().get_card_retrievability(card, NOW))
     assert (value >= 0.9) is at_least_90
+    assert is_recalled(stability, days_since) is at_least_90
 
 
 def test_retrievability_accepts_any_utc_tzinfo():
     from zoneinfo import ZoneInfo
 
     seoul = NOW.astimezone(ZoneInfo("Asia/Seoul"))
-    assert retrievability(stability=5.0, last_review=seoul, now=NOW) == pytest.approx(1.0)
+    assert recall.retrievability(stability=5.0, last_review=seoul, now=NOW) == pytest.approx(1.0)
 
 
-def test_count_recalled():
+def test_counting_recalled_cards():
     states = [(5.0, NOW), (5.0, NOW - dt.timedelta(days=10)), (None, None), (20.0, NOW)]
-    assert count_recalled(states, NOW) == 2
+    days = [(stability, None if last is None else (NOW - last).days) for stability, last in states]
+    assert sum(is_recalled(stability, elapsed) for stability, elapsed in days) == 2
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from classrooms.access import TEACHERS_GROUP, is_teacher
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
 
-from .factories import NOW
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # the cast's moment (the now fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,22 @@ def test_a_deck_assigned_to_two_classes_is_listed_once(
     )
     visible = list(Deck.objects.visible_to(student))
     assert visible.count(assignment.deck) == 1
+
+
+def test_the_dashboard_version_moves_with_the_cards_the_roster_and_every_answer(
+    assignment, student, other_student, topic, make_question, record, django_assert_num_queries
+):
+    def version():
+        with django_assert_num_queries(1):
+            found = Assignment.objects.with_dashboard_version().get(pk=assignment.pk)
+        return found.dashboard_version
+
+    seen = [version()]
+    assert version() == seen[0]  # nothing moved
+    assignment.deck.questions.add(make_question(topic))
+    seen.append(version())
+    services.membership_join(classroom=assignment.classroom, student=other_student, now=NOW)
+    seen.append(version())
+    record(student, assignment.deck.questions.first(), at=NOW + dt.timedelta(hours=1))
+    seen.append(version())
+    assert len(set(seen)) == 4

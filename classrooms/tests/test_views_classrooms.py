@@ -10,8 +10,6 @@ from classrooms import services
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
 
-from .factories import enrol, make_student
-
 pytestmark = pytest.mark.django_db
 
 
@@ -31,8 +29,9 @@ def test_classroom_list_shows_only_the_teachers_own(
 
 
 def test_creating_a_classroom(as_teacher, teacher, frozen):
-    response = as_teacher.post(reverse("classrooms:classroom_create"), {"name": "2반"})
+    response = as_teacher.post(reverse("classrooms:classroom_create"), {"name": "  2반  "})
     classroom = Classroom.objects.get()
+    assert classroom.name == "2반"  # the form trims it
     assert response.status_code == 303
     assert response["Location"] == classroom.get_absolute_url()
     assert classroom.teacher == teacher
@@ -67,7 +66,7 @@ def test_classroom_page_shows_join_link_roster_and_assignments(
 
 def test_rename(as_teacher, classroom):
     url = reverse("classrooms:classroom_rename", args=[classroom.pk])
-    assert as_teacher.post(url, {"name": "New name"}).status_code == 303
+    assert as_teacher.post(url, {"name": " New name  "}).status_code == 303
     classroom.refresh_from_db()
     assert classroom.name == "New name"
 
@@ -226,11 +225,13 @@ def test_classroom_page_queries_do_not_grow_with_students_or_assignments(
     teacher_deck,
     record,
     frozen,
+    make_user,
+    enrol,
     django_assert_max_num_queries,
 ):
     def grow(students, assignments):
         for i in range(students):
-            enrol(classroom, make_student(f"s{Membership.objects.count()}-{i}@example.com"))
+            enrol(classroom, make_user(f"s{Membership.objects.count()}-{i}@example.com"))
         for i in range(assignments):
             services.assignment_create(
                 classroom=classroom,
@@ -256,7 +257,7 @@ def test_classroom_page_queries_do_not_grow_with_students_or_assignments(
 
 @pytest.mark.parametrize("classes", [1, 12])
 def test_list_pages_run_a_fixed_number_of_queries(
-    client, teacher, student, frozen, classes, django_assert_max_num_queries
+    client, teacher, student, frozen, classes, enrol, django_assert_max_num_queries
 ):
     for i in range(classes):
         classroom = services.classroom_create(teacher=teacher, name=f"Class {i}", now=frozen)

@@ -33,9 +33,10 @@ def test_create_a_deck_from_a_whole_topic(as_teacher, teacher, topic, other_topi
     make_question(other_topic)
     response = as_teacher.post(
         reverse("classrooms:deck_create"),
-        {"name": "람다 복습", "description": "", "topics": [topic.pk]},
+        {"name": "  람다 복습 ", "description": " d ", "topics": [topic.pk]},
     )
     deck = Deck.objects.get(owner=teacher)
+    assert (deck.name, deck.description) == ("람다 복습", "d")  # the form trims them
     assert response.status_code == 303
     assert response["Location"] == deck_url(deck)
     assert set(deck.questions.all()) == in_topic
@@ -161,7 +162,7 @@ def test_removing_a_card_of_another_deck_is_refused(as_teacher, teacher_deck, de
 
 def test_rename_and_describe(as_teacher, teacher_deck):
     url = reverse("classrooms:deck_edit", args=[teacher_deck.pk])
-    as_teacher.post(url, {"name": "Week 2", "description": "S3 and EBS"})
+    as_teacher.post(url, {"name": " Week 2 ", "description": "  S3 and EBS\n"})
     teacher_deck.refresh_from_db()
     assert (teacher_deck.name, teacher_deck.description) == ("Week 2", "S3 and EBS")
 

@@ -18,7 +18,7 @@ from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
 from study import exam_services
 from study import services as study_services
-from study.models import Attempt, Exam, ExamItem, ExamScope, Mode, Presentation, ReviewState
+from study.models import Attempt, Exam, ExamItem, ExamScope, Mode, ReviewState, Showing
 
 User = get_user_model()
 
@@ -52,9 +52,9 @@ class World:
     deck: Deck  # the teacher's own deck
     classroom: Classroom
     assignment: Assignment
-    presentation: Presentation  # answered, in the teacher's deck
-    open_presentation: Presentation  # shown, not answered yet
-    practice: Presentation  # an answered practice showing (leech results)
+    showing: Showing  # answered, in the teacher's deck
+    open_showing: Showing  # shown, not answered yet
+    practice: Showing  # an answered practice showing (leech results)
     exam: Exam  # open
     submitted_exam: Exam
     questions: list[Question] = field(default_factory=list)
@@ -82,28 +82,28 @@ def world(
         now=now,
     )
 
-    def show(question: Question, *, practice: bool = False) -> Presentation:
-        return study_services.presentation_issue(
+    def show(question: Question, *, practice: bool = False) -> Showing:
+        return study_services.showing_issue(
             user=student, deck=deck, question=question, mode=Mode.CHOICE, practice=practice, now=now
         )
 
-    def answer(presentation: Presentation, question: Question) -> None:
+    def answer(showing: Showing, question: Question) -> None:
         right = question.answers.filter(is_correct=True).values_list("pk", flat=True)
         study_services.attempt_record(
             user=student,
-            token=presentation.token,
-            deck=deck,
+            token=showing.token,
+            slug=deck.slug,
             answer_ids=list(right),
             rating=None,
             duration_ms=1000,
             now=now,
         )
 
-    presentation = show(questions[0])
-    answer(presentation, questions[0])
+    showing = show(questions[0])
+    answer(showing, questions[0])
     practice = show(questions[1], practice=True)
     answer(practice, questions[1])
-    open_presentation = show(questions[2])
+    open_showing = show(questions[2])
 
     exam = exam_services.exam_start(
         user=student, scope=ExamScope.DECK, deck=deck, question_count=2, timed=True, now=now
@@ -118,8 +118,8 @@ def world(
         deck=deck,
         classroom=classroom,
         assignment=assignment,
-        presentation=presentation,
-        open_presentation=open_presentation,
+        showing=showing,
+        open_showing=open_showing,
         practice=practice,
         exam=exam,
         submitted_exam=submitted,
@@ -134,7 +134,7 @@ WATCHED_MODELS: list[type[models.Model]] = [
     Classroom,
     Membership,
     Assignment,
-    Presentation,
+    Showing,
     Attempt,
     ReviewState,
     Exam,

@@ -191,7 +191,7 @@ OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "study:regrade": ("learner", lambda w: {"slug": w.deck.slug}),
     "study:result": (
         "learner",
-        lambda w: {"slug": w.deck.slug, "token": w.presentation.token},
+        lambda w: {"slug": w.deck.slug, "token": w.showing.token},
     ),
     "study:leech_result": ("learner", lambda w: {"token": w.practice.token}),
     "study:exam_take": ("learner", lambda w: {"pk": w.exam.pk}),
@@ -242,7 +242,7 @@ def test_every_url_naming_an_object_is_classified() -> None:
 def hostile_post(world: World) -> dict[str, Any]:
     """The owner's ids in every field a view reads, plus fields no form should accept."""
     return {
-        "token": world.open_presentation.token,
+        "token": world.open_showing.token,
         "answer": world.answer_ids,
         "rating": "3",
         "position": "1",
@@ -392,18 +392,18 @@ def test_study_and_exam_posts_ignore_a_planted_user(
     client: Client, world: World, other_student: Any
 ) -> None:
     client.force_login(world.learner)
-    question = world.open_presentation.question
+    question = world.open_showing.question
     right = list(question.answers.filter(is_correct=True).values_list("pk", flat=True))
     client.post(
         reverse("study:answer", args=[world.deck.slug]),
-        {"token": world.open_presentation.token, "answer": right, "user": other_student.pk},
+        {"token": world.open_showing.token, "answer": right, "user": other_student.pk},
     )
     client.post(
         reverse("study:exam_start"),
         {"scope": "exam", "question_count": "1", "user": other_student.pk},
     )
 
-    assert Attempt.objects.get(presentation=world.open_presentation).user == world.learner
+    assert Attempt.objects.get(showing=world.open_showing).user == world.learner
     assert not Attempt.objects.filter(user=other_student).exists()
     assert not Exam.objects.filter(user=other_student).exists()
     assert Exam.objects.filter(user=world.learner).count() == 3

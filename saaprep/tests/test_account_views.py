@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from classrooms import services as classroom_services
 from classrooms.models import Classroom, Membership
-from study.models import Attempt, CardState, Exam, Mode, Presentation, ReviewState
+from study.models import Attempt, CardState, Exam, Mode, ReviewState, Showing
 
 from .conftest import World, snapshot
 
@@ -37,19 +37,7 @@ def history_of(user: Any) -> dict[str, int]:
         "attempts": Attempt.objects.filter(user=user).count(),
         "review_states": ReviewState.objects.filter(user=user).count(),
         "exams": Exam.objects.filter(user=user).count(),
-        "card_showings": Presentation.objects.filter(user=user).count(),
-    }
-
-
-@pytest.fixture
-def page_cache(settings: Any) -> None:
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"test-account-{id(settings)}",
-        },
+        "card_showings": Showing.objects.filter(user=user).count(),
     }
 
 

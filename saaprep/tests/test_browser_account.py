@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from accounts.models import User
-from cards.models import Answer, Deck, Question
+from cards.models import Deck, Question
 from cards.tests.factories import make_topic
 from classrooms import services as classroom_services
 from classrooms.goals import Goal
@@ -29,7 +29,6 @@ from study.models import Attempt, Mode
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for a person to look at, nothing secret
-PASSWORD = "a long passphrase to leave with"
 
 
 def shot(page: Page, name: str) -> None:
@@ -38,31 +37,24 @@ def shot(page: Page, name: str) -> None:
 
 
 @pytest.fixture
-def school(db: None) -> dict[str, Any]:
+def school(make_user: Callable[..., Any], make_question: Callable[..., Question]) -> dict[str, Any]:
     """A teacher's class with a learner who has studied its deck."""
     now = timezone.now()
-    teacher = User.objects.create_user(
-        username="kang", email="kang@example.com", password=PASSWORD, display_name="강 선생님"
-    )
-    learner = User.objects.create_user(
-        username="minji", email="minji@example.com", password=PASSWORD, display_name="민지"
-    )
+    teacher = make_user("kang@example.com", display_name="강 선생님")
+    learner = make_user("minji@example.com", display_name="민지")
     topic = make_topic("perf", "고성능 아키텍처", "3.1")
-    questions = []
-    for order in range(3):
-        question = Question.objects.create(
+    questions = [
+        make_question(
+            topic,
             key=f"card-{order}",
-            topic=topic,
-            kind="single",
             prompt=f"Lambda 질문 {order}",
-            source_file="notes/design-high-performing-architectures.md",
+            answers=[("AWS Lambda", True), ("Amazon EC2", False)],
             source_first_line=1,
             source_last_line=1,
             order=order,
         )
-        Answer.objects.create(question=question, text="AWS Lambda", is_correct=True, order=1)
-        Answer.objects.create(question=question, text="Amazon EC2", is_correct=False, order=2)
-        questions.append(question)
+        for order in range(3)
+    ]
     deck = classroom_services.deck_create(owner=teacher, name="1주차", questions=questions)
     classroom = classroom_services.classroom_create(teacher=teacher, name="3학년 1반", now=now)
     classroom_services.membership_join(classroom=classroom, student=learner, now=now)
@@ -75,13 +67,13 @@ def school(db: None) -> dict[str, Any]:
         now=now,
     )
     for question in questions:
-        shown = study_services.presentation_issue(
+        shown = study_services.showing_issue(
             user=learner, deck=deck, question=question, mode=Mode.CHOICE, practice=False, now=now
         )
         study_services.attempt_record(
             user=learner,
             token=shown.token,
-            deck=deck,
+            slug=deck.slug,
             answer_ids=[question.answers.get(is_correct=True).pk],
             rating=None,
             duration_ms=5000,
@@ -110,14 +102,14 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 
 
 def test_a_learner_deletes_their_account_from_the_settings_page(
-    live_server: Any, new_page: Callable[..., Page], school: dict[str, Any]
+    live_server: Any, new_page: Callable[..., Page], school: dict[str, Any], password: str
 ) -> None:
     base = live_server.url
     page = new_page()
     page.goto(f"{base}/accounts/login/")
     form = page.locator("form:has([name='password'])")
     form.locator("[name='login']").fill("minji@example.com")
-    form.locator("[name='password']").fill(PASSWORD)
+    form.locator("[name='password']").fill(password)
     with page.expect_navigation():
         form.locator("[type='submit']").first.click()
 
@@ -137,7 +129,7 @@ def test_a_learner_deletes_their_account_from_the_settings_page(
     assert User.objects.filter(email="minji@example.com").exists()
     shot(page, "delete-02-wrong-password")
 
-    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_label("Your password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Delete my account for good").click()
 

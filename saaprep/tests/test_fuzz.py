@@ -25,7 +25,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from study import data as data_io
+from study import portability
 from study.models import Attempt, Exam
 
 from .conftest import World, snapshot
@@ -115,8 +115,8 @@ NUMBERS = st.one_of(
 def world_values(world: World, outsider: World | None = None) -> list[str]:
     """The owner's own ids (so input reaches the services) and other users' ids."""
     values = [
-        world.open_presentation.token,
-        world.presentation.token,
+        world.open_showing.token,
+        world.showing.token,
         world.practice.token,
         world.deck.slug,
         world.classroom.join_code,
@@ -278,7 +278,7 @@ def test_an_answer_id_of_thousands_of_digits_is_refused_not_a_500(
     before = snapshot()
 
     response = client.post(
-        url, {"token": world.open_presentation.token, "position": "1", "answer": "9" * 5000}
+        url, {"token": world.open_showing.token, "position": "1", "answer": "9" * 5000}
     )
 
     assert response.status_code == 400
@@ -364,7 +364,7 @@ def _encoded(document: Any) -> bytes:
 @pytest.fixture
 def export(world: World) -> Any:
     """The learner's real export: a valid document to mutate."""
-    document = data_io.history_export(user=world.learner, now=timezone.now())
+    document = portability.history_export(user=world.learner, now=timezone.now())
     assert document["review_states"] and document["attempts"] and document["exams"]
     return document
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cards.models import Deck
-from study.models import Attempt, Presentation
+from study.models import Attempt, Showing
 
 from .conftest import database_failing
 from .test_site import assert_security_headers
@@ -75,16 +75,16 @@ def test_an_answer_posted_during_an_outage_gets_the_503_page_and_records_nothing
 ) -> None:
     quiet_client.force_login(student)
     quiet_client.get(reverse("study:session", args=[deck.slug]))
-    presentation = Presentation.objects.get(user=student)
+    showing = Showing.objects.get(user=student)
     with database_failing():
         response = quiet_client.post(
-            reverse("study:answer", args=[deck.slug]), {"token": presentation.token, "rating": 3}
+            reverse("study:answer", args=[deck.slug]), {"token": showing.token, "rating": 3}
         )
 
     assert_outage_page(response)
     assert not Attempt.objects.exists()
-    presentation.refresh_from_db()
-    assert presentation.answered_at is None
+    showing.refresh_from_db()
+    assert showing.answered_at is None
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Site-wide behaviour: health check, startup errors, security headers, error pages, home."""
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -297,6 +298,20 @@ def test_home_for_a_signed_in_learner(client: Client, deck: Deck, student: Any) 
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "Lambda deck" in response.content.decode()
+
+
+def test_home_counts_what_is_due_by_the_wall_clock(
+    client: Client, deck: Deck, student: Any, make_state: Callable[..., Any]
+) -> None:
+    make_state(
+        student, deck.questions.order_by("order")[0], due=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    )
+    client.force_login(student)
+
+    response = client.get(reverse("home"))
+
+    [(row_deck, counts)] = response.context["deck_rows"]
+    assert (row_deck, counts.review) == (deck, 1)
 
 
 def test_home_says_when_there_are_no_decks(client: Client, db: None) -> None:

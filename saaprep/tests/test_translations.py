@@ -316,7 +316,7 @@ PAGES: list[Page] = [
     (
         "learner",
         "result",
-        lambda w, d: reverse("study:result", args=[w.deck.slug, w.presentation.token]),
+        lambda w, d: reverse("study:result", args=[w.deck.slug, w.showing.token]),
     ),
     ("learner", "nothing due", lambda w, d: reverse("study:session", args=[w.deck.slug])),
     ("learner", "progress", lambda w, d: reverse("study:progress")),
@@ -427,8 +427,8 @@ def test_counts_use_the_languages_plural_forms(world: Any, deck: Deck) -> None:
 
 
 def test_dates_are_written_the_korean_way(world: Any) -> None:
-    url = reverse("study:result", args=[world.deck.slug, world.presentation.token])
-    due = world.presentation.attempt.due_after.astimezone(user_zone(world.learner))
+    url = reverse("study:result", args=[world.deck.slug, world.showing.token])
+    due = world.showing.attempt.due_after.astimezone(user_zone(world.learner))
     korean_page = visit("ko", "learner", world, url).content.decode()
     english_page = visit("en", "learner", world, url).content.decode()
     assert f"{due.year}년 {due.month}월 {due.day}일" in korean_page

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import date_format, get_format
 from django.utils.html import escape, format_html
@@ -16,13 +17,24 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from accounts.models import User
+from cards.models import Deck
+from cards.rules import OPTION_LETTERS, option_letter
 from study import progress
+from study.models import Mode
 from study.progress import DayCount
 from study.scheduling import format_interval
+from study.selectors import user_zone
 
 register = template.Library()
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+@register.simple_tag
+def study_url(deck: Deck, mode: str = Mode.FLASHCARD, practice: bool = False) -> str:
+    """The study page of `deck` in `mode` (Mode.FLASHCARD or Mode.CHOICE), in practice or not:
+    `{% study_url deck "choice" %}`, `{% study_url deck mode practice=True as url %}`."""
+    query = {"mode": mode, **({"practice": "1"} if practice else {})}
+    return f"{reverse('study:session', args=[deck.slug])}?{urlencode(query)}"
 
 
 @register.filter
@@ -33,8 +45,10 @@ def interval(value: timedelta | None) -> str:
 
 @register.filter
 def option_key(index: int) -> str:
-    """The keyboard letter of the option at 0-based `index` (A, B, ...)."""
-    return LETTERS[index] if 0 <= index < len(LETTERS) else ""
+    """The keyboard key of the option at 0-based `index`: its letter; none past Z, where the
+    option is numbered instead."""
+    letter = option_letter(index)
+    return letter if letter in OPTION_LETTERS else ""
 
 
 @register.filter
@@ -49,16 +63,11 @@ def share(part: int, whole: int) -> int:
 
 
 @register.filter
-def in_zone(value: datetime | None, user: Any) -> datetime | None:
+def in_zone(value: datetime | None, user: User | AnonymousUser) -> datetime | None:
     """The time in the learner's own time zone (the site's when theirs is unknown)."""
     if value is None:
         return None
-    name = getattr(user, "time_zone", "") or settings.TIME_ZONE
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(settings.TIME_ZONE)
-    return value.astimezone(zone)
+    return value.astimezone(user_zone(user))
 
 
 @register.simple_tag

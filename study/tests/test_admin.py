@@ -3,23 +3,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from study.models import Attempt, CardState, Mode, Presentation, ReviewState
+from study.models import Attempt, CardState, Mode, ReviewState, Showing
 
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
-MODELS = ["reviewstate", "attempt", "presentation"]
+MODELS = ["reviewstate", "attempt", "showing"]
 
 
 @pytest.fixture
 def history(student, deck):
     """One shown-and-answered card per question of the deck."""
     for i, question in enumerate(deck.questions.all()):
-        shown = Presentation.objects.create(
+        shown = Showing.objects.create(
             user=student, deck=deck, question=question, mode=Mode.CHOICE, created_at=NOW
         )
         Attempt.objects.create(
             user=student,
             question=question,
-            presentation=shown,
+            showing=shown,
             mode=Mode.CHOICE,
             correct=bool(i % 2),
             rating=3 if i % 2 else 1,
@@ -70,7 +70,7 @@ def test_study_records_are_read_only_in_the_admin(client, admin_user, history, m
     obj = {
         "reviewstate": ReviewState.objects.first(),
         "attempt": Attempt.objects.first(),
-        "presentation": Presentation.objects.first(),
+        "showing": Showing.objects.first(),
     }[model]
     assert obj is not None
     change_url = reverse(f"admin:study_{model}_change", args=[obj.pk])

@@ -12,9 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cards.models import Answer, Deck, Question
+from cards.models import Deck
 from cards.tests.factories import make_topic
-from study import views
 from study.models import Attempt, CardState, ReviewState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,35 +64,24 @@ def site(live_server):
 
 
 @pytest.fixture
-def korean_deck(db):
+def korean_deck(make_question):
     topic = make_topic("perf", "고성능 아키텍처", "3.1", order=1)
     deck = Deck.objects.create(slug="perf-deck", name="성능 덱", description="브라우저 테스트용 덱")
-    questions = []
-    for order, (key, kind, prompt, answers) in enumerate(CARDS, start=1):
-        question = Question.objects.create(
+    deck.questions.set(
+        make_question(
+            topic,
             key=key,
-            topic=topic,
             kind=kind,
             prompt=prompt,
+            answers=answers,
             explanation="노트에서 온 설명입니다.",
-            source_file="notes/design-high-performing-architectures.md",
             source_first_line=10 * order,
             source_last_line=10 * order + 2,
             source_text=f"* {prompt}",
             order=order,
         )
-        Answer.objects.bulk_create(
-            Answer(
-                question=question,
-                text=text,
-                is_correct=correct,
-                explanation=f"{text}: {'맞습니다' if correct else '틀렸습니다'} — 이유 설명.",
-                order=i,
-            )
-            for i, (text, correct) in enumerate(answers, start=1)
-        )
-        questions.append(question)
-    deck.questions.set(questions)
+        for order, (key, kind, prompt, answers) in enumerate(CARDS, start=1)
+    )
     return deck
 
 
@@ -133,7 +121,7 @@ def rate_flashcard(page: Page, rating: str) -> None:
 
 
 def test_sign_up_study_five_cards_by_keyboard_and_come_back_tomorrow(
-    page: Page, site, korean_deck, monkeypatch
+    page: Page, site, korean_deck, time_machine
 ):
     base = site.url
 
@@ -223,7 +211,7 @@ def test_sign_up_study_five_cards_by_keyboard_and_come_back_tomorrow(
     easy = ReviewState.objects.get(question__key="ga-ips")
     assert easy.state == CardState.REVIEW
     assert easy.due > timezone.now() + timedelta(days=2)
-    monkeypatch.setattr(views, "now", lambda: timezone.now() + timedelta(days=1))
+    time_machine.move_to(timezone.now() + timedelta(days=1))
 
     page.goto(f"{base}/")
     expect(page.locator(".study-decks .pill-learning strong")).to_have_text("4")

@@ -11,21 +11,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import OperationalError
 from django.utils import timezone
 from playwright.sync_api import Page, ViewportSize, expect
 
-from cards.models import Answer, Question
+from cards.models import Answer
 from cards.tests.factories import make_topic
-from study import exam_services, exam_views
+from study import exam_services
 from study.models import Attempt, Exam, ExamItem, ExamScope, Mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/shots/exams")  # noqa: S108 - screenshots for a person to look at
 EMAIL = "examinee@example.com"
-PASSWORD = "a long passphrase for an exam taker"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
@@ -70,40 +68,28 @@ TOPICS = {
 
 
 @pytest.fixture
-def examinee(db):
-    return get_user_model().objects.create_user(
-        username="examinee", email=EMAIL, password=PASSWORD, display_name="시험 응시자"
-    )
+def examinee(make_user):
+    return make_user(EMAIL, display_name="시험 응시자")
 
 
 @pytest.fixture
-def korean_bank(db):
+def korean_bank(make_question):
     topics = {
         slug: make_topic(slug, name, code, order=order)
         for slug, (name, code, order) in TOPICS.items()
     }
     for order, (prompt, (slug, kind, answers)) in enumerate(QUESTIONS.items(), start=1):
-        question = Question.objects.create(
+        make_question(
+            topics[slug],
             key=f"exam-{order}",
-            topic=topics[slug],
             kind=kind,
             prompt=prompt,
+            answers=answers,
             explanation="노트에서 온 설명입니다.",
-            source_file="notes/design-high-performing-architectures.md",
             source_first_line=10 * order,
             source_last_line=10 * order + 2,
             source_text=f"* {prompt}",
             order=order,
-        )
-        Answer.objects.bulk_create(
-            Answer(
-                question=question,
-                text=text,
-                is_correct=correct,
-                explanation=f"{text}: {'맞습니다' if correct else '틀렸습니다'} — 이유 설명.",
-                order=i,
-            )
-            for i, (text, correct) in enumerate(answers, start=1)
         )
     return topics
 
@@ -186,7 +172,7 @@ def chosen_texts(exam: Exam, position: int) -> set[str]:
 
 
 def test_take_a_timed_exam_reload_miss_the_deadline_and_read_the_breakdown(
-    page: Page, live_server, examinee, korean_bank, earlier_exams, monkeypatch
+    page: Page, live_server, examinee, password, korean_bank, earlier_exams, time_machine
 ):
     base = live_server.url
     page.set_viewport_size(DESKTOP)
@@ -194,7 +180,7 @@ def test_take_a_timed_exam_reload_miss_the_deadline_and_read_the_breakdown(
     page.goto(f"{base}/accounts/login/")
     form = page.locator("form:has([name='password'])")
     form.locator("[name='login']").fill(EMAIL)
-    form.locator("[name='password']").fill(PASSWORD)
+    form.locator("[name='password']").fill(password)
     with page.expect_navigation():
         form.locator("[type='submit']").first.click()
 
@@ -273,7 +259,7 @@ def test_take_a_timed_exam_reload_miss_the_deadline_and_read_the_breakdown(
     with page.expect_navigation():
         page.locator("[data-list='unanswered'] a").first.click()
     assert position_of(page) == 5
-    monkeypatch.setattr(exam_views, "now", lambda: exam.deadline + timedelta(seconds=1))
+    time_machine.move_to(exam.deadline + timedelta(seconds=1), tick=False)
     page.locator("label.option").first.click()
     expected[5] = False  # unanswered
     status = page.locator("[data-save-status]")

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from study import services
-from study.models import Attempt, Mode, Presentation, ReviewState
+from study.models import Attempt, Mode, ReviewState, Showing
 
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 
@@ -54,7 +54,7 @@ def submitter(user, deck, token, *, answer_ids=None, rating=None) -> Callable[[]
         return services.attempt_record(
             user=user,
             token=token,
-            deck=deck,
+            slug=deck.slug,
             answer_ids=answer_ids,
             rating=rating,
             duration_ms=None,
@@ -71,7 +71,7 @@ def right_ids(question):
 def test_the_same_token_posted_twice_at_once_records_one_attempt(student, deck):
     # A few rounds, one fresh card each, to give the race several chances to go wrong.
     for round_, question in enumerate(deck.questions.filter(kind="single"), start=1):
-        shown = services.presentation_issue(
+        shown = services.showing_issue(
             user=student, deck=deck, question=question, mode=Mode.CHOICE, practice=False, now=NOW
         )
 
@@ -88,7 +88,7 @@ def test_the_same_token_posted_twice_at_once_records_one_attempt(student, deck):
 def test_two_showings_of_a_new_card_answered_at_once_share_one_review_state(
     student, deck, monkeypatch
 ):
-    # Two tabs, two presentations of the same new card: different tokens, so different locks,
+    # Two tabs, two showings of the same new card: different tokens, so different locks,
     # and both requests find no ReviewState; the unique constraint decides, the loser retries.
     real_lookup = services._review_state_for_update
     both_looked = threading.Barrier(2)
@@ -105,7 +105,7 @@ def test_two_showings_of_a_new_card_answered_at_once_share_one_review_state(
     monkeypatch.setattr(services, "_review_state_for_update", lookup_then_wait_for_the_other)
     question = deck.questions.filter(kind="flashcard").first()
     tokens = [
-        Presentation.objects.create(
+        Showing.objects.create(
             user=student, deck=deck, question=question, mode=Mode.FLASHCARD, created_at=NOW
         ).token
         for _tab in range(2)

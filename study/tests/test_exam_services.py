@@ -379,7 +379,7 @@ def test_each_answered_item_feeds_fsrs_once_and_unanswered_ones_not_at_all(stude
             item.question_id,
             Mode.EXAM,
         )
-        assert (attempt.presentation, attempt.rescheduled, attempt.reviewed_at) == (None, True, at)
+        assert (attempt.showing, attempt.rescheduled, attempt.reviewed_at) == (None, True, at)
         assert attempt.chosen_answer_ids == item.chosen_answer_ids
         assert attempt.correct == item.correct
         assert attempt.rating == (3 if item.correct else 1)
@@ -409,19 +409,19 @@ def test_submitting_twice_changes_nothing(student, bank):
 
 def test_an_exam_answer_reschedules_a_card_studied_before_like_a_study_answer(student, deck):
     question = deck.questions.filter(kind="single").order_by("pk").first()
-    presentation = services.presentation_issue(
+    showing = services.showing_issue(
         user=student, deck=deck, question=question, mode=Mode.CHOICE, practice=False, now=NOW
     )
     services.attempt_record(
         user=student,
-        token=presentation.token,
-        deck=deck,
+        token=showing.token,
+        slug=deck.slug,
         answer_ids=right(question),
         rating=None,
         duration_ms=None,
         now=NOW,
     )
-    services.attempt_regrade(user=student, token=presentation.token, rating=4, now=NOW)
+    services.attempt_regrade(user=student, token=showing.token, rating=4, now=NOW)
     state = ReviewState.objects.get(user=student, question=question)
     assert state.state == CardState.REVIEW
     due = state.due

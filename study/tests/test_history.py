@@ -15,8 +15,8 @@ from study.models import (
     ExamItem,
     ExamScope,
     Mode,
-    Presentation,
     ReviewState,
+    Showing,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,20 +29,20 @@ def study(user: Any, deck: Deck, when: datetime) -> None:
     questions = list(deck.questions.order_by("pk"))
     for question in questions:
         mode = Mode.CHOICE if question.is_choice else Mode.FLASHCARD
-        shown = services.presentation_issue(
+        shown = services.showing_issue(
             user=user, deck=deck, question=question, mode=mode, practice=False, now=when
         )
         right = list(question.answers.filter(is_correct=True).values_list("pk", flat=True))
         services.attempt_record(
             user=user,
             token=shown.token,
-            deck=deck,
+            slug=deck.slug,
             answer_ids=right if mode == Mode.CHOICE else None,
             rating=None if mode == Mode.CHOICE else 3,
             duration_ms=1000,
             now=when,
         )
-    services.presentation_issue(
+    services.showing_issue(
         user=user, deck=deck, question=questions[0], mode=Mode.CHOICE, practice=True, now=when
     )
     submitted = exam_services.exam_start(
@@ -70,7 +70,7 @@ def rows_of(user: Any) -> dict[str, int]:
         "review_states": ReviewState.objects.filter(user=user).count(),
         "exams": Exam.objects.filter(user=user).count(),
         "exam_items": ExamItem.objects.filter(exam__user=user).count(),
-        "card_showings": Presentation.objects.filter(user=user).count(),
+        "card_showings": Showing.objects.filter(user=user).count(),
     }
 
 
@@ -174,12 +174,12 @@ def test_a_showing_another_answer_points_at_is_never_left_dangling(
     # Showings go in one raw DELETE, trusting that only their owner's answers point at them.
     # Should that ever not hold, the foreign key refuses the whole reset instead.
     study(student, deck, NOW)
-    shown = Presentation.objects.filter(user=student, attempt__isnull=True).first()
+    shown = Showing.objects.filter(user=student, attempt__isnull=True).first()
     assert shown is not None
     Attempt.objects.create(
         user=other_student,
         question=shown.question,
-        presentation=shown,
+        showing=shown,
         mode=Mode.CHOICE,
         correct=True,
         rating=3,
@@ -190,5 +190,5 @@ def test_a_showing_another_answer_points_at_is_never_left_dangling(
         history.history_reset(user=student, now=NOW)
         connection.check_constraints()
 
-    assert Presentation.objects.filter(pk=shown.pk).exists()
+    assert Showing.objects.filter(pk=shown.pk).exists()
     assert Attempt.objects.filter(user=student).exists()

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from study.models import Attempt, CardState, Mode, Presentation, ReviewState
+from study.models import Attempt, CardState, Mode, ReviewState, Showing
 
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 
@@ -24,9 +24,9 @@ def attempt(user, question, **extra):
     return Attempt(user=user, question=question, **fields)
 
 
-def presentation(user, deck, question, **extra):
+def showing(user, deck, question, **extra):
     fields = {"mode": Mode.CHOICE, "created_at": NOW, **extra}
-    return Presentation(user=user, deck=deck, question=question, **fields)
+    return Showing(user=user, deck=deck, question=question, **fields)
 
 
 def test_one_review_state_per_learner_and_question(student, other_student, question):
@@ -62,36 +62,36 @@ def test_attempt_mode_must_be_known(student, question):
         attempt(student, question, mode="speedrun").save()
 
 
-def test_presentation_mode_must_be_known(student, deck, question):
-    with pytest.raises(IntegrityError, match="study_presentation_mode_valid"), transaction.atomic():
-        presentation(student, deck, question, mode="speedrun").save()
+def test_showing_mode_must_be_known(student, deck, question):
+    with pytest.raises(IntegrityError, match="study_showing_mode_valid"), transaction.atomic():
+        showing(student, deck, question, mode="speedrun").save()
 
 
-def test_one_attempt_per_presentation(student, deck, question):
-    shown = presentation(student, deck, question)
+def test_one_attempt_per_showing(student, deck, question):
+    shown = showing(student, deck, question)
     shown.save()
-    attempt(student, question, presentation=shown).save()
+    attempt(student, question, showing=shown).save()
 
-    with pytest.raises(IntegrityError, match="presentation_id"), transaction.atomic():
-        attempt(student, question, presentation=shown).save()
+    with pytest.raises(IntegrityError, match="showing_id"), transaction.atomic():
+        attempt(student, question, showing=shown).save()
 
 
-def test_attempts_outlive_their_presentation(student, deck, question):
-    shown = presentation(student, deck, question)
+def test_attempts_outlive_their_showing(student, deck, question):
+    shown = showing(student, deck, question)
     shown.save()
-    recorded = attempt(student, question, presentation=shown)
+    recorded = attempt(student, question, showing=shown)
     recorded.save()
 
     shown.delete()
 
     recorded.refresh_from_db()
-    assert recorded.presentation is None
+    assert recorded.showing is None
 
 
-def test_presentation_tokens_are_unique_and_unguessable(student, deck, question):
+def test_showing_tokens_are_unique_and_unguessable(student, deck, question):
     tokens = set()
     for _ in range(20):
-        shown = presentation(student, deck, question)
+        shown = showing(student, deck, question)
         shown.save()
         tokens.add(shown.token)
 
@@ -104,5 +104,5 @@ def test_str_of_each_model_is_readable(student, deck, question):
     state.save()
 
     assert "Review" in str(state)
-    assert "choice" in str(presentation(student, deck, question))
+    assert "choice" in str(showing(student, deck, question))
     assert "rating 3" in str(attempt(student, question))

@@ -212,7 +212,7 @@ def test_readiness_on_the_exam_date_after_constructed_histories(
 
 
 def test_a_first_session_with_43_percent_right_is_not_ready_for_an_exam_in_three_weeks():
-    # The learner: 43 of 100 cards wrong (relearned in the session), 57 right.
+    # A first session: 43 of 100 cards wrong (relearned in the session), 57 right.
     failed, _ = history(FAILED)
     passed, _ = history([(0, GOOD), (0, GOOD)])
     states = [(failed.stability, failed.last_review)] * 43 + [

@@ -174,3 +174,21 @@ def test_readiness_share_studied():
 )
 def test_a_leech_lapsed_or_failed_eight_times(lapses, agains, leech):
     assert progress.is_leech(lapses=lapses, agains=agains) is leech
+
+
+# Figures from plain numbers: fsrs's curve on whole days the database counts.
+
+
+@pytest.mark.parametrize("stability", [0.2, 1.0, 3.0, 17.5, 400.0])
+@pytest.mark.parametrize("days", [0, 1, 2, 5, 30, 365])
+def test_recall_after_is_fsrs_retrievability_exactly(stability: float, days: int) -> None:
+    card = Card(state=State.Review, stability=stability, last_review=NOW - dt.timedelta(days=days))
+    assert progress.recall_after(stability, days) == Scheduler().get_card_retrievability(
+        card, current_datetime=NOW
+    )
+
+
+def test_recall_after_of_a_card_without_memory_is_zero() -> None:
+    assert progress.recall_after(None, 3) == 0.0
+    assert progress.recall_after(3.0, None) == 0.0
+    assert progress.recall_after(3.0, -2) == progress.recall_after(3.0, 0)

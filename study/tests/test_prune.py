@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from study import services
-from study.models import Attempt, Mode, Presentation
+from study.models import Attempt, Mode, Showing
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,9 @@ NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 
 
-def showing(user: Any, deck: Any, *, age: dt.timedelta, answered: bool = False) -> Presentation:
+def showing(user: Any, deck: Any, *, age: dt.timedelta, answered: bool = False) -> Showing:
     question = deck.questions.first()
-    return Presentation.objects.create(
+    return Showing.objects.create(
         user=user,
         deck=deck,
         question=question,
@@ -38,8 +38,8 @@ def test_only_old_unanswered_showings_are_deleted(student: Any, deck: Any) -> No
     ]
     deleted = services.showings_prune(before=NOW - 30 * DAY, batch=2)  # two batches
     assert deleted == 3
-    assert not Presentation.objects.filter(pk__in=[s.pk for s in old]).exists()
-    assert set(Presentation.objects.values_list("pk", flat=True)) == {s.pk for s in kept}
+    assert not Showing.objects.filter(pk__in=[s.pk for s in old]).exists()
+    assert set(Showing.objects.values_list("pk", flat=True)) == {s.pk for s in kept}
     assert services.showings_prune(before=NOW - 30 * DAY) == 0
 
 
@@ -48,7 +48,7 @@ def test_an_answered_showing_keeps_its_attempt(student: Any, deck: Any) -> None:
     attempt = Attempt.objects.create(
         user=student,
         question=answered.question,
-        presentation=answered,
+        showing=answered,
         mode=Mode.FLASHCARD,
         rating=3,
         correct=True,
@@ -56,12 +56,12 @@ def test_an_answered_showing_keeps_its_attempt(student: Any, deck: Any) -> None:
     )
     services.showings_prune(before=NOW)
     attempt.refresh_from_db()
-    assert attempt.presentation_id == answered.pk
+    assert attempt.showing_id == answered.pk
 
 
 def test_the_command_prunes_by_age_in_days(student: Any, deck: Any) -> None:
     now = timezone.now()
-    stale = Presentation.objects.create(
+    stale = Showing.objects.create(
         user=student,
         deck=deck,
         question=deck.questions.first(),
@@ -73,7 +73,7 @@ def test_the_command_prunes_by_age_in_days(student: Any, deck: Any) -> None:
     assert "Deleted 0 unanswered showings older than 10 days." in out.getvalue()
     call_command("prune_showings", "--days", "7", stdout=out)
     assert "Deleted 1 unanswered showings older than 7 days." in out.getvalue()
-    assert not Presentation.objects.filter(pk=stale.pk).exists()
+    assert not Showing.objects.filter(pk=stale.pk).exists()
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "ten", "1.5", ""])

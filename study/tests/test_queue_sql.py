@@ -8,7 +8,7 @@ from django.db import models
 
 from cards.models import Answer, Question, Topic
 from study import queue_sql
-from study.models import CardState, Mode, Presentation, ReviewState
+from study.models import CardState, Mode, ReviewState, Showing
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_the_open_showing_is_read_back_with_its_option_order(
     student: Any, deck: Any, django_assert_num_queries: Any
 ) -> None:
     question = deck.questions.filter(kind="single").first()
-    shown = Presentation.objects.create(
+    shown = Showing.objects.create(
         user=student,
         deck=deck,
         question=question,
@@ -114,7 +114,7 @@ def test_the_open_showing_is_read_back_with_its_option_order(
         option_order=[3, 1, 2],
         created_at=NOW,
     )
-    Presentation.objects.create(  # answered: never reused
+    Showing.objects.create(  # answered: never reused
         user=student,
         deck=deck,
         question=question,
@@ -127,7 +127,7 @@ def test_the_open_showing_is_read_back_with_its_option_order(
     with django_assert_num_queries(1):
         found = queue_sql.open_showing(**key, mode=Mode.CHOICE, practice=False)
     assert found is not None
-    assert_same_row(found, Presentation.objects.get(pk=shown.pk))
+    assert_same_row(found, Showing.objects.get(pk=shown.pk))
     assert found.option_order == [3, 1, 2]
     assert queue_sql.open_showing(**key, mode=Mode.FLASHCARD, practice=False) is None
     assert queue_sql.open_showing(**key, mode=Mode.CHOICE, practice=True) is None

@@ -7,6 +7,7 @@ from django.utils import translation
 from fsrs import State
 
 from study import scheduling
+from study.models import ReviewState
 from study.scheduling import AGAIN, EASY, GOOD, HARD
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -164,6 +165,20 @@ def test_card_survives_the_review_state_columns_round_trip():
         "last_review": NOW,
     }
     assert again.to_dict() == card.to_dict()
+
+
+def test_the_card_fields_are_what_card_to_fields_gives_and_review_state_columns():
+    assert tuple(scheduling.card_to_fields(first_review(GOOD))) == scheduling.CARD_FIELDS
+    assert scheduling.CARD_FIELDS == (
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+    )
+    columns = {field.name for field in ReviewState._meta.concrete_fields}
+    assert set(scheduling.CARD_FIELDS) <= columns
 
 
 def test_card_survives_the_json_round_trip():

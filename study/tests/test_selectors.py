@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.http import Http404
@@ -15,20 +16,6 @@ NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 SEOUL_MIDNIGHT = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
 
 LEARNING, REVIEW, RELEARNING = CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING
-
-
-def make_state(user, question, state=REVIEW, *, due, first_review=None):
-    return ReviewState.objects.create(
-        user=user,
-        question=question,
-        state=state,
-        step=None if state == REVIEW else 0,
-        stability=3.0,
-        difficulty=5.0,
-        due=due,
-        last_review=due - timedelta(days=3),
-        first_review=first_review or NOW - timedelta(days=30),
-    )
 
 
 def make_attempt(user, question, *, at, correct=True, rescheduled=True, state_before=REVIEW):
@@ -49,9 +36,20 @@ def deck_questions(deck) -> list[Question]:
     return list(deck.questions.order_by("order"))
 
 
+def next_card(user, deck, mode=Mode.FLASHCARD, now=NOW):
+    """The question study_queue offers now, or None."""
+    card = selectors.study_queue(user=user, deck=deck, mode=mode, now=now).card
+    return card.question if card else None
+
+
 def next_key(user, deck, mode=Mode.FLASHCARD, now=NOW):
-    card = selectors.next_card(user=user, deck=deck, mode=mode, now=now)
+    card = next_card(user, deck, mode, now)
     return card.prompt if card else None
+
+
+def queue_counts(user, deck, mode=Mode.FLASHCARD, now=NOW):
+    """The deck's bucket counts study_queue reads, within today's limits."""
+    return selectors.study_queue(user=user, deck=deck, mode=mode, now=now).counts
 
 
 # The learner's day
@@ -95,7 +93,7 @@ def test_deck_for_user_hides_another_teachers_deck(student, teacher, deck):
 # Queue order
 
 
-def test_due_learning_comes_before_due_review_before_new(student, deck):
+def test_due_learning_comes_before_due_review_before_new(student, deck, make_state):
     q = deck_questions(deck)
     make_state(student, q[1], REVIEW, due=NOW - timedelta(days=2))
     make_state(student, q[2], LEARNING, due=NOW - timedelta(minutes=1))
@@ -109,7 +107,7 @@ def test_due_learning_comes_before_due_review_before_new(student, deck):
     assert next_key(student, deck) == q[0].prompt  # the first new card in deck order
 
 
-def test_earliest_due_comes_first_within_a_bucket(student, deck):
+def test_earliest_due_comes_first_within_a_bucket(student, deck, make_state):
     q = deck_questions(deck)
     make_state(student, q[0], LEARNING, due=NOW - timedelta(minutes=1))
     make_state(student, q[1], RELEARNING, due=NOW - timedelta(minutes=9))
@@ -117,16 +115,16 @@ def test_earliest_due_comes_first_within_a_bucket(student, deck):
     make_state(student, q[3], REVIEW, due=NOW - timedelta(days=4))
 
     order = []
-    while (card := selectors.next_card(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW)) and (
-        card.review_states.filter(user=student).exists()
-    ):
+    while (card := next_card(student, deck)) and (card.review_states.filter(user=student).exists()):
         order.append(card)
         ReviewState.objects.filter(question=card).update(due=NOW + timedelta(days=9))
 
     assert order == [q[1], q[0], q[3], q[2]]
 
 
-def test_new_cards_follow_topic_order_then_question_order(student, topic, make_question):
+def test_new_cards_follow_topic_order_then_question_order(
+    student, topic, make_question, make_state
+):
     early_topic = make_topic("s3", "S3", "3.1", order=0)
     late = make_question(topic, prompt="late topic")
     second = make_question(early_topic, prompt="early topic, second")
@@ -141,39 +139,33 @@ def test_new_cards_follow_topic_order_then_question_order(student, topic, make_q
     assert next_key(student, deck) == "early topic, second"
 
 
-def test_cards_not_yet_due_are_not_offered(student, deck):
+def test_cards_not_yet_due_are_not_offered(student, deck, make_state):
     for question in deck.questions.all():
         make_state(student, question, LEARNING, due=NOW + timedelta(seconds=1))
 
-    assert selectors.next_card(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW) is None
-    assert selectors.queue_counts(
-        user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW
-    ) == QueueCounts(0, 0, 0)
+    assert next_card(student, deck) is None
+    assert queue_counts(student, deck) == QueueCounts(0, 0, 0)
 
 
-def test_another_learners_schedule_does_not_count(student, other_student, deck):
+def test_another_learners_schedule_does_not_count(student, other_student, deck, make_state):
     q = deck_questions(deck)
     make_state(other_student, q[0], LEARNING, due=NOW - timedelta(minutes=1))
 
     assert next_key(student, deck) == q[0].prompt
-    assert selectors.queue_counts(
-        user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW
-    ) == QueueCounts(learning=0, review=0, new=5)
+    assert queue_counts(student, deck) == QueueCounts(learning=0, review=0, new=5)
 
 
-def test_cards_of_another_deck_do_not_count(student, deck, topic, make_question):
+def test_cards_of_another_deck_do_not_count(student, deck, topic, make_question, make_state):
     elsewhere = make_question(topic, prompt="elsewhere")
     Deck.objects.create(slug="other", name="Other").questions.set([elsewhere])
     make_state(student, elsewhere, LEARNING, due=NOW - timedelta(minutes=1))
 
     assert next_key(student, deck) == deck_questions(deck)[0].prompt
-    assert (
-        selectors.queue_counts(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW).learning == 0
-    )
+    assert queue_counts(student, deck).learning == 0
 
 
 def test_next_card_comes_with_its_answers(student, deck, django_assert_num_queries):
-    card = selectors.next_card(user=student, deck=deck, mode=Mode.CHOICE, now=NOW)
+    card = next_card(student, deck, Mode.CHOICE)
 
     assert card is not None
     with django_assert_num_queries(0):
@@ -188,7 +180,7 @@ def test_next_card_comes_with_its_answers(student, deck, django_assert_num_queri
 # Daily limits
 
 
-def test_new_cards_started_today_in_seoul_use_up_the_daily_allowance(student, deck):
+def test_new_cards_started_today_in_seoul_use_up_the_daily_allowance(student, deck, make_state):
     student.new_cards_per_day = 2
     student.save()
     q = deck_questions(deck)
@@ -202,19 +194,17 @@ def test_new_cards_started_today_in_seoul_use_up_the_daily_allowance(student, de
         first_review=SEOUL_MIDNIGHT - timedelta(minutes=10),
     )
 
-    counts = selectors.queue_counts(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW)
+    counts = queue_counts(student, deck)
 
     assert counts == QueueCounts(learning=0, review=0, new=1)
     assert next_key(student, deck) == q[2].prompt
 
     make_state(student, q[2], REVIEW, due=NOW + timedelta(days=1), first_review=NOW)
-    assert selectors.queue_counts(
-        user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW
-    ) == QueueCounts(0, 0, 0)
+    assert queue_counts(student, deck) == QueueCounts(0, 0, 0)
     assert next_key(student, deck) is None
 
 
-def test_the_same_history_counts_differently_in_another_time_zone(student, deck):
+def test_the_same_history_counts_differently_in_another_time_zone(student, deck, make_state):
     student.new_cards_per_day = 2
     student.time_zone = "UTC"
     student.save()
@@ -222,12 +212,12 @@ def test_the_same_history_counts_differently_in_another_time_zone(student, deck)
     # Today in Seoul, but yesterday in UTC.
     make_state(student, q[0], REVIEW, due=NOW + timedelta(days=1), first_review=SEOUL_MIDNIGHT)
 
-    counts = selectors.queue_counts(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW)
+    counts = queue_counts(student, deck)
 
     assert counts.new == 2
 
 
-def test_reviews_stop_at_the_daily_maximum(student, deck):
+def test_reviews_stop_at_the_daily_maximum(student, deck, make_state):
     student.max_reviews_per_day = 2
     student.save()
     q = deck_questions(deck)
@@ -239,17 +229,17 @@ def test_reviews_stop_at_the_daily_maximum(student, deck):
     make_attempt(student, q[4], at=NOW, state_before=LEARNING)  # not a review
     make_attempt(student, q[4], at=NOW, state_before=None)  # a new card
 
-    counts = selectors.queue_counts(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW)
+    counts = queue_counts(student, deck)
 
     assert counts == QueueCounts(learning=0, review=1, new=2)
 
     make_attempt(student, q[4], at=NOW)
-    assert selectors.queue_counts(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW).review == 0
+    assert queue_counts(student, deck).review == 0
     # With the reviews used up, the next card is new even though reviews are waiting.
     assert next_key(student, deck) == q[3].prompt
 
 
-def test_learning_cards_are_not_capped(student, deck):
+def test_learning_cards_are_not_capped(student, deck, make_state):
     student.new_cards_per_day = 0
     student.max_reviews_per_day = 1
     student.save()
@@ -258,7 +248,7 @@ def test_learning_cards_are_not_capped(student, deck):
     make_state(student, q[1], RELEARNING, due=NOW - timedelta(minutes=1))
     make_attempt(student, q[1], at=NOW)
 
-    counts = selectors.queue_counts(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW)
+    counts = queue_counts(student, deck)
 
     assert counts == QueueCounts(learning=2, review=0, new=0)
     assert counts.total == 2
@@ -267,22 +257,18 @@ def test_learning_cards_are_not_capped(student, deck):
 # Modes
 
 
-def test_choice_mode_skips_flashcards(student, deck):
+def test_choice_mode_skips_flashcards(student, deck, make_state):
     q = deck_questions(deck)
     flashcard = q[3]
     make_state(student, flashcard, LEARNING, due=NOW - timedelta(minutes=5))
 
     assert next_key(student, deck, Mode.FLASHCARD) == flashcard.prompt
     assert next_key(student, deck, Mode.CHOICE) == q[0].prompt
-    assert selectors.queue_counts(
-        user=student, deck=deck, mode=Mode.CHOICE, now=NOW
-    ) == QueueCounts(learning=0, review=0, new=3)
-    assert selectors.queue_counts(
-        user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW
-    ) == QueueCounts(learning=1, review=0, new=4)
+    assert queue_counts(student, deck, Mode.CHOICE) == QueueCounts(learning=0, review=0, new=3)
+    assert queue_counts(student, deck) == QueueCounts(learning=1, review=0, new=4)
 
 
-def test_choice_mode_has_nothing_once_the_choice_questions_are_scheduled(student, deck):
+def test_choice_mode_has_nothing_once_the_choice_questions_are_scheduled(student, deck, make_state):
     for question in deck_questions(deck)[:3]:
         make_state(student, question, REVIEW, due=NOW + timedelta(days=2))
 
@@ -294,7 +280,7 @@ def test_choice_mode_has_nothing_once_the_choice_questions_are_scheduled(student
 
 
 def test_next_due_at_is_the_earliest_scheduled_card_of_the_deck(
-    student, other_student, deck, topic, make_question
+    student, other_student, deck, topic, make_question, make_state
 ):
     q = deck_questions(deck)
     make_state(student, q[0], REVIEW, due=NOW + timedelta(days=3))
@@ -311,7 +297,7 @@ def test_next_due_at_is_the_earliest_scheduled_card_of_the_deck(
     assert choices == NOW + timedelta(minutes=10)
 
 
-def test_next_due_at_with_a_clock_skips_cards_already_due(student, deck):
+def test_next_due_at_with_a_clock_skips_cards_already_due(student, deck, make_state):
     q = deck_questions(deck)
     make_state(student, q[0], REVIEW, due=NOW - timedelta(days=1))
     make_state(student, q[1], REVIEW, due=NOW + timedelta(days=2))
@@ -345,7 +331,7 @@ def test_practice_offers_never_attempted_cards_first_then_the_least_recent(stude
     assert choice == q[2]
 
 
-def test_practice_ignores_the_schedule_and_limits(student, deck):
+def test_practice_ignores_the_schedule_and_limits(student, deck, make_state):
     student.new_cards_per_day = 0
     student.save()
     for question in deck_questions(deck):
@@ -374,14 +360,53 @@ def test_practice_on_an_empty_deck_has_no_card(student):
     deck = Deck.objects.create(slug="empty", name="Empty")
 
     assert selectors.practice_card(user=student, deck=deck, mode=Mode.CHOICE, seed=3) is None
-    assert selectors.next_card(user=student, deck=deck, mode=Mode.CHOICE, now=NOW) is None
+    assert next_card(student, deck, Mode.CHOICE) is None
+
+
+def test_in_practice_the_study_queue_offers_the_practice_card_without_a_state(
+    student, deck, make_state
+):
+    for question in deck_questions(deck):
+        make_state(student, question, REVIEW, due=NOW + timedelta(days=30))
+
+    queue = selectors.study_queue(
+        user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW, practice=True
+    )
+
+    assert queue.counts == QueueCounts(0, 0, 0)
+    assert queue.card is not None
+    assert queue.card.state is None
+    assert queue.card.question == selectors.practice_card(
+        user=student, deck=deck, mode=Mode.FLASHCARD, seed=NOW.toordinal()
+    )
+
+
+# What the study page reads
+
+
+def test_the_study_queue_gives_the_card_with_the_learners_state_and_the_limits(
+    student, deck, make_state
+):
+    student.new_cards_per_day = 3
+    student.save()
+    q = deck_questions(deck)
+    state = make_state(student, q[1], REVIEW, due=NOW - timedelta(days=1))
+
+    queue = selectors.study_queue(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW)
+
+    assert queue.allowance == selectors.DailyAllowance(new=3, review=200)
+    assert queue.counts == QueueCounts(learning=0, review=1, new=3)
+    assert queue.card is not None
+    assert queue.card.question == q[1]
+    assert queue.card.state == state
+    assert queue.card.state.due == state.due
 
 
 # Intervals on the rating buttons
 
 
-def test_interval_preview_for_a_new_card(student, question):
-    previews = selectors.interval_preview(user=student, question=question, now=NOW)
+def test_intervals_for_a_new_card(student, question):
+    previews = selectors.intervals_for(user=student, question=question, state=None, now=NOW)
 
     assert previews == {
         1: timedelta(minutes=1),
@@ -391,10 +416,10 @@ def test_interval_preview_for_a_new_card(student, question):
     }
 
 
-def test_interval_preview_for_a_review_card_grows_with_the_rating(student, question):
-    make_state(student, question, REVIEW, due=NOW)
+def test_intervals_for_a_review_card_grow_with_the_rating(student, question, make_state):
+    state = make_state(student, question, REVIEW, due=NOW)
 
-    previews = selectors.interval_preview(user=student, question=question, now=NOW)
+    previews = selectors.intervals_for(user=student, question=question, state=state, now=NOW)
 
     assert previews[1] < previews[2] < previews[3] < previews[4]
 
@@ -402,8 +427,8 @@ def test_interval_preview_for_a_review_card_grows_with_the_rating(student, quest
 # Progress
 
 
-def test_progress_summary_counts_and_accuracy(
-    student, other_student, topic, other_topic, make_question
+def test_progress_report_summary_counts_and_accuracy(
+    student, other_student, topic, other_topic, make_question, make_state
 ):
     lam = [make_question(topic) for _ in range(4)]
     acc = [make_question(other_topic) for _ in range(2)]
@@ -422,7 +447,7 @@ def test_progress_summary_counts_and_accuracy(
     make_attempt(student, acc[0], at=SEOUL_MIDNIGHT, correct=True)
     make_attempt(other_student, acc[1], at=NOW, correct=False)
 
-    summary = selectors.progress_summary(user=student, now=NOW)
+    summary = selectors.progress_report(user=student, now=NOW).summary
 
     assert summary.studied == 4
     assert summary.due_now == 2
@@ -439,10 +464,10 @@ def test_progress_summary_counts_and_accuracy(
     ]
 
 
-def test_progress_summary_before_any_study(student, topic, make_question):
+def test_progress_report_summary_before_any_study(student, topic, make_question):
     make_question(topic)
 
-    summary = selectors.progress_summary(user=student, now=NOW)
+    summary = selectors.progress_report(user=student, now=NOW).summary
 
     assert (summary.studied, summary.due_now, summary.reviews_today) == (0, 0, 0)
     assert (summary.attempts_7d, summary.accuracy_7d) == (0, None)
@@ -452,7 +477,7 @@ def test_progress_summary_before_any_study(student, topic, make_question):
 # Home page counts
 
 
-def test_deck_due_counts_per_deck(student, deck, topic, make_question):
+def test_deck_due_counts_per_deck(student, deck, topic, make_question, make_state):
     q = deck_questions(deck)
     second = Deck.objects.create(slug="second", name="Second")
     extra = make_question(topic)
@@ -482,13 +507,7 @@ def test_deck_due_counts_apply_the_daily_limits_to_each_deck(student, deck):
 
 def test_deck_due_counts_for_no_decks_runs_no_query(student, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert selectors.deck_due_counts(user=student, decks=[]) == {}
-
-
-def test_deck_due_counts_defaults_to_the_wall_clock(student, deck):
-    make_state(student, deck_questions(deck)[0], REVIEW, due=datetime(2000, 1, 1, tzinfo=UTC))
-
-    assert selectors.deck_due_counts(user=student, decks=[deck])[deck.pk].review == 1
+        assert selectors.deck_due_counts(user=student, decks=[], now=NOW) == {}
 
 
 # Query counts do not grow with the deck or the history
@@ -533,14 +552,16 @@ def library(request, student, topic, other_topic, make_question):
     return deck, [deck, *others]
 
 
-# Whatever the data: next_card <= 4 (the learning card, limits, the review card, the new card,
-# each picked and loaded with its answers in one statement), the counts 1, progress 4, practice 3
-# (card, question, answers), next due 1.
+# Whatever the data: the study queue 2 (today's limits with the counts, then the card picked
+# and loaded with its state and answers in one statement), in practice 4 (the counts, then the
+# practice card's 3), the home page's counts 2, progress 8 (6, and two reads of the content
+# that do not grow either: the blueprint, and the questions that test another task statement
+# than their topic's), practice 3 (card, question, answers), next due 1.
 QUERY_BOUNDS = {
-    "next_card": 4,
-    "queue_counts": 1,
+    "study_queue": 2,
+    "study_queue_practice": 4,
     "deck_due_counts": 2,
-    "progress_summary": 4,
+    "progress_report": 8,
     "practice_card": 3,
     "next_due_at": 1,
 }
@@ -552,10 +573,12 @@ def test_selector_query_counts_do_not_grow_with_data(
 ):
     deck, decks = library
     calls = {
-        "next_card": lambda: selectors.next_card(user=student, deck=deck, mode=mode, now=NOW),
-        "queue_counts": lambda: selectors.queue_counts(user=student, deck=deck, mode=mode, now=NOW),
+        "study_queue": lambda: selectors.study_queue(user=student, deck=deck, mode=mode, now=NOW),
+        "study_queue_practice": lambda: selectors.study_queue(
+            user=student, deck=deck, mode=mode, now=NOW, practice=True
+        ),
         "deck_due_counts": lambda: selectors.deck_due_counts(user=student, decks=decks, now=NOW),
-        "progress_summary": lambda: selectors.progress_summary(user=student, now=NOW),
+        "progress_report": lambda: selectors.progress_report(user=student, now=NOW),
         "practice_card": lambda: selectors.practice_card(
             user=student, deck=deck, mode=mode, seed=5
         ),
@@ -566,7 +589,7 @@ def test_selector_query_counts_do_not_grow_with_data(
             call()
 
 
-def test_next_card_with_nothing_due_reads_only_the_buckets(
+def test_the_study_queue_with_nothing_due_reads_only_the_buckets(
     student, library, django_assert_max_num_queries
 ):
     deck, _decks = library
@@ -574,16 +597,16 @@ def test_next_card_with_nothing_due_reads_only_the_buckets(
     student.save()
     ReviewState.objects.filter(user=student).update(due=NOW + timedelta(days=1))
 
-    with django_assert_max_num_queries(4):
-        assert selectors.next_card(user=student, deck=deck, mode=Mode.FLASHCARD, now=NOW) is None
+    with django_assert_max_num_queries(1):
+        assert next_card(student, deck) is None
 
 
 def test_selectors_accept_the_lazy_request_user(student, deck):
     # Views pass request.user, a SimpleLazyObject, not a User instance.
-    lazy = SimpleLazyObject(lambda: student)
+    lazy: Any = SimpleLazyObject(lambda: student)
 
-    assert selectors.queue_counts(user=lazy, deck=deck, mode=Mode.FLASHCARD, now=NOW).new == 5
-    assert selectors.next_card(user=lazy, deck=deck, mode=Mode.FLASHCARD, now=NOW) is not None
+    assert queue_counts(lazy, deck).new == 5
+    assert next_card(lazy, deck) is not None
     assert selectors.deck_due_counts(user=lazy, decks=[deck], now=NOW)[deck.pk].new == 5
-    assert selectors.progress_summary(user=lazy, now=NOW).studied == 0
+    assert selectors.progress_report(user=lazy, now=NOW).summary.studied == 0
     assert selectors.study_day_start(lazy, NOW) == SEOUL_MIDNIGHT

@@ -7,7 +7,7 @@ from django.db.models.signals import post_save
 
 from cards.models import Deck
 from study import scheduling, services
-from study.models import Attempt, CardState, Mode, Presentation, ReviewState
+from study.models import Attempt, CardState, Mode, ReviewState, Showing
 from study.services import StudyError
 
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
@@ -19,7 +19,7 @@ def questions(deck):
 
 
 def show(user, deck, question, mode=Mode.CHOICE, practice=False, now=NOW, seed=0):
-    return services.presentation_issue(
+    return services.showing_issue(
         user=user,
         deck=deck,
         question=question,
@@ -30,11 +30,11 @@ def show(user, deck, question, mode=Mode.CHOICE, practice=False, now=NOW, seed=0
     )
 
 
-def answer(user, presentation, *, deck=None, answer_ids=None, rating=None, now=NOW, token=None):
+def answer(user, showing, *, deck=None, answer_ids=None, rating=None, now=NOW, token=None):
     return services.attempt_record(
         user=user,
-        token=presentation.token if token is None else token,
-        deck=deck or presentation.deck,
+        token=showing.token if token is None else token,
+        slug=(deck or showing.deck).slug,
         answer_ids=answer_ids,
         rating=rating,
         duration_ms=1200,
@@ -55,7 +55,7 @@ def snapshot():
     return (
         Attempt.objects.count(),
         list(ReviewState.objects.order_by("pk").values()),
-        list(Presentation.objects.order_by("pk").values_list("pk", "answered_at")),
+        list(Showing.objects.order_by("pk").values_list("pk", "answered_at")),
     )
 
 
@@ -77,17 +77,17 @@ def test_issuing_a_choice_card_shuffles_its_answer_ids(student, deck):
     question = questions(deck)[0]
     answer_ids = [a.pk for a in question.answers.all()]
 
-    presentation = show(student, deck, question, seed=4)
+    showing = show(student, deck, question, seed=4)
 
-    assert sorted(presentation.option_order) == sorted(answer_ids)
+    assert sorted(showing.option_order) == sorted(answer_ids)
     expected = list(answer_ids)
     random.Random(4).shuffle(expected)
-    assert presentation.option_order == expected
-    assert presentation.created_at == NOW
-    assert presentation.answered_at is None
+    assert showing.option_order == expected
+    assert showing.created_at == NOW
+    assert showing.answered_at is None
 
 
-def test_a_reload_reuses_the_open_presentation_and_its_option_order(student, deck):
+def test_a_reload_reuses_the_open_showing_and_its_option_order(student, deck):
     question = questions(deck)[0]
     first = show(student, deck, question, seed=1)
 
@@ -96,10 +96,10 @@ def test_a_reload_reuses_the_open_presentation_and_its_option_order(student, dec
     assert again.pk == first.pk
     assert again.token == first.token
     assert again.option_order == first.option_order
-    assert Presentation.objects.count() == 1
+    assert Showing.objects.count() == 1
 
 
-def test_an_answered_presentation_is_not_reused(student, deck):
+def test_an_answered_showing_is_not_reused(student, deck):
     question = questions(deck)[0]
     first = show(student, deck, question)
     answer(student, first, answer_ids=right_ids(question))
@@ -113,7 +113,7 @@ def test_an_answered_presentation_is_not_reused(student, deck):
 @pytest.mark.parametrize(
     ("mode", "practice"), [(Mode.FLASHCARD, False), (Mode.CHOICE, True)], ids=["mode", "practice"]
 )
-def test_a_different_mode_or_practice_gets_its_own_presentation(student, deck, mode, practice):
+def test_a_different_mode_or_practice_gets_its_own_showing(student, deck, mode, practice):
     question = questions(deck)[0]
     first = show(student, deck, question, Mode.CHOICE, practice=False)
 
@@ -122,7 +122,7 @@ def test_a_different_mode_or_practice_gets_its_own_presentation(student, deck, m
     assert other.pk != first.pk
 
 
-def test_another_learners_open_presentation_is_not_reused(student, other_student, deck):
+def test_another_learners_open_showing_is_not_reused(student, other_student, deck):
     question = questions(deck)[0]
     theirs = show(other_student, deck, question)
 
@@ -132,17 +132,17 @@ def test_another_learners_open_presentation_is_not_reused(student, other_student
     assert mine.user == student
 
 
-def test_a_flashcard_presentation_has_no_options(student, deck):
-    presentation = show(student, deck, questions(deck)[3], Mode.FLASHCARD)
+def test_a_flashcard_showing_has_no_options(student, deck):
+    showing = show(student, deck, questions(deck)[3], Mode.FLASHCARD)
 
-    assert presentation.option_order == []
+    assert showing.option_order == []
 
 
 def test_a_flashcard_cannot_be_shown_as_a_choice(student, deck):
     with pytest.raises(StudyError):
         show(student, deck, questions(deck)[3], Mode.CHOICE)
 
-    assert Presentation.objects.count() == 0
+    assert Showing.objects.count() == 0
 
 
 def test_an_unknown_mode_is_refused(student, deck):
@@ -155,14 +155,14 @@ def test_an_unknown_mode_is_refused(student, deck):
 
 def test_a_flashcard_rating_is_recorded_and_schedules_the_new_card(student, deck):
     question = questions(deck)[3]
-    presentation = show(student, deck, question, Mode.FLASHCARD)
+    showing = show(student, deck, question, Mode.FLASHCARD)
 
-    attempt = answer(student, presentation, rating=3)
+    attempt = answer(student, showing, rating=3)
 
-    assert (attempt.user, attempt.question, attempt.presentation) == (
+    assert (attempt.user, attempt.question, attempt.showing) == (
         student,
         question,
-        presentation,
+        showing,
     )
     assert (attempt.mode, attempt.rating, attempt.correct, attempt.rescheduled) == (
         Mode.FLASHCARD,
@@ -185,14 +185,14 @@ def test_a_flashcard_rating_is_recorded_and_schedules_the_new_card(student, deck
     )
     assert (state.first_review, state.reps, state.lapses) == (NOW, 1, 0)
     assert state.stability == pytest.approx(2.3065)
-    presentation.refresh_from_db()
-    assert presentation.answered_at == NOW
+    showing.refresh_from_db()
+    assert showing.answered_at == NOW
 
 
 def test_again_on_a_flashcard_is_recorded_as_wrong(student, deck):
-    presentation = show(student, deck, questions(deck)[3], Mode.FLASHCARD)
+    showing = show(student, deck, questions(deck)[3], Mode.FLASHCARD)
 
-    attempt = answer(student, presentation, rating=1)
+    attempt = answer(student, showing, rating=1)
 
     assert (attempt.correct, attempt.rating) == (False, 1)
     assert attempt.due_after == NOW + timedelta(minutes=1)
@@ -200,9 +200,9 @@ def test_again_on_a_flashcard_is_recorded_as_wrong(student, deck):
 
 def test_a_right_choice_is_rated_good(student, deck):
     question = questions(deck)[0]
-    presentation = show(student, deck, question)
+    showing = show(student, deck, question)
 
-    attempt = answer(student, presentation, answer_ids=right_ids(question))
+    attempt = answer(student, showing, answer_ids=right_ids(question))
 
     assert (attempt.correct, attempt.rating) == (True, 3)
     assert attempt.chosen_answer_ids == right_ids(question)
@@ -211,9 +211,9 @@ def test_a_right_choice_is_rated_good(student, deck):
 
 def test_a_wrong_choice_is_rated_again(student, deck):
     question = questions(deck)[0]
-    presentation = show(student, deck, question)
+    showing = show(student, deck, question)
 
-    attempt = answer(student, presentation, answer_ids=wrong_ids(question)[:1])
+    attempt = answer(student, showing, answer_ids=wrong_ids(question)[:1])
 
     assert (attempt.correct, attempt.rating) == (False, 1)
     assert attempt.due_after == NOW + timedelta(minutes=1)
@@ -231,11 +231,9 @@ def test_a_wrong_choice_is_rated_again(student, deck):
     ids=["exact", "exact-any-order", "subset", "superset", "wrong"],
 )
 def test_a_multiple_response_is_right_only_on_the_exact_set(student, deck, multiple, pick, correct):
-    presentation = show(student, deck, multiple)
+    showing = show(student, deck, multiple)
 
-    attempt = answer(
-        student, presentation, answer_ids=pick(right_ids(multiple), wrong_ids(multiple))
-    )
+    attempt = answer(student, showing, answer_ids=pick(right_ids(multiple), wrong_ids(multiple)))
 
     assert attempt.correct is correct
     assert attempt.rating == (3 if correct else 1)
@@ -277,13 +275,13 @@ def test_forgetting_a_review_card_counts_a_lapse(student, deck):
 
 def test_the_same_submission_twice_records_one_attempt(student, deck):
     question = questions(deck)[0]
-    presentation = show(student, deck, question)
-    first = answer(student, presentation, answer_ids=right_ids(question))
+    showing = show(student, deck, question)
+    first = answer(student, showing, answer_ids=right_ids(question))
     state = list(ReviewState.objects.values())
 
     second = answer(
         student,
-        presentation,
+        showing,
         answer_ids=wrong_ids(question)[:1],
         now=NOW + timedelta(seconds=2),
     )
@@ -299,7 +297,7 @@ def test_an_absurd_duration_is_capped_and_a_negative_one_dropped(student, deck):
     long = services.attempt_record(
         user=student,
         token=show(student, deck, q[3], Mode.FLASHCARD).token,
-        deck=deck,
+        slug=deck.slug,
         answer_ids=None,
         rating=3,
         duration_ms=10**12,
@@ -308,7 +306,7 @@ def test_an_absurd_duration_is_capped_and_a_negative_one_dropped(student, deck):
     negative = services.attempt_record(
         user=student,
         token=show(student, deck, q[4], Mode.FLASHCARD).token,
-        deck=deck,
+        slug=deck.slug,
         answer_ids=None,
         rating=3,
         duration_ms=-5,
@@ -370,16 +368,16 @@ def test_a_refused_submission_raises_and_writes_nothing(student, other_student, 
     ctx = {"deck": deck, "q": q, "other_student": other_student}
     spec = BAD_SUBMISSIONS[case](ctx)
     if spec.pop("flashcard", False):
-        presentation = show(student, deck, q[3], Mode.FLASHCARD)
+        showing = show(student, deck, q[3], Mode.FLASHCARD)
     else:
-        presentation = show(student, deck, q[0], now=NOW + timedelta(minutes=10))
+        showing = show(student, deck, q[0], now=NOW + timedelta(minutes=10))
     before = snapshot()
 
     with pytest.raises(StudyError) as raised:
         services.attempt_record(
             user=student,
-            token=spec.get("token", presentation.token),
-            deck=spec.get("deck", deck),
+            token=spec.get("token", showing.token),
+            slug=spec.get("deck", deck).slug,
             answer_ids=spec.get("answer_ids"),
             rating=spec.get("rating"),
             duration_ms=None,
@@ -430,9 +428,9 @@ def test_practising_a_new_card_does_not_start_it(student, deck):
 
 def _right_answer(student, deck, question=None):
     question = question or questions(deck)[0]
-    presentation = show(student, deck, question)
-    attempt = answer(student, presentation, answer_ids=right_ids(question))
-    return presentation, attempt
+    showing = show(student, deck, question)
+    attempt = answer(student, showing, answer_ids=right_ids(question))
+    return showing, attempt
 
 
 @pytest.mark.parametrize(
@@ -444,12 +442,10 @@ def _right_answer(student, deck, question=None):
     ids=["hard", "easy"],
 )
 def test_regrading_a_right_answer_reschedules_as_fsrs_says(student, deck, rating, state, interval):
-    presentation, attempt = _right_answer(student, deck)
+    showing, attempt = _right_answer(student, deck)
     later = NOW + timedelta(minutes=1)
 
-    regraded = services.attempt_regrade(
-        user=student, token=presentation.token, rating=rating, now=later
-    )
+    regraded = services.attempt_regrade(user=student, token=showing.token, rating=rating, now=later)
 
     expected = scheduling.review(
         scheduling.card_from_dict(attempt.card_before),
@@ -469,12 +465,12 @@ def test_regrading_a_right_answer_reschedules_as_fsrs_says(student, deck, rating
 
 
 def test_regrading_can_switch_between_hard_and_easy_and_repeat(student, deck):
-    presentation, _attempt = _right_answer(student, deck)
+    showing, _attempt = _right_answer(student, deck)
 
-    services.attempt_regrade(user=student, token=presentation.token, rating=2, now=NOW)
-    services.attempt_regrade(user=student, token=presentation.token, rating=4, now=NOW)
+    services.attempt_regrade(user=student, token=showing.token, rating=2, now=NOW)
+    services.attempt_regrade(user=student, token=showing.token, rating=4, now=NOW)
     before = snapshot()
-    again = services.attempt_regrade(user=student, token=presentation.token, rating=4, now=NOW)
+    again = services.attempt_regrade(user=student, token=showing.token, rating=4, now=NOW)
 
     assert again.rating == 4
     assert again.due_after == NOW + timedelta(days=8)
@@ -484,27 +480,27 @@ def test_regrading_can_switch_between_hard_and_easy_and_repeat(student, deck):
 def _refusals():
     def wrong_answer(student, deck):
         q = questions(deck)[0]
-        presentation = show(student, deck, q)
-        answer(student, presentation, answer_ids=wrong_ids(q)[:1])
-        return presentation.token, 2
+        showing = show(student, deck, q)
+        answer(student, showing, answer_ids=wrong_ids(q)[:1])
+        return showing.token, 2
 
     def later_attempt(student, deck):
-        presentation, _attempt = _right_answer(student, deck)
+        showing, _attempt = _right_answer(student, deck)
         q = questions(deck)[0]
         later = NOW + timedelta(minutes=10)
         answer(student, show(student, deck, q, now=later), answer_ids=right_ids(q), now=later)
-        return presentation.token, 4
+        return showing.token, 4
 
     def flashcard(student, deck):
-        presentation = show(student, deck, questions(deck)[3], Mode.FLASHCARD)
-        answer(student, presentation, rating=3)
-        return presentation.token, 4
+        showing = show(student, deck, questions(deck)[3], Mode.FLASHCARD)
+        answer(student, showing, rating=3)
+        return showing.token, 4
 
     def practice(student, deck):
         q = questions(deck)[0]
-        presentation = show(student, deck, q, practice=True)
-        answer(student, presentation, answer_ids=right_ids(q))
-        return presentation.token, 4
+        showing = show(student, deck, q, practice=True)
+        answer(student, showing, answer_ids=right_ids(q))
+        return showing.token, 4
 
     def not_answered(student, deck):
         return show(student, deck, questions(deck)[0]).token, 4
@@ -552,11 +548,11 @@ def test_regrade_refusals_write_nothing(student, deck, case):
 
 
 def test_another_learner_cannot_regrade_my_answer(student, other_student, deck):
-    presentation, _attempt = _right_answer(student, deck)
+    showing, _attempt = _right_answer(student, deck)
     before = snapshot()
 
     with pytest.raises(StudyError):
-        services.attempt_regrade(user=other_student, token=presentation.token, rating=4, now=NOW)
+        services.attempt_regrade(user=other_student, token=showing.token, rating=4, now=NOW)
 
     assert snapshot() == before
 
@@ -568,7 +564,7 @@ def test_a_database_error_after_the_attempt_insert_leaves_no_attempt(student, de
     question = questions(deck)[0]
     answer(student, show(student, deck, question), answer_ids=right_ids(question))
     later = NOW + timedelta(minutes=10)
-    presentation = show(student, deck, question, now=later)
+    showing = show(student, deck, question, now=later)
     before = snapshot()
     inserted = []
 
@@ -582,7 +578,7 @@ def test_a_database_error_after_the_attempt_insert_leaves_no_attempt(student, de
     post_save.connect(note_insert, sender=Attempt)
     try:
         with pytest.raises(DatabaseError):
-            answer(student, presentation, answer_ids=right_ids(question), now=later)
+            answer(student, showing, answer_ids=right_ids(question), now=later)
     finally:
         post_save.disconnect(note_insert, sender=Attempt)
 
@@ -595,26 +591,26 @@ def test_a_database_error_on_a_new_card_leaves_neither_attempt_nor_state(
     student, deck, monkeypatch
 ):
     question = questions(deck)[0]
-    presentation = show(student, deck, question)
+    showing = show(student, deck, question)
 
     def fail(*args, **kwargs):
         raise DatabaseError("connection lost")
 
     monkeypatch.setattr(services, "_apply_card", fail)
     with pytest.raises(DatabaseError):
-        answer(student, presentation, answer_ids=right_ids(question))
+        answer(student, showing, answer_ids=right_ids(question))
 
     assert not Attempt.objects.exists()
     assert not ReviewState.objects.exists()
-    presentation.refresh_from_db()
-    assert presentation.answered_at is None
+    showing.refresh_from_db()
+    assert showing.answered_at is None
 
 
 def test_losing_the_race_to_create_a_review_state_uses_the_winners_row(student, deck, monkeypatch):
     question = questions(deck)[0]
     # Another tab answered the same new card a moment ago, committing its ReviewState.
     answer(student, show(student, deck, question, Mode.FLASHCARD), rating=3)
-    presentation = show(student, deck, question)
+    showing = show(student, deck, question)
     lookups = []
     real_lookup = services._review_state_for_update
 
@@ -625,7 +621,7 @@ def test_losing_the_race_to_create_a_review_state_uses_the_winners_row(student, 
 
     monkeypatch.setattr(services, "_review_state_for_update", stale_then_real)
 
-    attempt = answer(student, presentation, answer_ids=right_ids(question))
+    attempt = answer(student, showing, answer_ids=right_ids(question))
 
     assert len(lookups) == 2
     assert attempt.state_before == CardState.LEARNING

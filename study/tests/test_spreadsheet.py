@@ -38,6 +38,12 @@ def test_csv_safe(value: object, cell: object) -> None:
     assert csv_safe(value) == cell
 
 
+@pytest.fixture
+def now() -> datetime:
+    """The moment `clock` stops at for these tests."""
+    return NOW
+
+
 def formula_cells(raw: bytes) -> list[str]:
     """Every cell of the file's data rows that a spreadsheet would run."""
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -46,9 +52,8 @@ def formula_cells(raw: bytes) -> list[str]:
 
 @pytest.mark.django_db
 def test_the_learners_answers_csv_quotes_every_admin_written_cell(
-    client: Client, student: Any, deck: Deck, monkeypatch: pytest.MonkeyPatch
+    client: Client, student: Any, deck: Deck, clock: Any
 ) -> None:
-    monkeypatch.setattr("study.views.now", lambda: NOW)
     question = deck.questions.filter(kind="single").order_by("pk").first()
     assert isinstance(question, Question)
     # A key is a slug, and a slug may start with a hyphen; topic and prompt are free text.
@@ -57,14 +62,14 @@ def test_the_learners_answers_csv_quotes_every_admin_written_cell(
     question.save()
     question.topic.name = '=HYPERLINK("http://evil.example/","Lambda")'
     question.topic.save()
-    presentation = services.presentation_issue(
+    showing = services.showing_issue(
         user=student, deck=deck, question=question, mode=Mode.CHOICE, practice=False, now=NOW
     )
     right = list(question.answers.filter(is_correct=True).values_list("pk", flat=True))
     services.attempt_record(
         user=student,
-        token=presentation.token,
-        deck=deck,
+        token=showing.token,
+        slug=deck.slug,
         answer_ids=right,
         rating=None,
         duration_ms=1000,

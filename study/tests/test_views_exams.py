@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cards.models import Answer, Deck, Question
-from study import exam_services, exam_views
+from study import exam_services
 from study.models import Attempt, Exam, ExamItem, ExamScope, Mode, ReviewState
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +21,6 @@ MULTI = [("DAX", True), ("최종 일관성 읽기", True), ("S3 TA", False), ("g
 def learner(client, student):
     client.force_login(student)
     return student
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The exam pages' clock, frozen and movable."""
-    state = {"now": timezone.now().replace(microsecond=0)}
-    monkeypatch.setattr(exam_views, "now", lambda: state["now"])
-    return state
 
 
 @pytest.fixture
@@ -46,7 +38,7 @@ def new_exam(user, clock, *, count=5, timed=True, seed=3):
         scope=ExamScope.EXAM,
         question_count=count,
         timed=timed,
-        now=clock["now"],
+        now=timezone.now(),
         seed=seed,
     )
 
@@ -126,7 +118,7 @@ def test_another_learners_timed_out_exam_is_not_submitted_by_me(
     client, learner, other_student, bank, clock
 ):
     exam = new_exam(other_student, clock)
-    clock["now"] = exam.deadline + timedelta(minutes=1)
+    clock.move_to(exam.deadline + timedelta(minutes=1))
     for name in ("exam_take", "exam_confirm", "exam_results"):
         assert client.get(url(name, exam)).status_code == 404
     exam.refresh_from_db()
@@ -185,7 +177,7 @@ def test_starting_an_exam_redirects_to_its_first_question(client, learner, bank,
     assert response.status_code == 303
     assert response["Location"] == f"{url('exam_take', exam)}?q=1"
     assert (exam.user, exam.question_count, exam.timed) == (learner, 4, True)
-    assert exam.deadline == clock["now"] + timedelta(minutes=8)
+    assert exam.deadline == timezone.now() + timedelta(minutes=8)
     assert exam.items.count() == 4
 
 
@@ -255,7 +247,7 @@ def test_a_question_page_shows_the_options_in_the_exams_order_and_the_clock(
 ):
     exam = new_exam(learner, clock)
     item = item_at(exam, 1)
-    clock["now"] += timedelta(seconds=75)
+    clock.shift(timedelta(seconds=75))
 
     response = client.get(url("exam_take", exam))
 
@@ -294,7 +286,7 @@ def test_without_a_question_number_the_first_unanswered_one_is_shown(client, lea
             position=position,
             answer_ids=right(item_at(exam, position).question),
             flagged=False,
-            now=clock["now"],
+            now=timezone.now(),
         )
     response = client.get(url("exam_take", exam))
     assert response.context["page"].item.position == 3
@@ -420,7 +412,7 @@ def test_an_answer_after_the_deadline_is_refused_and_the_exam_submitted(
     exam = new_exam(learner, clock)
     first = item_at(exam, 1)
     client.post(url("exam_save", exam), {"position": "1", "answer": right(first.question)})
-    clock["now"] = exam.deadline + timedelta(seconds=1)
+    clock.move_to(exam.deadline + timedelta(seconds=1))
     late = item_at(exam, 2)
 
     response = client.post(
@@ -432,13 +424,13 @@ def test_an_answer_after_the_deadline_is_refused_and_the_exam_submitted(
     assert response.context["back_url"] == url("exam_results", exam)
     assert item_at(exam, 2).chosen_answer_ids == []
     exam.refresh_from_db()
-    assert (exam.submitted_at, exam.raw_score) == (clock["now"], 1)
+    assert (exam.submitted_at, exam.raw_score) == (timezone.now(), 1)
     assert Attempt.objects.filter(user=learner, mode=Mode.EXAM).count() == 1
 
 
 def test_a_late_javascript_save_is_told_where_the_results_are(client, learner, bank, clock):
     exam = new_exam(learner, clock)
-    clock["now"] = exam.deadline
+    clock.move_to(exam.deadline)
     response = client.post(
         url("exam_save", exam),
         {"position": "1", "answer": right(item_at(exam, 1).question)},
@@ -452,12 +444,12 @@ def test_a_late_javascript_save_is_told_where_the_results_are(client, learner, b
 @pytest.mark.parametrize("name", ["exam_take", "exam_confirm", "exam_results"])
 def test_loading_an_exam_after_its_deadline_submits_it(client, learner, bank, clock, name):
     exam = new_exam(learner, clock)
-    clock["now"] = exam.deadline + timedelta(hours=5)
+    clock.move_to(exam.deadline + timedelta(hours=5))
     response = client.get(url(name, exam), follow=True)
     assert response.redirect_chain in ([], [(url("exam_results", exam), 303)])
     assert response.templates[0].name == "study/exams/results.html"
     exam.refresh_from_db()
-    assert exam.submitted_at == clock["now"]
+    assert exam.submitted_at == timezone.now()
     if name != "exam_results":
         assert "Time is up" in response.content.decode()
 
@@ -508,7 +500,7 @@ def test_submitting_twice_lands_on_the_same_results(client, learner, bank, clock
     )
     first = client.post(url("exam_submit", exam))
     before = snapshot()
-    clock["now"] += timedelta(minutes=1)
+    clock.shift(timedelta(minutes=1))
     second = client.post(url("exam_submit", exam))
     assert first.status_code == second.status_code == 303
     assert first["Location"] == second["Location"] == url("exam_results", exam)
@@ -573,10 +565,10 @@ def test_the_list_plots_past_scores_as_an_accessible_svg(client, learner, bank, 
                 position=position,
                 answer_ids=right(item_at(exam, position).question),
                 flagged=False,
-                now=clock["now"],
+                now=timezone.now(),
             )
-        exam_services.exam_submit(user=learner, exam=exam, now=clock["now"])
-        clock["now"] += timedelta(hours=1)
+        exam_services.exam_submit(user=learner, exam=exam, now=timezone.now())
+        clock.shift(timedelta(hours=1))
     open_exam = new_exam(learner, clock, count=2)
 
     response = client.get(url("exam_list"))
@@ -647,7 +639,7 @@ def test_exam_pages_run_a_fixed_number_of_queries(
             position=position,
             answer_ids=right(item_at(exam, position).question),
             flagged=position % 3 == 0,
-            now=clock["now"],
+            now=timezone.now(),
         )
 
     # Session and user, then: the exam, the item statuses, one question and its answers.
@@ -660,10 +652,36 @@ def test_exam_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         assert client.get(url("exam_list")).status_code == 200
 
-    exam_services.exam_submit(user=learner, exam=exam, now=clock["now"])
+    exam_services.exam_submit(user=learner, exam=exam, now=timezone.now())
     # The exam, the blueprint (its format and pass line), the items with questions, topics and
     # their blueprint rows, all their answers.
     with django_assert_max_num_queries(6):
         assert client.get(url("exam_results", exam)).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(url("exam_list")).status_code == 200
+
+
+def test_the_results_cache_key_changes_with_every_preference_the_page_shows(
+    client, learner, bank, clock
+):
+    exam = new_exam(learner, clock, count=3)
+    exam_services.exam_submit(user=learner, exam=exam, now=timezone.now())
+
+    def key(language="en"):
+        response = client.get(url("exam_results", exam), HTTP_ACCEPT_LANGUAGE=language)
+        return response.context["cache_key"]
+
+    first = key()
+    assert key() == first
+    keys = {first, key("ko")}  # the interface language
+    learner.card_language = "en" if learner.card_language == "ko" else "ko"
+    learner.save()
+    keys.add(key())  # the card language shown first
+    learner.time_zone = "America/New_York"
+    learner.save()
+    keys.add(key())  # the time zone of the times shown
+    learner.ui_language = "ko"
+    learner.save()
+    keys.add(key())  # the interface language the account chose
+    assert len(keys) == 5
+    assert str(exam.pk) in first

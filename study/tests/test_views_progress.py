@@ -10,14 +10,14 @@ from django.utils import timezone
 from cards.models import Deck, Question, TaskStatement
 from cards.tests.factories import domain_numbered, make_topic
 from study import progress, selectors
-from study.models import Attempt, CardState, Mode, Presentation, ReviewState
+from study.models import Attempt, CardState, Mode, ReviewState, Showing
 
 pytestmark = pytest.mark.django_db
 
-# Session + user, the four of progress_summary, card states, answers per day, leeches; and two
-# reads of the content that do not grow with it either: the blueprint (domains with their task
-# statements, one query) and the questions that test another task statement than their topic's
-# (one grouped query).
+# Session + user, the cache key (the latest answer), then progress_report: topics, card states,
+# the week's answers, today's reviews, answers per day, leeches; and two reads of the content
+# that do not grow with it either: the blueprint (domains with their task statements, one query)
+# and the questions that test another task statement than their topic's (one grouped query).
 PROGRESS_QUERIES = 11
 
 
@@ -131,13 +131,13 @@ TODAY = date(2025, 3, 10)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    monkeypatch.setattr("study.views.now", lambda: NOW)
+def now():
+    """The moment `clock` stops at for these tests."""
     return NOW
 
 
 @pytest.fixture
-def history(student, topic, other_topic, make_question):
+def history(student, topic, other_topic, make_question, make_state):
     """Six cards in two topics; three studied; sixteen answers spread over 400 days."""
     a1, a2, a3, a4 = (make_question(topic, prompt=f"A{i}") for i in range(1, 5))
     b1 = make_question(other_topic, kind="flashcard", prompt="B1")
@@ -145,31 +145,33 @@ def history(student, topic, other_topic, make_question):
     deck = Deck.objects.create(slug="mixed", name="Mixed")
     deck.questions.set([a1, a2, a3, a4, b1, b2])
 
-    def state(question, *, stability, last_review, due, card_state=CardState.REVIEW, lapses=0):
-        ReviewState.objects.create(
-            user=student,
-            question=question,
-            state=card_state,
-            step=0 if card_state != CardState.REVIEW else None,
-            stability=stability,
-            difficulty=5.0,
-            due=due,
-            last_review=last_review,
-            first_review=NOW - timedelta(days=60),
-            reps=3,
-            lapses=lapses,
-        )
-
+    studied = {"first_review": NOW - timedelta(days=60), "reps": 3}
     # Recall now: a1 0.9 (5 days at stability 5), a2 0.9 (2 days at 2), b1 1.0 (just seen).
-    state(a1, stability=5.0, last_review=NOW - timedelta(days=5), due=NOW - timedelta(hours=1))
-    state(a2, stability=2.0, last_review=NOW - timedelta(days=2), due=NOW + timedelta(days=1))
-    state(
+    make_state(
+        student,
+        a1,
+        stability=5.0,
+        last_review=NOW - timedelta(days=5),
+        due=NOW - timedelta(hours=1),
+        **studied,
+    )
+    make_state(
+        student,
+        a2,
+        stability=2.0,
+        last_review=NOW - timedelta(days=2),
+        due=NOW + timedelta(days=1),
+        **studied,
+    )
+    make_state(
+        student,
         b1,
+        CardState.RELEARNING,
         stability=1.0,
         last_review=NOW,
         due=NOW + timedelta(minutes=10),
-        card_state=CardState.RELEARNING,
         lapses=8,
+        **studied,
     )
 
     def answer(question, ago, *, before=CardState.REVIEW, rescheduled=True, correct=True):
@@ -403,6 +405,29 @@ def test_the_progress_page_in_korean_renders(client, student, history, clock):
     assert "2025년 3월 10일" in response.content.decode()
 
 
+def test_the_progress_cache_key_changes_with_every_preference_the_page_shows(
+    client, student, other_student, history, clock
+):
+    client.force_login(student)
+
+    def key(language="en"):
+        response = client.get(reverse("study:progress"), HTTP_ACCEPT_LANGUAGE=language)
+        return response.context["cache_key"]
+
+    first = key()
+    assert key() == first
+    keys = {first, key("ko")}  # the interface language
+    student.time_zone = "America/New_York"
+    student.save()
+    keys.add(key())  # the time zone the days are counted in
+    student.ui_language = "ko"
+    student.save()
+    keys.add(key())  # the interface language the account chose
+    client.force_login(other_student)
+    keys.add(key("ko"))  # same settings, another learner
+    assert len(keys) == 5
+
+
 # --- Practising leeches, end to end ---
 
 
@@ -416,32 +441,32 @@ def test_leech_practice_runs_end_to_end(client, student, history, clock):
     assert page.status_code == 200
     assert page.context["question"] == history["a3"]
     assert page.context["leech_count"] == 2
-    presentation = page.context["presentation"]
-    assert (presentation.practice, presentation.mode) == (True, Mode.CHOICE)
+    showing = page.context["showing"]
+    assert (showing.practice, showing.mode) == (True, Mode.CHOICE)
     wrong = next(a for a in history["a3"].answers.all() if not a.is_correct)
 
     answered = client.post(
-        reverse("study:leech_answer"), {"token": presentation.token, "answer": [wrong.pk]}
+        reverse("study:leech_answer"), {"token": showing.token, "answer": [wrong.pk]}
     )
 
     assert answered.status_code == 303
-    assert answered["Location"] == reverse("study:leech_result", args=[presentation.token])
+    assert answered["Location"] == reverse("study:leech_result", args=[showing.token])
     result = client.get(answered["Location"])
     assert result.status_code == 200
     assert result.context["next_url"] == reverse("study:leech_session")
     assert "Practice: the schedule of this card did not change." in result.content.decode()
-    attempt = Attempt.objects.get(presentation=presentation)
+    attempt = Attempt.objects.get(showing=showing)
     assert (attempt.rescheduled, attempt.correct, attempt.rating) == (False, False, 1)
 
     # Then b1, a flashcard, rated without any interval shown.
     following = client.get(reverse("study:leech_session"))
     assert following.context["question"] == history["b1"]
     assert following.context["mode"] == Mode.FLASHCARD
-    token = following.context["presentation"].token
+    token = following.context["showing"].token
     rated = client.post(reverse("study:leech_answer"), {"token": token, "rating": 3})
     assert rated.status_code == 303
     assert client.get(rated["Location"]).status_code == 200
-    assert Attempt.objects.get(presentation__token=token).rating == 3
+    assert Attempt.objects.get(showing__token=token).rating == 3
     # Practice leaves every schedule as it was.
     assert list(ReviewState.objects.filter(user=student).values()) == states_before
 
@@ -485,7 +510,7 @@ def test_leeches_only_in_a_deck_the_learner_cannot_see_are_not_offered(
 
 
 def test_leech_answer_refuses_another_learners_token(client, student, other_student, history):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=other_student,
         question=history["a3"],
         deck=history["deck"],
@@ -497,15 +522,15 @@ def test_leech_answer_refuses_another_learners_token(client, student, other_stud
     answer_id = history["a3"].answers.first().pk
 
     response = client.post(
-        reverse("study:leech_answer"), {"token": presentation.token, "answer": [answer_id]}
+        reverse("study:leech_answer"), {"token": showing.token, "answer": [answer_id]}
     )
 
     assert response.status_code == 400
-    assert not Attempt.objects.filter(presentation=presentation).exists()
+    assert not Attempt.objects.filter(showing=showing).exists()
 
 
 def test_leech_answer_refuses_a_scheduled_showing(client, student, history):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=student,
         question=history["a3"],
         deck=history["deck"],
@@ -516,10 +541,36 @@ def test_leech_answer_refuses_a_scheduled_showing(client, student, history):
     client.force_login(student)
     answer_id = history["a3"].answers.first().pk
     response = client.post(
-        reverse("study:leech_answer"), {"token": presentation.token, "answer": [answer_id]}
+        reverse("study:leech_answer"), {"token": showing.token, "answer": [answer_id]}
     )
     assert response.status_code == 400
-    assert not Attempt.objects.filter(presentation=presentation).exists()
+    assert "This card was not shown to you." in response.content.decode()
+    assert not Attempt.objects.filter(showing=showing).exists()
+
+
+def test_leech_answer_refuses_a_showing_in_a_deck_no_longer_visible(
+    client, student, teacher, history
+):
+    showing = Showing.objects.create(
+        user=student,
+        question=history["a3"],
+        deck=history["deck"],
+        mode=Mode.CHOICE,
+        practice=True,
+        created_at=NOW,
+    )
+    history["deck"].owner = teacher  # now a teacher's private deck
+    history["deck"].save()
+    client.force_login(student)
+    answer_id = history["a3"].answers.first().pk
+
+    response = client.post(
+        reverse("study:leech_answer"), {"token": showing.token, "answer": [answer_id]}
+    )
+
+    assert response.status_code == 400
+    assert "This card was not shown to you." in response.content.decode()
+    assert not Attempt.objects.filter(showing=showing).exists()
 
 
 def test_leech_answer_with_a_bad_form_is_400(client, student):
@@ -528,7 +579,7 @@ def test_leech_answer_with_a_bad_form_is_400(client, student):
 
 
 def test_another_learners_leech_result_is_404(client, student, other_student, history):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=other_student,
         question=history["a3"],
         deck=history["deck"],
@@ -540,7 +591,7 @@ def test_another_learners_leech_result_is_404(client, student, other_student, hi
     Attempt.objects.create(
         user=other_student,
         question=history["a3"],
-        presentation=presentation,
+        showing=showing,
         mode=Mode.CHOICE,
         rescheduled=False,
         correct=False,
@@ -548,14 +599,14 @@ def test_another_learners_leech_result_is_404(client, student, other_student, hi
         reviewed_at=NOW,
     )
     client.force_login(student)
-    url = reverse("study:leech_result", args=[presentation.token])
+    url = reverse("study:leech_result", args=[showing.token])
     assert client.get(url).status_code == 404
     client.force_login(other_student)
     assert client.get(url).status_code == 200
 
 
 def test_an_unanswered_leech_result_is_404(client, student, history):
-    presentation = Presentation.objects.create(
+    showing = Showing.objects.create(
         user=student,
         question=history["a3"],
         deck=history["deck"],
@@ -564,7 +615,7 @@ def test_an_unanswered_leech_result_is_404(client, student, history):
         created_at=NOW,
     )
     client.force_login(student)
-    url = reverse("study:leech_result", args=[presentation.token])
+    url = reverse("study:leech_result", args=[showing.token])
     assert client.get(url).status_code == 404
 
 

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cards.models import Deck
 from cards.tests.factories import make_topic
-from study import services, views
-from study.models import Attempt, CardState, Mode, Presentation, ReviewState
+from study import services
+from study.models import Attempt, CardState, Mode, ReviewState, Showing
 
 pytestmark = pytest.mark.django_db
 
@@ -34,22 +35,22 @@ def result_url(deck, token):
 
 
 def show(client, deck, mode="flashcard", practice=False):
-    """Open the study page and return the presentation it issued."""
+    """Open the study page and return the showing it issued."""
     response = client.get(session_url(deck, mode, practice))
     assert response.status_code == 200
-    return response.context["presentation"]
+    return response.context["showing"]
 
 
-def correct_ids(presentation):
-    return [a.pk for a in presentation.question.answers.all() if a.is_correct]
+def correct_ids(showing):
+    return [a.pk for a in showing.question.answers.all() if a.is_correct]
 
 
-def wrong_ids(presentation):
-    return [a.pk for a in presentation.question.answers.all() if not a.is_correct]
+def wrong_ids(showing):
+    return [a.pk for a in showing.question.answers.all() if not a.is_correct]
 
 
 def issue_for(user, deck, question, mode="choice", practice=False):
-    return services.presentation_issue(
+    return services.showing_issue(
         user=user,
         deck=deck,
         question=question,
@@ -113,17 +114,17 @@ def test_outsider_gets_404_for_a_teachers_deck(client, learner, teacher, topic, 
 
 
 def test_another_learners_result_is_404(client, learner, other_student, deck):
-    presentation = issue_for(other_student, deck, deck.questions.get(prompt="Question 0"))
+    showing = issue_for(other_student, deck, deck.questions.get(prompt="Question 0"))
     services.attempt_record(
         user=other_student,
-        token=presentation.token,
-        deck=deck,
-        answer_ids=correct_ids(presentation),
+        token=showing.token,
+        slug=deck.slug,
+        answer_ids=correct_ids(showing),
         rating=None,
         duration_ms=None,
         now=timezone.now(),
     )
-    assert client.get(result_url(deck, presentation.token)).status_code == 404
+    assert client.get(result_url(deck, showing.token)).status_code == 404
 
 
 def test_unknown_token_result_is_404(client, learner, deck):
@@ -131,38 +132,38 @@ def test_unknown_token_result_is_404(client, learner, deck):
 
 
 def test_unanswered_token_result_is_404(client, learner, deck):
-    presentation = show(client, deck)
-    assert client.get(result_url(deck, presentation.token)).status_code == 404
+    showing = show(client, deck)
+    assert client.get(result_url(deck, showing.token)).status_code == 404
 
 
 def test_posting_another_learners_token_is_400_and_writes_nothing(
     client, learner, other_student, deck
 ):
-    presentation = issue_for(other_student, deck, deck.questions.get(prompt="Question 0"))
+    showing = issue_for(other_student, deck, deck.questions.get(prompt="Question 0"))
     response = client.post(
-        answer_url(deck), {"token": presentation.token, "answer": correct_ids(presentation)}
+        answer_url(deck), {"token": showing.token, "answer": correct_ids(showing)}
     )
     assert response.status_code == 400
     assert response.context["message"]
     assert not Attempt.objects.exists()
     assert not ReviewState.objects.exists()
-    presentation.refresh_from_db()
-    assert presentation.answered_at is None
+    showing.refresh_from_db()
+    assert showing.answered_at is None
 
 
 def test_regrading_another_learners_answer_is_400(client, learner, other_student, deck):
-    presentation = issue_for(other_student, deck, deck.questions.get(prompt="Question 0"))
+    showing = issue_for(other_student, deck, deck.questions.get(prompt="Question 0"))
     attempt = services.attempt_record(
         user=other_student,
-        token=presentation.token,
-        deck=deck,
-        answer_ids=correct_ids(presentation),
+        token=showing.token,
+        slug=deck.slug,
+        answer_ids=correct_ids(showing),
         rating=None,
         duration_ms=None,
         now=timezone.now(),
     )
     response = client.post(
-        reverse("study:regrade", args=[deck.slug]), {"token": presentation.token, "rating": "4"}
+        reverse("study:regrade", args=[deck.slug]), {"token": showing.token, "rating": "4"}
     )
     assert response.status_code == 400
     attempt.refresh_from_db()
@@ -176,12 +177,12 @@ def test_session_shows_deck_counts_card_and_rating_intervals(client, learner, de
     response = client.get(session_url(deck))
     assert response.status_code == 200
     html = response.content.decode()
-    presentation = response.context["presentation"]
+    showing = response.context["showing"]
     counts = response.context["counts"]
     assert (counts.learning, counts.review, counts.new) == (0, 0, 5)
     assert "Lambda deck" in html
-    assert presentation.question.prompt in html
-    assert f'name="token" value="{presentation.token}"' in html
+    assert showing.question.prompt in html
+    assert f'name="token" value="{showing.token}"' in html
     assert '<details class="reveal" data-key="Space">' in html
     for key in "1234":
         assert f'data-key="{key}"' in html
@@ -199,12 +200,12 @@ def test_reloading_the_session_keeps_the_same_token(client, learner, deck):
     assert first.option_order == second.option_order
 
 
-def test_choice_session_shows_options_in_presentation_order_with_letter_keys(client, learner, deck):
+def test_choice_session_shows_options_in_showing_order_with_letter_keys(client, learner, deck):
     response = client.get(session_url(deck, "choice"))
     html = response.content.decode()
-    presentation = response.context["presentation"]
-    assert [a.pk for a in response.context["options"]] == presentation.option_order
-    for letter, answer_id in zip("ABC", presentation.option_order, strict=True):
+    showing = response.context["showing"]
+    assert [a.pk for a in response.context["options"]] == showing.option_order
+    for letter, answer_id in zip("ABC", showing.option_order, strict=True):
         assert f'value="{answer_id}" class="option" data-key="{letter}"' in html
         assert f"<kbd>{letter}</kbd>" in html
 
@@ -229,9 +230,9 @@ def test_multiple_response_shows_checkboxes_and_how_many_to_choose(
     assert html.count('type="checkbox" name="answer"') == 4
     assert 'data-key="Enter"' in html
 
-    presentation = response.context["presentation"]
+    showing = response.context["showing"]
     response = client.post(
-        answer_url(deck), {"token": presentation.token, "answer": correct_ids(presentation)}
+        answer_url(deck), {"token": showing.token, "answer": correct_ids(showing)}
     )
     assert response.status_code == 303
     assert Attempt.objects.get().correct is True
@@ -247,17 +248,17 @@ def test_unknown_mode_falls_back_to_flashcards(client, learner, deck):
 
 
 def test_flashcard_flow_rates_and_shows_when_the_card_returns(client, learner, deck):
-    presentation = show(client, deck)
+    showing = show(client, deck)
     before = timezone.now()
     response = client.post(
-        answer_url(deck), {"token": presentation.token, "rating": "3", "duration_ms": "4200"}
+        answer_url(deck), {"token": showing.token, "rating": "3", "duration_ms": "4200"}
     )
     assert response.status_code == 303
-    assert response["Location"] == result_url(deck, presentation.token)
+    assert response["Location"] == result_url(deck, showing.token)
 
     attempt = Attempt.objects.get()
     assert (attempt.rating, attempt.correct, attempt.duration_ms) == (3, True, 4200)
-    state = ReviewState.objects.get(user=learner, question=presentation.question)
+    state = ReviewState.objects.get(user=learner, question=showing.question)
     assert state.state == CardState.LEARNING
     assert before + timedelta(minutes=9) < state.due < before + timedelta(minutes=11)
 
@@ -273,9 +274,9 @@ def test_flashcard_flow_rates_and_shows_when_the_card_returns(client, learner, d
 
 
 def test_choice_flow_right_answer_is_good_and_offers_regrade(client, learner, deck):
-    presentation = show(client, deck, "choice")
+    showing = show(client, deck, "choice")
     response = client.post(
-        answer_url(deck), {"token": presentation.token, "answer": correct_ids(presentation)}
+        answer_url(deck), {"token": showing.token, "answer": correct_ids(showing)}
     )
     assert response.status_code == 303
     attempt = Attempt.objects.get()
@@ -285,7 +286,7 @@ def test_choice_flow_right_answer_is_good_and_offers_regrade(client, learner, de
     html = response.content.decode()
     assert "study-card result is-right" in html
     # Every option's explanation, and the citation.
-    for answer in presentation.question.answers.all():
+    for answer in showing.question.answers.all():
         assert f"why: {answer.text}" in html
     assert "lines 5–8" in html
     assert response.context["regrade"] is True
@@ -294,9 +295,9 @@ def test_choice_flow_right_answer_is_good_and_offers_regrade(client, learner, de
 
 
 def test_choice_flow_wrong_answer_is_again_and_marks_the_choice(client, learner, deck):
-    presentation = show(client, deck, "choice")
-    wrong = wrong_ids(presentation)[0]
-    response = client.post(answer_url(deck), {"token": presentation.token, "answer": [wrong]})
+    showing = show(client, deck, "choice")
+    wrong = wrong_ids(showing)[0]
+    response = client.post(answer_url(deck), {"token": showing.token, "answer": [wrong]})
     assert response.status_code == 303
     attempt = Attempt.objects.get()
     assert (attempt.correct, attempt.rating, attempt.chosen_answer_ids) == (False, 1, [wrong])
@@ -311,49 +312,45 @@ def test_choice_flow_wrong_answer_is_again_and_marks_the_choice(client, learner,
 
 
 def test_regrade_as_easy_updates_the_rating_and_returns_to_the_result(client, learner, deck):
-    presentation = show(client, deck, "choice")
-    client.post(
-        answer_url(deck), {"token": presentation.token, "answer": correct_ids(presentation)}
-    )
+    showing = show(client, deck, "choice")
+    client.post(answer_url(deck), {"token": showing.token, "answer": correct_ids(showing)})
     good_due = ReviewState.objects.get().due
 
     response = client.post(
-        reverse("study:regrade", args=[deck.slug]), {"token": presentation.token, "rating": "4"}
+        reverse("study:regrade", args=[deck.slug]), {"token": showing.token, "rating": "4"}
     )
     assert response.status_code == 303
-    assert response["Location"] == result_url(deck, presentation.token)
+    assert response["Location"] == result_url(deck, showing.token)
     assert Attempt.objects.get().rating == 4
     assert ReviewState.objects.get().due > good_due + timedelta(days=1)
 
 
 @pytest.mark.parametrize("rating", ["3", "1", ""])
 def test_regrade_refuses_anything_but_guessed_or_easy(client, learner, deck, rating):
-    presentation = show(client, deck, "choice")
-    client.post(
-        answer_url(deck), {"token": presentation.token, "answer": correct_ids(presentation)}
-    )
+    showing = show(client, deck, "choice")
+    client.post(answer_url(deck), {"token": showing.token, "answer": correct_ids(showing)})
     response = client.post(
-        reverse("study:regrade", args=[deck.slug]), {"token": presentation.token, "rating": rating}
+        reverse("study:regrade", args=[deck.slug]), {"token": showing.token, "rating": rating}
     )
     assert response.status_code == 400
     assert Attempt.objects.get().rating == 3
 
 
 def test_the_same_answer_twice_records_one_attempt(client, learner, deck):
-    presentation = show(client, deck, "choice")
-    data = {"token": presentation.token, "answer": correct_ids(presentation)}
+    showing = show(client, deck, "choice")
+    data = {"token": showing.token, "answer": correct_ids(showing)}
     first = client.post(answer_url(deck), data)
     second = client.post(answer_url(deck), data)
     assert first.status_code == second.status_code == 303
-    assert first["Location"] == second["Location"] == result_url(deck, presentation.token)
+    assert first["Location"] == second["Location"] == result_url(deck, showing.token)
     assert Attempt.objects.count() == 1
     assert ReviewState.objects.get().reps == 1
 
 
 def test_the_same_rating_twice_records_one_attempt(client, learner, deck):
-    presentation = show(client, deck)
-    first = client.post(answer_url(deck), {"token": presentation.token, "rating": "2"})
-    second = client.post(answer_url(deck), {"token": presentation.token, "rating": "4"})
+    showing = show(client, deck)
+    first = client.post(answer_url(deck), {"token": showing.token, "rating": "2"})
+    second = client.post(answer_url(deck), {"token": showing.token, "rating": "4"})
     assert first["Location"] == second["Location"]
     assert Attempt.objects.get().rating == 2
 
@@ -362,7 +359,7 @@ def test_after_answering_the_next_card_is_shown(client, learner, deck):
     first = show(client, deck)
     client.post(answer_url(deck), {"token": first.token, "rating": "3"})
     response = client.get(session_url(deck))
-    assert response.context["presentation"].question != first.question
+    assert response.context["showing"].question != first.question
     counts = response.context["counts"]
     assert (counts.learning, counts.new) == (0, 4)
 
@@ -370,25 +367,25 @@ def test_after_answering_the_next_card_is_shown(client, learner, deck):
 # Bad input ------------------------------------------------------------------------------------
 
 
-def bad_posts(presentation, other_deck_presentation):
+def bad_posts(showing, other_deck_showing):
     return {
-        "rating 9": {"token": presentation.token, "rating": "9"},
-        "non-integer answer id": {"token": presentation.token, "answer": ["abc"]},
-        "negative answer id": {"token": presentation.token, "answer": ["-3"]},
-        "unknown answer id": {"token": presentation.token, "answer": ["999999"]},
-        "missing token": {"answer": correct_ids(presentation)},
+        "rating 9": {"token": showing.token, "rating": "9"},
+        "non-integer answer id": {"token": showing.token, "answer": ["abc"]},
+        "negative answer id": {"token": showing.token, "answer": ["-3"]},
+        "unknown answer id": {"token": showing.token, "answer": ["999999"]},
+        "missing token": {"answer": correct_ids(showing)},
         "token for another deck": {
-            "token": other_deck_presentation.token,
-            "answer": correct_ids(other_deck_presentation),
+            "token": other_deck_showing.token,
+            "answer": correct_ids(other_deck_showing),
         },
-        "no answer": {"token": presentation.token},
+        "no answer": {"token": showing.token},
         "two answers to a single choice": {
-            "token": presentation.token,
-            "answer": [a.pk for a in presentation.question.answers.all()][:2],
+            "token": showing.token,
+            "answer": [a.pk for a in showing.question.answers.all()][:2],
         },
         "duration too long": {
-            "token": presentation.token,
-            "answer": correct_ids(presentation),
+            "token": showing.token,
+            "answer": correct_ids(showing),
             "duration_ms": "3600001",
         },
     }
@@ -409,11 +406,11 @@ def bad_posts(presentation, other_deck_presentation):
     ],
 )
 def test_bad_input_is_400_with_a_message_and_writes_nothing(client, learner, deck, case):
-    presentation = show(client, deck, "choice")
+    showing = show(client, deck, "choice")
     other_deck = Deck.objects.create(slug="other-deck", name="Other deck")
     other_deck.questions.set(deck.questions.all())
-    other = issue_for(learner, other_deck, presentation.question)
-    data = bad_posts(presentation, other)[case]
+    other = issue_for(learner, other_deck, showing.question)
+    data = bad_posts(showing, other)[case]
 
     response = client.post(answer_url(deck), data)
 
@@ -424,12 +421,12 @@ def test_bad_input_is_400_with_a_message_and_writes_nothing(client, learner, dec
     assert response.context["back_url"] == reverse("study:session", args=[deck.slug])
     assert not Attempt.objects.exists()
     assert not ReviewState.objects.exists()
-    assert not Presentation.objects.filter(answered_at__isnull=False).exists()
+    assert not Showing.objects.filter(answered_at__isnull=False).exists()
 
 
 def test_a_flashcard_without_rating_is_400(client, learner, deck):
-    presentation = show(client, deck)
-    response = client.post(answer_url(deck), {"token": presentation.token})
+    showing = show(client, deck)
+    response = client.post(answer_url(deck), {"token": showing.token})
     assert response.status_code == 400
     assert not Attempt.objects.exists()
 
@@ -438,14 +435,12 @@ def test_a_flashcard_without_rating_is_400(client, learner, deck):
 
 
 def test_practice_mode_leaves_the_schedule_unchanged(client, learner, deck):
-    presentation = show(client, deck, "choice")
-    client.post(
-        answer_url(deck), {"token": presentation.token, "answer": correct_ids(presentation)}
-    )
+    showing = show(client, deck, "choice")
+    client.post(answer_url(deck), {"token": showing.token, "answer": correct_ids(showing)})
     before = ReviewState.objects.get()
 
     response = client.get(session_url(deck, "choice", practice=True))
-    practice = response.context["presentation"]
+    practice = response.context["showing"]
     assert practice.practice is True
     assert "Practice: your answers are recorded" in response.content.decode()
     # The practised card is one not attempted yet; answer it wrong and then the reviewed one too.
@@ -477,8 +472,8 @@ def test_practice_flashcards_promise_no_interval(client, learner, deck):
 def test_empty_state_says_when_the_next_card_is_due(client, learner, deck):
     learner.new_cards_per_day = 1
     learner.save()
-    presentation = show(client, deck)
-    client.post(answer_url(deck), {"token": presentation.token, "rating": "3"})
+    showing = show(client, deck)
+    client.post(answer_url(deck), {"token": showing.token, "rating": "3"})
 
     response = client.get(session_url(deck))
 
@@ -490,7 +485,7 @@ def test_empty_state_says_when_the_next_card_is_due(client, learner, deck):
     assert "in 10 min" in html
     assert 'href="/decks/lambda-deck/study/?mode=flashcard&amp;practice=1"' in html
     assert f'href="{reverse("home")}"' in html
-    assert not Presentation.objects.filter(answered_at__isnull=True).exists()
+    assert not Showing.objects.filter(answered_at__isnull=True).exists()
 
 
 def test_empty_deck_shows_the_empty_state_without_a_next_time(client, learner):
@@ -511,18 +506,18 @@ def make_decks(n, topic, make_question):
         extra.questions.set(questions)
 
 
-def test_home_shows_due_counts_and_study_links_for_a_learner(client, learner, deck, monkeypatch):
-    presentation = show(client, deck)
-    client.post(answer_url(deck), {"token": presentation.token, "rating": "1"})
+def test_home_shows_due_counts_and_study_links_for_a_learner(client, learner, deck, clock):
+    showing = show(client, deck)
+    client.post(answer_url(deck), {"token": showing.token, "rating": "1"})
     # Again: due in a minute. Seen from two minutes later it is a learning card due now.
-    later = timezone.now() + timedelta(minutes=2)
-    monkeypatch.setattr(views, "now", lambda: later)
+    clock.shift(timedelta(minutes=2))
 
     response = client.get(reverse("home"))
 
     assert response.status_code == 200
     html = response.content.decode()
-    [(row_deck, counts, flashcard_url, choice_url)] = response.context["deck_rows"]
+    [(row_deck, counts)] = response.context["deck_rows"]
+    flashcard_url, choice_url = session_url(deck), session_url(deck, "choice")
     assert choice_url.endswith("?mode=choice")
     assert row_deck == deck
     assert (counts.learning, counts.review, counts.new) == (1, 0, 4)
@@ -572,3 +567,26 @@ def test_topic_and_korean_prompt_render(client, learner, make_question):
     html = client.get(session_url(deck)).content.decode()
     assert "<strong>S3</strong> 접두사당 요청 한도는?" in html
     assert "한국어 덱" in html
+
+
+def test_the_study_header_links_the_modes_practice_and_back(client, learner, deck):
+    html = client.get(session_url(deck, "choice")).content.decode()
+    practice = escape(session_url(deck, "choice", practice=True))
+
+    assert f'<a href="{session_url(deck)}">Flashcards</a>' in html
+    assert f'<a href="{session_url(deck, "choice")}" aria-current="page">Choices</a>' in html
+    assert f'<a href="{practice}">Practice</a>' in html
+
+    practising = client.get(session_url(deck, "choice", practice=True)).content.decode()
+    assert f'<a href="{session_url(deck, "choice")}">Choices</a>' in practising
+    assert f'<a href="{practice}" aria-current="page">Practice</a>' in practising
+    assert f'<a href="{session_url(deck, "choice")}">Back to scheduled study</a>' in practising
+
+
+def test_an_empty_deck_offers_practice_in_the_same_mode(client, learner, deck, make_state):
+    for question in deck.questions.all():
+        make_state(learner, question, due=timezone.now() + timedelta(days=3))
+    html = client.get(session_url(deck, "choice")).content.decode()
+    assert "Nothing due" in html
+    practice = escape(session_url(deck, "choice", practice=True))
+    assert f'<a class="button" href="{practice}">Practise anyway</a>' in html

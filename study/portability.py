@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.forms import SettingsForm
+from accounts.models import User
 from cards.models import Answer, Certification, Deck, Domain, Question, TaskStatement, Topic
 
 from . import scheduling
@@ -82,17 +83,7 @@ def _orders(answer_ids: list[int] | None, orders: dict[int, int]) -> list[int]:
     return [orders[pk] for pk in answer_ids or [] if pk in orders]
 
 
-STATE_FIELDS = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "first_review",
-    "reps",
-    "lapses",
-)
+STATE_FIELDS = (*scheduling.CARD_FIELDS, "first_review", "reps", "lapses")
 EXAM_FIELDS = (
     "scope",
     "title",
@@ -126,7 +117,7 @@ def _plain(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def history_export(*, user: Any, now: dt.datetime) -> dict[str, Any]:
+def history_export(*, user: User, now: dt.datetime) -> dict[str, Any]:
     """The learner's settings, card states, exams and every attempt, as JSON-ready data."""
     states = ReviewState.objects.filter(user=user).order_by("question__key")
     attempts = Attempt.objects.filter(user=user).order_by("reviewed_at", "pk")
@@ -239,7 +230,7 @@ class _Echo:
         return value
 
 
-def attempts_csv(*, user: Any) -> Iterator[str]:
+def attempts_csv(*, user: User) -> Iterator[str]:
     """Every attempt of the learner as CSV lines, oldest first, starting with a UTF-8 BOM.
 
     The byte-order mark makes spreadsheet programs read the file as UTF-8, so Korean prompts
@@ -425,8 +416,9 @@ def _question_key(value: Any) -> str:
     return value
 
 
-# A saved FSRS card (Attempt.card_before) is checked like a card state: fsrs.Card.from_dict
-# takes NaN, lists or text for numbers, which PostgreSQL's JSON refuses or re-grading trips on.
+# The FSRS card's fields (scheduling.CARD_FIELDS), in a card state and in a saved card
+# (Attempt.card_before) alike: fsrs.Card.from_dict takes NaN, lists or text for numbers, which
+# PostgreSQL's JSON refuses or re-grading trips on.
 CARD_CHECKS: dict[str, Callable[[Any], Any]] = {
     "state": _choice(CardState.values),
     "step": _int(0, SMALL_INT_MAX, null=True),
@@ -496,12 +488,7 @@ class _Reader:
 
 STATE_CHECKS: dict[str, Callable[[Any], Any]] = {
     "question": _question_key,
-    "state": _choice(CardState.values),
-    "step": _int(0, SMALL_INT_MAX, null=True),
-    "stability": _positive,
-    "difficulty": _positive,
-    "due": _moment(),
-    "last_review": _moment(null=True),
+    **CARD_CHECKS,
     "first_review": _moment(),
     "reps": _int(0, INT_MAX),
     "lapses": _int(0, INT_MAX),
@@ -647,13 +634,7 @@ def _schedulable(state: dict[str, Any]) -> bool:
     """Whether the scheduler can review this card: an imported state must not break studying."""
     try:
         card = scheduling.card_from_fields(
-            card_id=0,
-            state=state["state"],
-            step=state["step"],
-            stability=state["stability"],
-            difficulty=state["difficulty"],
-            due=state["due"],
-            last_review=state["last_review"],
+            card_id=0, **{name: state[name] for name in scheduling.CARD_FIELDS}
         )
         scheduling.review(card, Rating.GOOD, now=state["due"], scheduler=_DRY_RUN)
     # fsrs asserts its own invariants; any of these means the card cannot be studied.
@@ -706,7 +687,7 @@ def _question_keys(parsed: _Parsed) -> set[str]:
     return keys
 
 
-def _settings_form(user: Any, values: dict[str, Any]) -> SettingsForm:
+def _settings_form(user: User, values: dict[str, Any]) -> SettingsForm:
     """The settings page's own form checks imported settings: same bounds, same messages."""
     data = {name: values.get(name) for name in SETTINGS_FIELDS}
     return SettingsForm(data={**data, "display_name": user.display_name}, instance=user)
@@ -715,7 +696,7 @@ def _settings_form(user: Any, values: dict[str, Any]) -> SettingsForm:
 # --- Import: writing ---
 
 
-def _has_history(user: Any) -> bool:
+def _has_history(user: User) -> bool:
     return (
         ReviewState.objects.filter(user=user).exists()
         or Attempt.objects.filter(user=user).exists()
@@ -723,7 +704,7 @@ def _has_history(user: Any) -> bool:
     )
 
 
-def _write(*, user: Any, parsed: _Parsed) -> ImportCounts:
+def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
     keys = _question_keys(parsed)
     question_ids = dict(Question.objects.filter(key__in=keys).values_list("key", "pk"))
     unknown = sorted(keys - question_ids.keys())
@@ -869,7 +850,7 @@ def _write(*, user: Any, parsed: _Parsed) -> ImportCounts:
     return ImportCounts(review_states=len(states), attempts=len(attempts), exams=len(exams))
 
 
-def history_import(*, user: Any, document: Any, now: dt.datetime) -> ImportCounts:
+def history_import(*, user: User, document: Any, now: dt.datetime) -> ImportCounts:
     """Load an export into the learner's account, which must have no history yet.
 
     All or nothing: the file is checked completely first, then written in one transaction; any

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cards', '0004_topic_domain_required'),
-        ('study', '0003_verbose_names'),
+        ('study', '0004_showing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

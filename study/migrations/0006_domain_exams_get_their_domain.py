@@ -23,8 +23,8 @@ def name_the_domain(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('study', '0004_exam_scopes_on_the_blueprint'),
+        ('study', '0005_exam_scopes_on_the_blueprint'),
     ]
 
-    # Backwards the domain is simply forgotten (0004 drops the column).
+    # Backwards the domain is simply forgotten (0005 drops the column).
     operations = [migrations.RunPython(name_the_domain, migrations.RunPython.noop)]
