@@ -34,9 +34,6 @@ class Blueprint:
     domains: list[Domain]
     task_statements: list[TaskStatement]  # in domain order, each with its domain loaded
 
-    def domain_of(self, pk: int | None) -> Domain | None:
-        return next((domain for domain in self.domains if domain.pk == pk), None)
-
     def statements_of(self, domain: Domain) -> list[TaskStatement]:
         return [task for task in self.task_statements if task.domain_id == domain.pk]
 

@@ -126,7 +126,7 @@ def exam_start(
 
     `question_count` None means a full exam (the blueprint's number of questions) if the scope
     has enough. A whole-exam mock takes each domain's share of them by the guide's weights, as
-    far as the bank allows (see exam_selectors.whole_exam_plan). The same `seed` over the same
+    far as the bank allows (see blueprint.whole_exam_plan). The same `seed` over the same
     questions gives the same exam, so tests (and a re-run) can rely on it.
     """
     guide = _blueprint()
