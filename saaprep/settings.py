@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "classrooms.context_processors.role",
             ],
         },
     },
@@ -165,9 +166,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's and allauth's backends, loading the user with their teacher role (for the header).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "classrooms.backends.ModelBackend",
+    "classrooms.backends.AuthenticationBackend",
 ]
 
 # django-allauth: email + password, no usernames shown.
