@@ -18,7 +18,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 # browser tests. EXTRA_PACKAGES adds more (CI adds its own tools).
 SYSTEM_PACKAGES := gettext chromium fonts-noto-cjk $(EXTRA_PACKAGES)
 
-.PHONY: help run migrate messages fixtures superuser system-packages \
+.PHONY: help run migrate messages fixtures superuser teacher system-packages \
 	test lint format-check types migrations-check pytest clean distclean
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo "make test       lint, types, migrations check and the test suite (PYTEST_ARGS=...)"
 	@echo "make fixtures   rebuild fixtures/content.json from notes/"
 	@echo "make superuser  create an admin account for /admin/"
+	@echo "make teacher EMAIL=you@example.com   give a signed-up user the teacher role"
 	@echo "make clean      remove caches and build output; distclean also removes .venv"
 
 # --- System packages -------------------------------------------------------------------
@@ -90,6 +91,11 @@ fixtures: $(VENV)/.installed-runtime
 
 superuser: migrate
 	$(MANAGE) createsuperuser
+
+# The account must exist (sign up first); the role shows on the user's next page.
+teacher: migrate
+	@[ -n "$(EMAIL)" ] || { echo "usage: make teacher EMAIL=you@example.com" >&2; exit 2; }
+	$(MANAGE) make_teacher "$(EMAIL)"
 
 # --- Checks -----------------------------------------------------------------------------
 # `make test` runs them all; `make -k test` (as CI does) goes on after a failing one.
