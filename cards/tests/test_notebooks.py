@@ -125,7 +125,8 @@ def test_create_saves_everything_under_the_notebook(student: Any) -> None:
     assert all(q.key.startswith(f"nb{notebook.pk}-v1-") for q in questions)
     note = questions.get(origin="note", topic__name="Amazon SQS")
     assert (note.source_file, note.source_first_line, note.source_last_line) == ("My notes", 4, 6)
-    assert Answer.objects.filter(question__notebook=notebook).count() == 2 + 1 + 3 * 2  # notes, then "which" options
+    # The note answers, then two options for each of the three "which service?" questions.
+    assert Answer.objects.filter(question__notebook=notebook).count() == 2 + 1 + 3 * 2
     decks = {deck.slug: deck for deck in notebook.decks.all()}
     assert len(decks) == 3  # one for the notebook, one per topic
     whole = decks[f"nb{notebook.pk}"]
