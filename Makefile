@@ -119,4 +119,4 @@ clean:
 	[ ! -d locale ] || find locale -name '*.mo' -delete
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .cache
