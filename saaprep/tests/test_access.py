@@ -50,6 +50,8 @@ STATE_CHANGING = {
     "study:leech_answer",
     "study:data_import",
     "cards:notebook_confirm",
+    "cards:notebook_revise",
+    "cards:notebook_revise_confirm",
     "study:exam_start",
     "study:exam_save",
     "study:exam_submit",
@@ -190,6 +192,9 @@ NOT_OWNED = {
 OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "cards:deck_detail": ("learner", lambda w: {"slug": w.deck.slug}),
     "cards:notebook_detail": ("learner", lambda w: {"pk": w.notebook.pk}),
+    "cards:notebook_revise": ("learner", lambda w: {"pk": w.notebook.pk}),
+    "cards:notebook_revise_confirm": ("learner", lambda w: {"pk": w.notebook.pk}),
+    "cards:notebook_delete": ("learner", lambda w: {"pk": w.notebook.pk}),
     "cards:notebook_version_download": (
         "learner",
         lambda w: {"pk": w.notebook.pk, "number": 1},
