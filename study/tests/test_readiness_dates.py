@@ -75,6 +75,7 @@ def test_unstudied_cards_count_as_not_recalled() -> None:
     cards = [(SPACED_STREAK.stability, SPACED_STREAK.last_review)] * 3
     ready = planner.readiness_on(cards, 6, on)
     assert ready.studied_share == 0.5
+    assert ready.mean_recall is not None
     assert ready.readiness == pytest.approx(ready.mean_recall / 2)
 
 
