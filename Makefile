@@ -18,7 +18,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 # browser tests. EXTRA_PACKAGES adds more (CI adds its own tools).
 SYSTEM_PACKAGES := gettext chromium fonts-noto-cjk $(EXTRA_PACKAGES)
 
-.PHONY: help run migrate messages fixtures superuser teacher system-packages \
+.PHONY: help run migrate messages fixtures superuser teacher demo system-packages \
 	test lint format-check types migrations-check pytest clean distclean
 
 help:
@@ -27,6 +27,7 @@ help:
 	@echo "make fixtures   rebuild fixtures/content.json from notes/"
 	@echo "make superuser  create an admin account for /admin/"
 	@echo "make teacher EMAIL=you@example.com   give a signed-up user the teacher role"
+	@echo "make demo       add demo accounts with a few weeks of history (local use only)"
 	@echo "make clean      remove caches and build output; distclean also removes .venv"
 
 # --- System packages -------------------------------------------------------------------
@@ -70,6 +71,7 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(PY)
 # --- Running ----------------------------------------------------------------------------
 
 run: migrate
+	@echo "An empty site? 'make demo' adds demo accounts with weeks of history (see README)."
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Idempotent: migrations, the cache table and the content fixture can be applied any time.
@@ -96,6 +98,10 @@ superuser: migrate
 teacher: migrate
 	@[ -n "$(EMAIL)" ] || { echo "usage: make teacher EMAIL=you@example.com" >&2; exit 2; }
 	$(MANAGE) make_teacher "$(EMAIL)"
+
+# Demo learner, teacher and class with weeks of history; made again from scratch on every run.
+demo: migrate
+	$(MANAGE) seed_demo
 
 # --- Checks -----------------------------------------------------------------------------
 # `make test` runs them all; `make -k test` (as CI does) goes on after a failing one.
