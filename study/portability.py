@@ -44,6 +44,9 @@ SETTINGS_FIELDS = (
     "time_zone",
     "card_language",
 )
+# Settings added after the format's first files: exported, and taken when a file has them; a file
+# without them keeps the account's own values.
+LATER_SETTINGS_FIELDS = ("exam_date", "study_minutes_per_day")
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField on every backend
 INT_MAX = 2147483647  # PositiveIntegerField
 _DRY_RUN = scheduling.build_scheduler(0.9, fuzzing=False)
@@ -167,6 +170,8 @@ def history_export(*, user: User, now: dt.datetime) -> dict[str, Any]:
             "time_zone": user.time_zone,
             "card_language": user.card_language,
             "ui_language": user.ui_language,
+            "exam_date": user.exam_date.isoformat() if user.exam_date else None,
+            "study_minutes_per_day": user.study_minutes_per_day,
         },
         "review_states": [
             {"question": row["question__key"], **_plain(row, STATE_FIELDS)}
@@ -548,7 +553,9 @@ def _parse_settings(reader: _Reader, document: dict[str, Any]) -> dict[str, Any]
     record = reader.record(document.get("settings"), "settings")
     if record is None:
         return {}
-    clean = {name: record[name] for name in SETTINGS_FIELDS if name in record}
+    clean = {
+        name: record[name] for name in (*SETTINGS_FIELDS, *LATER_SETTINGS_FIELDS) if name in record
+    }
     for name in SETTINGS_FIELDS:
         if name not in record:
             reader.error(f"settings.{name}", _("is missing"))
@@ -690,6 +697,8 @@ def _question_keys(parsed: _Parsed) -> set[str]:
 def _settings_form(user: User, values: dict[str, Any]) -> SettingsForm:
     """The settings page's own form checks imported settings: same bounds, same messages."""
     data = {name: values.get(name) for name in SETTINGS_FIELDS}
+    data["exam_date"] = values.get("exam_date", user.exam_date and user.exam_date.isoformat())
+    data["study_minutes_per_day"] = values.get("study_minutes_per_day", user.study_minutes_per_day)
     return SettingsForm(data={**data, "display_name": user.display_name}, instance=user)
 
 
@@ -706,7 +715,10 @@ def _has_history(user: User) -> bool:
 
 def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
     keys = _question_keys(parsed)
-    question_ids = dict(Question.objects.filter(key__in=keys).values_list("key", "pk"))
+    # Only questions the learner may see: an import must not reach into someone's notebook.
+    question_ids = dict(
+        Question.objects.visible_to(user).filter(key__in=keys).values_list("key", "pk")
+    )
     unknown = sorted(keys - question_ids.keys())
     if unknown:
         shown = ", ".join(unknown[:MAX_ERRORS_SHOWN])
@@ -749,7 +761,9 @@ def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
     decks = dict(
         Deck.objects.visible_to(user).filter(slug__in=deck_slugs).values_list("slug", "pk")
     )
-    topics = dict(Topic.objects.filter(slug__in=topic_slugs).values_list("slug", "pk"))
+    topics = dict(
+        Topic.objects.visible_to(user).filter(slug__in=topic_slugs).values_list("slug", "pk")
+    )
     # Domains by number and task statements by code, in the exam the site prepares for.
     certification = Certification.objects.current()
     domains = dict(Domain.objects.filter(certification=certification).values_list("number", "pk"))
@@ -828,7 +842,7 @@ def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
 
     form.save(commit=False)
     user.ui_language = parsed.settings.get("ui_language", user.ui_language)
-    user.save(update_fields=[*SETTINGS_FIELDS, "ui_language"])
+    user.save(update_fields=[*SETTINGS_FIELDS, *LATER_SETTINGS_FIELDS, "ui_language"])
     ReviewState.objects.bulk_create(states, batch_size=500)
     new_items: list[ExamItem] = []
     for new_exam, its_items in exams:

@@ -47,6 +47,7 @@ NOT_PAGES = {
     "classrooms:assignment_csv",
     "study:data_export_csv",
     "study:data_export_json",
+    "cards:notebook_version_download",
 }
 # Public pages a signed-in user sees differently: visited both signed out and as the learner.
 PUBLIC_SIGNED_IN_TOO = {"home", "cards:deck_detail", "cards:question_detail"}
