@@ -24,11 +24,50 @@ def join_url(classroom):
 # --- Joining ---
 
 
-def test_anonymous_join_link_leads_to_login_and_back(client, classroom):
+def test_anonymous_join_link_shows_the_class_and_the_way_in(client, classroom):
     url = join_url(classroom)
     response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert classroom.name in page
+    assert "Teacher Lee" in page
+    assert "Sign up or log in to join" in page
+    assert f"{reverse('account_signup')}?next={quote(url)}" in page
+    assert f"{reverse('account_login')}?next={quote(url)}" in page
+    assert "Join the class" not in page  # confirming needs an account
+
+
+def test_anonymous_post_to_a_join_link_goes_to_login_and_back(client, classroom):
+    url = join_url(classroom)
+    response = client.post(url)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('account_login')}?next={quote(url)}"
+    assert not Membership.objects.exists()
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_replaced_link_says_so_with_410(client, classroom, student, signed_in):
+    old = join_url(classroom)
+    services.classroom_rotate_code(classroom=classroom, now=NOW)
+    if signed_in:
+        client.force_login(student)
+    response = client.get(old)
+    assert response.status_code == 410
+    assert "ask your teacher for the new link" in response.content.decode()
+    assert client.post(old).status_code == 410
+    assert not Membership.objects.exists()
+    assert client.get(join_url(classroom)).status_code == 200  # the new one works
+
+
+def test_a_replaced_link_of_an_archived_class_is_404(client, classroom):
+    old = join_url(classroom)
+    services.classroom_rotate_code(classroom=classroom, now=NOW)
+    services.classroom_set_archived(classroom=classroom, archived=True, now=NOW)
+    assert client.get(old).status_code == 404
+
+
+def test_a_wrong_code_is_404_for_anonymous_visitors_too(client, classroom):
+    assert client.get(reverse("classrooms:join", args=["wrongcode123"])).status_code == 404
 
 
 def test_the_login_page_passes_the_join_link_on_to_signup(client, classroom):
@@ -280,19 +319,21 @@ def test_nav_says_classrooms_to_teachers_and_my_classes_to_students(client, teac
     assert reverse("classrooms:classroom_list") not in html
 
 
-def test_nav_catches_up_when_the_role_is_granted_after_sign_in(client, make_user):
+def test_nav_follows_the_role_granted_or_withdrawn_while_signed_in(client, make_user):
     user = make_user("late@example.com")
     client.force_login(user)
     assert ">My classes<" in client.get(reverse("home")).content.decode()
-    user.groups.add(Group.objects.get(name=TEACHERS_GROUP))
-    # Visiting "My classes" re-checks the role; from then on the header says "Classrooms".
-    response = client.get(reverse("classrooms:my_classes"))
-    assert response.context["is_teacher"]
-    assert reverse("classrooms:classroom_list") in client.get(reverse("home")).content.decode()
+    teachers = Group.objects.get(name=TEACHERS_GROUP)
+    user.groups.add(teachers)
+    # The very next page, whichever it is, reads the role: no classroom page needs visiting.
+    html = client.get(reverse("study:progress")).content.decode()
+    assert reverse("classrooms:classroom_list") in html
+    user.groups.remove(teachers)
+    assert ">My classes<" in client.get(reverse("home")).content.decode()
 
 
 def test_nav_adds_no_query(client, student, django_assert_max_num_queries):
     client.force_login(student)
-    # The study app's own bound for the signed-in home page (six) still holds.
+    # The role comes with the user (classrooms.backends): the home page's bound (six) holds.
     with django_assert_max_num_queries(6):
         client.get(reverse("home"))

@@ -27,6 +27,7 @@ PUBLIC = {
     "set_language",
     "cards:deck_detail",
     "cards:question_detail",
+    "classrooms:join",
     "account_login",
     "account_signup",
     "account_inactive",
