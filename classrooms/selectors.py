@@ -473,9 +473,10 @@ def dashboard(*, assignment: Assignment, card_count: int, now: dt.datetime) -> D
 
 
 def teacher_decks(user: User) -> QuerySet[Deck]:
-    """The user's own decks with card and assignment counts."""
+    """The decks the user built, with card and assignment counts (a notebook's decks are on
+    the notebook's page)."""
     return (
-        Deck.objects.filter(owner=user)
+        Deck.objects.filter(owner=user, notebook__isnull=True)
         .annotate(
             card_count=Count("questions", distinct=True),
             assignment_count=Count("assignments", distinct=True),
@@ -496,8 +497,9 @@ def search_questions(
     task_statement: TaskStatement | None = None,
     limit: int = SEARCH_LIMIT,
 ) -> tuple[list[Question], int]:
-    """Questions matching the filters (first `limit`, in deck order) and how many match."""
-    questions = Question.objects.select_related("topic")
+    """Built-in questions matching the filters (first `limit`, in deck order) and how many
+    match: nobody's notebook is searchable."""
+    questions = Question.objects.filter(notebook__isnull=True).select_related("topic")
     if text:
         questions = questions.filter(Q(prompt__icontains=text) | Q(prompt_en__icontains=text))
     if topic is not None:

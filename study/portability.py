@@ -706,7 +706,10 @@ def _has_history(user: User) -> bool:
 
 def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
     keys = _question_keys(parsed)
-    question_ids = dict(Question.objects.filter(key__in=keys).values_list("key", "pk"))
+    # Only questions the learner may see: an import must not reach into someone's notebook.
+    question_ids = dict(
+        Question.objects.visible_to(user).filter(key__in=keys).values_list("key", "pk")
+    )
     unknown = sorted(keys - question_ids.keys())
     if unknown:
         shown = ", ".join(unknown[:MAX_ERRORS_SHOWN])
@@ -749,7 +752,9 @@ def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
     decks = dict(
         Deck.objects.visible_to(user).filter(slug__in=deck_slugs).values_list("slug", "pk")
     )
-    topics = dict(Topic.objects.filter(slug__in=topic_slugs).values_list("slug", "pk"))
+    topics = dict(
+        Topic.objects.visible_to(user).filter(slug__in=topic_slugs).values_list("slug", "pk")
+    )
     # Domains by number and task statements by code, in the exam the site prepares for.
     certification = Certification.objects.current()
     domains = dict(Domain.objects.filter(certification=certification).values_list("number", "pk"))

@@ -346,24 +346,27 @@ def _accuracy(correct: int, attempts: int) -> float | None:
     return correct / attempts if attempts else None
 
 
-def _topics_with_totals() -> list[Topic]:
-    """Topics that have questions, in page order, each with its question count as `total`.
+def _topics_with_totals(user: User) -> list[Topic]:
+    """Topics the learner may see that have questions, in page order, each with its question
+    count as `total` (a notebook's topics count only the cards the learner may see).
 
     One query; each count is read from the (topic, order) index alone, not from the questions.
     """
     totals = (
-        Question.objects.filter(topic=OuterRef("pk"))
+        Question.objects.visible_to(user)
+        .filter(topic=OuterRef("pk"))
         .order_by()
         .values("topic")
         .annotate(n=Count("topic"))
         .values("n")
     )
     topics = (
-        Topic.objects.select_related("domain", "task_statement__domain")
+        Topic.objects.visible_to(user)
+        .select_related("domain", "task_statement__domain")
         .annotate(total=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0)))
         .order_by("domain__order", "order", "name")
     )
-    return [topic for topic in topics if topic.total]
+    return [topic for topic in topics if topic.total]  # type: ignore[attr-defined]
 
 
 def _summary(
@@ -712,7 +715,7 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
         )
         studied, due_now = counts.get(topic_id, (0, 0))
         counts[topic_id] = (studied + 1, due_now + is_due)
-    summary = _summary(user=user, now=now, topics=_topics_with_totals(), states=counts)
+    summary = _summary(user=user, now=now, topics=_topics_with_totals(user), states=counts)
     # Questions that test another task statement than their topic's: few, counted per topic.
     overrides = list(
         Question.objects.filter(task_statement__isnull=False)

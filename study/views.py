@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -416,6 +417,15 @@ def _history_page(
     )
 
 
+def _flag_limit(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """429 past the learner's rate of card writes (ACCOUNT_RATE_LIMITS["card_flag"]), counted
+    in the shared cache like the log-in throttle; None while within it."""
+    limited: HttpResponse | None = ratelimit.consume_or_429(
+        request, action="card_flag", user=request.user
+    )
+    return limited
+
+
 def _card(request: AuthenticatedHttpRequest, pk: int) -> Question:
     return question_for_user(request.user, pk, Question.objects.select_related("topic__domain"))
 
@@ -433,6 +443,8 @@ def card_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def card_suspend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Signed-in learners, on a card they can see: stop studying it until they unsuspend it."""
     question = _card(request, pk)
+    if (limited := _flag_limit(request)) is not None:
+        return limited
     services.suspension_create(user=request.user, question=question, now=timezone.now())
     messages.success(request, _("Card suspended: studying skips it until you unsuspend it."))
     return HttpResponseRedirect(
@@ -447,6 +459,8 @@ def card_unsuspend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     suspension = get_object_or_404(
         Suspension.objects.select_related("question"), user=request.user, question_id=pk
     )
+    if (limited := _flag_limit(request)) is not None:
+        return limited
     services.suspension_delete(user=request.user, question=suspension.question)
     messages.success(request, _("Card unsuspended: it comes back when it is due."))
     return HttpResponseRedirect(_back_to(request, reverse("study:suspended_list")), status=303)
@@ -457,6 +471,8 @@ def card_unsuspend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def card_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Signed-in learners, on a card they can see: tell the admins what is wrong with it."""
     question = _card(request, pk)
+    if (limited := _flag_limit(request)) is not None:
+        return limited
     form = CardReportForm(request.POST)
     if form.is_valid():
         try:

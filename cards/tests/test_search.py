@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cards.models import Deck, Question
+from cards.tests.test_notebooks import make_notebook
 from cards.views import SEARCH_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -65,13 +66,18 @@ def test_filters_by_domain_topic_and_kind(
     assert flashcards and all(q.kind == "flashcard" for q in flashcards)
 
 
-def test_an_outsider_does_not_find_cards_of_decks_they_cannot_see(
-    client: Any, other_student: Any, teacher_deck: Deck
+def test_an_outsider_does_not_find_the_cards_of_someone_elses_notebook(
+    client: Any, student: Any, other_student: Any
 ) -> None:
+    notebook = make_notebook(student)
     client.force_login(other_student)
-    response = client.get(URL, {"q": "Teacher Q"})
+    response = client.get(URL, {"q": "idempotent"})
     assert found(response) == []
     assert b"No card matches" in response.content
+
+    client.force_login(student)
+    mine = found(client.get(URL, {"q": "idempotent"}))
+    assert mine and all(question.notebook_id == notebook.pk for question in mine)
 
 
 def test_a_student_of_the_class_finds_the_teachers_cards(

@@ -53,6 +53,7 @@ STATE_CHANGING = {
     "study:card_suspend",
     "study:card_unsuspend",
     "study:card_report",
+    "cards:notebook_confirm",
     "study:exam_start",
     "study:exam_save",
     "study:exam_submit",
@@ -89,6 +90,7 @@ PARAMS = {
     "id": "999999",
     "code": "not-a-join-code",
     "student_id": 999999,
+    "number": 1,
 }
 
 
@@ -187,10 +189,21 @@ NOT_OWNED = {
     "account_reset_password_from_key",
 }
 
+
+def notebook_card(world: World) -> int:
+    pk: int = world.notebook.questions.values_list("pk", flat=True).first() or 0
+    return pk
+
+
 # Every URL whose parameters name an owned object: who is the outsider (a learner, or a teacher,
 # who passes the teacher gate), and the owner's object for each parameter.
 OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "cards:deck_detail": ("learner", lambda w: {"slug": w.deck.slug}),
+    "cards:notebook_detail": ("learner", lambda w: {"pk": w.notebook.pk}),
+    "cards:notebook_version_download": (
+        "learner",
+        lambda w: {"pk": w.notebook.pk, "number": 1},
+    ),
     "study:session": ("learner", lambda w: {"slug": w.deck.slug}),
     "study:answer": ("learner", lambda w: {"slug": w.deck.slug}),
     "study:regrade": ("learner", lambda w: {"slug": w.deck.slug}),
@@ -204,11 +217,11 @@ OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "study:exam_confirm": ("learner", lambda w: {"pk": w.exam.pk}),
     "study:exam_submit": ("learner", lambda w: {"pk": w.exam.pk}),
     "study:exam_results": ("learner", lambda w: {"pk": w.submitted_exam.pk}),
-    # A card of the teacher's deck, which only the class's students may see.
-    "study:card_history": ("learner", lambda w: {"pk": w.questions[0].pk}),
-    "study:card_suspend": ("learner", lambda w: {"pk": w.questions[0].pk}),
-    "study:card_unsuspend": ("learner", lambda w: {"pk": w.questions[0].pk}),
-    "study:card_report": ("learner", lambda w: {"pk": w.questions[0].pk}),
+    # A card of the learner's own notebook, which nobody else may see.
+    "study:card_history": ("learner", lambda w: {"pk": notebook_card(w)}),
+    "study:card_suspend": ("learner", lambda w: {"pk": notebook_card(w)}),
+    "study:card_unsuspend": ("learner", lambda w: {"pk": notebook_card(w)}),
+    "study:card_report": ("learner", lambda w: {"pk": notebook_card(w)}),
     "classrooms:class_detail": ("learner", lambda w: {"pk": w.classroom.pk}),
     "classrooms:class_leave": ("learner", lambda w: {"pk": w.classroom.pk}),
     "classrooms:classroom_detail": ("teacher", lambda w: {"pk": w.classroom.pk}),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cards', '0006_card_reports'),
+        ('cards', '0005_question_order_by_domain'),
         ('study', '0006_domain_exams_get_their_domain'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

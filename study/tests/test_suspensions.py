@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cards.models import Deck
+from cards.tests.test_notebooks import make_notebook
 from study import selectors, services
 from study.models import Attempt, CardState, Mode, Rating, ReviewState, Suspension
 
@@ -219,13 +220,14 @@ def test_suspend_ignores_a_next_url_on_another_site(client: Any, learner: Any, d
     assert response["Location"] == reverse("study:card_history", args=[question.pk])
 
 
-def test_an_outsider_cannot_suspend_a_card_outside_their_decks(
-    client: Any, other_student: Any, teacher_deck: Deck
+def test_an_outsider_cannot_suspend_a_card_they_cannot_see(
+    client: Any, student: Any, other_student: Any
 ) -> None:
+    private = make_notebook(student).questions.first()
+    assert private is not None
     client.force_login(other_student)
-    question = teacher_deck.questions.get(prompt="Teacher Q0")
 
-    response = client.post(reverse("study:card_suspend", args=[question.pk]))
+    response = client.post(reverse("study:card_suspend", args=[private.pk]))
 
     assert response.status_code == 404
     assert not Suspension.objects.exists()
@@ -295,3 +297,20 @@ def test_a_suspended_card_the_learner_answered_keeps_its_attempts(
     record(student, question, at=NOW - DAY)
     services.suspension_create(user=student, question=question, now=NOW)
     assert Attempt.objects.filter(user=student, question=question, rating=Rating.GOOD).exists()
+
+
+def test_card_writes_are_rate_limited_per_user(
+    client: Any, learner: Any, other_student: Any, deck: Deck, settings: Any
+) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "card_flag": "2/m/user"}
+    question = ordered(deck)[0]
+    suspend = reverse("study:card_suspend", args=[question.pk])
+    unsuspend = reverse("study:card_unsuspend", args=[question.pk])
+
+    statuses = [client.post(suspend).status_code, client.post(unsuspend).status_code]
+    statuses.append(client.post(suspend).status_code)
+
+    assert statuses == [303, 303, 429]
+    assert not Suspension.objects.filter(user=learner).exists()
+    client.force_login(other_student)
+    assert client.post(suspend).status_code == 303

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cards import services as card_services
 from cards.models import CardReport, Deck, ReportReason
+from cards.tests.test_notebooks import make_notebook
 from study import services
 from study.models import Mode, Rating
 
@@ -107,19 +108,22 @@ def test_the_page_reads_a_long_history_in_a_fixed_number_of_queries(
         assert client.get(history_url(card)).status_code == 200
 
 
-def test_an_outsider_gets_404_for_a_card_outside_their_decks(
-    client: Any, other_student: Any, teacher_deck: Deck
+@pytest.fixture
+def private(student: Any) -> Any:
+    """A card of the student's own notebook: nobody else may see it."""
+    return make_notebook(student).questions.order_by("pk").first()
+
+
+def test_an_outsider_gets_404_for_a_card_they_cannot_see(
+    client: Any, other_student: Any, private: Any
 ) -> None:
     client.force_login(other_student)
-    question = teacher_deck.questions.first()
-    assert client.get(history_url(question)).status_code == 404
+    assert client.get(history_url(private)).status_code == 404
 
 
-def test_a_student_of_the_class_sees_the_teachers_card(
-    client: Any, student: Any, assignment: Any, teacher_deck: Deck
-) -> None:
+def test_the_notebooks_owner_sees_its_card(client: Any, student: Any, private: Any) -> None:
     client.force_login(student)
-    assert client.get(history_url(teacher_deck.questions.first())).status_code == 200
+    assert client.get(history_url(private)).status_code == 200
 
 
 def test_anonymous_is_sent_to_log_in(client: Any, card: Any) -> None:
@@ -220,11 +224,11 @@ def test_reports_are_capped_per_day(
     assert CardReport.objects.count() == 2
 
 
-def test_an_outsider_cannot_report_a_card_outside_their_decks(
-    client: Any, other_student: Any, teacher_deck: Deck
+def test_an_outsider_cannot_report_a_card_they_cannot_see(
+    client: Any, other_student: Any, private: Any
 ) -> None:
     client.force_login(other_student)
-    response = client.post(report_url(teacher_deck.questions.first()), {"reason": "typo"})
+    response = client.post(report_url(private), {"reason": "typo"})
     assert response.status_code == 404
     assert not CardReport.objects.exists()
 

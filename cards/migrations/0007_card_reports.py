@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cards', '0005_question_order_by_domain'),
+        ('cards', '0006_notebooks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
