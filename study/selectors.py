@@ -41,7 +41,7 @@ from accounts.models import User
 from cards.models import Certification, Deck, Domain, Question, Topic
 from cards.rules import CHOICE_KINDS
 
-from . import blueprint, explain, progress, queue_sql, scheduling
+from . import blueprint, explain, planner, progress, queue_sql, scheduling
 from .expressions import DaysElapsed
 from .models import Attempt, CardState, Mode, Rating, ReviewState, Suspension
 
@@ -77,6 +77,32 @@ def user_zone(user: User | AnonymousUser) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class ReadinessDate:
+    """The moment readiness is predicted for: the start of the learner's exam day (in their
+    time zone) while it is ahead, the current moment on the exam day itself, else
+    planner.HORIZON from now. `exam_date` is None when the prediction is on the horizon (no
+    date set, or the date has passed: `passed`)."""
+
+    on: dt.datetime
+    day: dt.date
+    exam_date: dt.date | None
+    passed: bool
+
+
+def readiness_date(user: User, now: dt.datetime) -> ReadinessDate:
+    zone = user_zone(user)
+    today = progress.local_date(now, zone)
+    exam = user.exam_date
+    if exam is not None and exam >= today:
+        moment = max(now, dt.datetime.combine(exam, dt.time.min, tzinfo=zone))
+        return ReadinessDate(on=moment, day=exam, exam_date=exam, passed=False)
+    moment = planner.readiness_moment(now=now, exam=None)
+    return ReadinessDate(
+        on=moment, day=progress.local_date(moment, zone), exam_date=None, passed=exam is not None
+    )
 
 
 def study_day_start(user: User, now: dt.datetime) -> dt.datetime:
@@ -474,6 +500,7 @@ class ProgressReport:
     retention_reviews: int
     retention_correct: int
     exam: ExamReadinessReport | None  # None before any content is loaded
+    readiness_date: ReadinessDate
     topics: list[GroupReadiness]
     leeches: list[Leech]
 
@@ -693,9 +720,13 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
     """
     zone = user_zone(user)
     today = progress.local_date(now, zone)
+    # Readiness is the recall predicted on the exam day (or the horizon), not now: right after
+    # any review, even a failed one, recall now is about 1 and says nothing of mastery.
+    on = readiness_date(user, now)
 
-    # One row per studied card, as plain numbers and dates: the database counts the days since
-    # the last review and finds the local day each card falls due, so no datetime is loaded.
+    # One row per studied card, as plain numbers and dates: the database counts the days from
+    # the last review to the readiness date and finds the local day each card falls due, so no
+    # datetime is loaded.
     recalls: dict[tuple[int, int | None], list[float]] = {}
     counts: dict[int, tuple[int, int]] = {}
     due_days = []
@@ -703,7 +734,7 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
         ReviewState.objects.filter(user=user)
         .annotate(
             tested=Coalesce("question__task_statement_id", "question__topic__task_statement_id"),
-            elapsed=DaysElapsed("last_review", now),
+            elapsed=DaysElapsed("last_review", on.on),
             due_day=TruncDate("due", tzinfo=zone),
             is_due=ExpressionWrapper(Q(due__lte=now), output_field=BooleanField()),
         )
@@ -756,6 +787,7 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
         retention_reviews=retention_reviews,
         retention_correct=retention_correct,
         exam=exam,
+        readiness_date=on,
         topics=topics,
         leeches=leeches(user=user),
     )

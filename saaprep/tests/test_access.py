@@ -344,6 +344,7 @@ def test_settings_ignore_fields_that_are_not_on_the_form(
             "desired_retention": "0.90",
             "new_cards_per_day": "20",
             "max_reviews_per_day": "200",
+            "study_minutes_per_day": "30",
             "time_zone": "Asia/Seoul",
             "ui_language": "en",
             "card_language": "ko",
