@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -442,3 +443,19 @@ def suspension_delete(*, user: User, question: Question) -> bool:
     while it was suspended is due at once (its due date never moved)."""
     deleted, _by_model = Suspension.objects.filter(user=user, question=question).delete()
     return bool(deleted)
+
+
+# --- The exam-day planner ---
+
+
+def plan_apply(*, user: User, retention: Decimal, new_per_day: int) -> None:
+    """Apply a plan to the learner's settings: desired retention and new cards a day. One
+    UPDATE of those two columns, so nothing else of the row (a concurrent login) is lost."""
+    User.objects.filter(pk=user.pk).update(
+        desired_retention=retention, new_cards_per_day=new_per_day
+    )
+
+
+def exam_order_set(*, user: User, on: bool) -> None:
+    """Switch the learner's study queue to exam-day order, or back."""
+    User.objects.filter(pk=user.pk).update(exam_day_order=on)

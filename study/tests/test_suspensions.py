@@ -314,3 +314,20 @@ def test_card_writes_are_rate_limited_per_user(
     assert not Suspension.objects.filter(user=learner).exists()
     client.force_login(other_student)
     assert client.post(suspend).status_code == 303
+
+
+def test_exam_day_order_skips_a_suspended_card(
+    client: Any, learner: Any, deck: Deck, make_state: Any, now: dt.datetime
+) -> None:
+    learner.exam_date = (now + 3 * DAY).date()
+    learner.exam_day_order = True
+    learner.save()
+    first, second, third, *_ = deck.questions.order_by("pk")
+    make_state(learner, first, stability=30.0, last_review=now - 2 * DAY, due=now + 20 * DAY)
+    make_state(learner, second, stability=2.0, last_review=now - 2 * DAY, due=now + 2 * DAY)
+    make_state(learner, third, stability=8.0, last_review=now - 2 * DAY, due=now + 5 * DAY)
+    services.suspension_create(user=learner, question=second, now=now)
+
+    response = client.get(reverse("study:session", args=[deck.slug]))
+
+    assert response.context["question"] == third
