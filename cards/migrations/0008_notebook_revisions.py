@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cards', '0006_notebooks'),
+        ('cards', '0007_card_reports'),
     ]
 
     operations = [
