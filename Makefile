@@ -133,4 +133,4 @@ clean:
 	[ ! -d locale ] || find locale -name '*.mo' -delete
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .cache

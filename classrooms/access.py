@@ -131,12 +131,13 @@ def assignment_for_teacher_write(user: User, pk: int) -> Assignment:
 
 
 def deck_for_teacher(user: User, pk: int) -> Deck:
-    """One of the user's own decks. Built-in decks are read-only for everyone: 404 here."""
-    return get_object_or_404(Deck.objects.filter(owner=user), pk=pk)
+    """One of the decks the user built. Built-in decks are read-only for everyone, a notebook's
+    decks change with its notes: 404 here."""
+    return get_object_or_404(Deck.objects.filter(owner=user, notebook__isnull=True), pk=pk)
 
 
 def assignable_decks(user: User) -> DeckQuerySet:
-    """Decks a teacher may assign: the built-in ones and their own."""
+    """Decks a teacher may assign: the built-in ones and their own (their notebooks' too)."""
     return Deck.objects.filter(Q(owner__isnull=True) | Q(owner=user)).with_card_counts()
 
 

@@ -450,7 +450,11 @@ def _deck_page(
             "results": [(q, q.pk in in_deck_ids) for q in results],
             "result_count": result_count,
             "shown": len(results),
-            "topics": list(Topic.objects.select_related("domain", "task_statement")),
+            "topics": list(
+                Topic.objects.filter(notebook__isnull=True).select_related(
+                    "domain", "task_statement"
+                )
+            ),
             "add_error": add_error,
             "remove_form": remove_form,
         },

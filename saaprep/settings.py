@@ -188,6 +188,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
+    # Compiling a notebook costs up to a second of CPU: previews and saves, per learner.
+    "notebook_upload": os.environ.get("NOTEBOOK_UPLOAD_RATE", "10/m/user,60/h/user"),
 }
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
@@ -227,6 +229,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Learners' own notebooks (cards.notebooks): each upload at most this many bytes of Markdown,
+# this many notebooks and this many cards (generated questions included) per learner.
+NOTEBOOK_MAX_BYTES = env_int("NOTEBOOK_MAX_BYTES", 1_000_000)
+NOTEBOOK_MAX_PER_USER = env_int("NOTEBOOK_MAX_PER_USER", 20)
+NOTEBOOK_MAX_CARDS_PER_USER = env_int("NOTEBOOK_MAX_CARDS_PER_USER", 5000)
 
 # Static files: whitenoise, hashed names with far-future cache headers.
 STATIC_URL = "/static/"

@@ -58,8 +58,9 @@ def exam_questions(
     domain: Domain | None = None,
     task_statement: TaskStatement | None = None,
 ) -> QuerySet[Question]:
-    """The choice questions an exam of this scope draws from (flashcards never go into exams)."""
-    questions = Question.objects.filter(kind__in=CHOICE_KINDS)
+    """The choice questions the user may see that an exam of this scope draws from (flashcards
+    never go into exams)."""
+    questions = Question.objects.visible_to(user).filter(kind__in=CHOICE_KINDS)
     if scope == ExamScope.EXAM:
         return questions
     if scope == ExamScope.DOMAIN:

@@ -11,6 +11,7 @@ from classrooms import services
 from classrooms.access import TEACHERS_GROUP
 from classrooms.goals import Goal
 from classrooms.models import Membership
+from classrooms.selectors import student_assignments
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # the cast's moment (the now fixture)
 
@@ -269,6 +270,42 @@ def test_home_shows_recall_goal_progress(
     assert item.assignment == assignment
     assert (item.progress.recalled, item.progress.needed) == (1, 3)
     assert "1 of 3 cards remembered (5 in the deck)" in response.content.decode()
+
+
+def test_memory_goals_count_on_their_own_due_dates(
+    student, classroom, membership, deck, record, clock
+):
+    """Two memory goals on one deck: the one still ahead by prediction for its day, the one
+    past as the cards stood on its day (a card studied since then does not count)."""
+    day = dt.timedelta(days=1)
+    past = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=20,
+        due_at=NOW + 2 * day,
+        now=NOW - day,
+    )
+    ahead = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=20,
+        due_at=NOW + 30 * day,
+        now=NOW - day,
+    )
+    first, second, *_ = deck.questions.order_by("pk")
+    record(student, first, at=NOW, stability=1.0)  # weak on both days
+    record(student, second, at=NOW, stability=0.5)
+    clock.move_to(NOW + 5 * day)
+    later = record(student, second, at=NOW + 5 * day, stability=400.0)  # strong since
+    later.card_before = {"stability": 0.5, "last_review": NOW.isoformat()}
+    later.save(update_fields=["card_before"])
+    found = {
+        item.assignment: item.progress.recalled
+        for item in student_assignments(user=student, now=NOW + 5 * day)
+    }
+    assert found == {past: 0, ahead: 1}
 
 
 def test_home_queries_do_not_grow_with_assignments(
