@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    # Last, so the 413 page has the site's layout, language and headers; nothing above reads the
+    # body (saaprep/bodylimit.py).
+    "saaprep.bodylimit.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "saaprep.urls"
@@ -220,6 +223,9 @@ USE_TZ = True
 
 # Uploads (the data import is the only one): no file is read past 5 MB, wherever it comes from.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# No request body past this is read at all: 413 (saaprep/bodylimit.py). Above the import limit,
+# so a file a little over 5 MB still gets the import form's own message.
+MAX_REQUEST_BODY_BYTES = env_int("DJANGO_MAX_REQUEST_BODY_BYTES", 6 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "saaprep.uploads.SizeCappedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -131,7 +131,7 @@ class DailyAllowance:
     review: int
 
 
-def _kinds_for(mode: str) -> tuple[str, ...] | None:
+def kinds_for(mode: str) -> tuple[str, ...] | None:
     """Question kinds a mode can show; None means every kind."""
     return None if mode == Mode.FLASHCARD else CHOICE_KINDS
 
@@ -193,7 +193,7 @@ def _deck_states(*, user: User, deck: Deck, mode: str) -> QuerySet[ReviewState]:
         user=user,
         question__in=DeckQuestion.objects.filter(deck=deck).values("question_id"),
     )
-    kinds = _kinds_for(mode)
+    kinds = kinds_for(mode)
     if kinds is not None:
         states = states.filter(question__kind__in=kinds)
     return states
@@ -203,13 +203,13 @@ def _deck_questions(*, deck: Deck, mode: str) -> QuerySet[Question]:
     questions = Question.objects.filter(
         pk__in=DeckQuestion.objects.filter(deck=deck).values("question_id")
     )
-    kinds = _kinds_for(mode)
+    kinds = kinds_for(mode)
     if kinds is not None:
         questions = questions.filter(kind__in=kinds)
     return questions
 
 
-def _question_with_answers(pk: int) -> Question:
+def question_with_answers(pk: int) -> Question:
     return Question.objects.with_answers().get(pk=pk)
 
 
@@ -241,7 +241,7 @@ def study_queue(
     started, reviewed, *buckets = queue_sql.day_and_buckets(
         user_id=user.pk,
         deck_id=deck.pk,
-        kinds=_kinds_for(mode),
+        kinds=kinds_for(mode),
         now=now,
         day_start=study_day_start(user, now),
     )
@@ -261,7 +261,7 @@ def _next_card(
     """The first card of the first bucket with a card, searching only buckets the counts (capped
     by today's allowance, read at `now`) say are not empty. An answer posted between the two
     reads can empty a bucket; the search then goes on to the next one."""
-    kinds = _kinds_for(mode)
+    kinds = kinds_for(mode)
 
     def due(states: tuple[int, ...]) -> NextCard | None:
         found = queue_sql.first_due_card(
@@ -325,7 +325,7 @@ def practice_card(*, user: User, deck: Deck, mode: str, seed: int) -> Question |
     )
     if question_id is None:
         return None
-    return _question_with_answers(question_id)
+    return question_with_answers(question_id)
 
 
 def intervals_for(
@@ -607,7 +607,7 @@ def leech_card(*, user: User) -> tuple[Question, Deck] | None:
     if pick is None:
         return None
     question_id, deck_id = pick
-    return _question_with_answers(question_id), Deck.objects.get(pk=deck_id)
+    return question_with_answers(question_id), Deck.objects.get(pk=deck_id)
 
 
 # The key of the task statement group of a domain's unplaced cards.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -415,3 +416,19 @@ def showings_prune(*, before: dt.datetime, batch: int = PRUNE_BATCH) -> int:
                 return deleted
             count, _by_model = stale.filter(pk__in=ids).delete()
             deleted += count
+
+
+# --- The exam-day planner ---
+
+
+def plan_apply(*, user: User, retention: Decimal, new_per_day: int) -> None:
+    """Apply a plan to the learner's settings: desired retention and new cards a day. One
+    UPDATE of those two columns, so nothing else of the row (a concurrent login) is lost."""
+    User.objects.filter(pk=user.pk).update(
+        desired_retention=retention, new_cards_per_day=new_per_day
+    )
+
+
+def exam_order_set(*, user: User, on: bool) -> None:
+    """Switch the learner's study queue to exam-day order, or back."""
+    User.objects.filter(pk=user.pk).update(exam_day_order=on)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exam_views, views
+from . import exam_views, plan_views, views
 
 app_name = "study"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("progress/data/export.json", views.data_export_json, name="data_export_json"),
     path("progress/data/attempts.csv", views.data_export_csv, name="data_export_csv"),
     path("progress/data/import/", views.data_import, name="data_import"),
+    path("plan/", plan_views.plan, name="plan"),
+    path("plan/apply/", plan_views.plan_apply, name="plan_apply"),
+    path("plan/exam-order/", plan_views.exam_order, name="exam_order"),
     path("exams/", exam_views.exam_list, name="exam_list"),
     path("exams/start/", exam_views.exam_start, name="exam_start"),
     path("exams/<int:pk>/", exam_views.exam_take, name="exam_take"),

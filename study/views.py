@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.http import AuthenticatedHttpRequest
 from cards.models import Deck, Question
 
-from . import portability, selectors, services
+from . import plan_selectors, portability, selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
 from .models import Mode, Rating, Showing
 from .templatetags.study_tags import study_url
@@ -58,8 +58,20 @@ def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     queue = selectors.study_queue(
         user=request.user, deck=deck, mode=mode, practice=practice, now=current
     )
-    question, state = (queue.card.question, queue.card.state) if queue.card else (None, None)
+    card = queue.card
+    exam_order = not practice and plan_selectors.exam_order_active(user=request.user, now=current)
+    # Exam-day order: after due learning steps, and while today's reviews last, the card with
+    # the lowest predicted recall on the exam day, due or not; its answer is rescheduled as usual.
+    if exam_order and queue.counts.learning == 0 and queue.allowance.review > 0:
+        card = (
+            plan_selectors.exam_order_card(
+                user=request.user, deck=deck, kinds=selectors.kinds_for(mode), now=current
+            )
+            or card
+        )
+    question, state = (card.question, card.state) if card else (None, None)
     context: dict[str, Any] = {
+        "exam_order": exam_order,
         "deck": deck,
         "mode": mode,
         "practice": practice,

@@ -53,6 +53,8 @@ STATE_CHANGING = {
     "study:exam_start",
     "study:exam_save",
     "study:exam_submit",
+    "study:plan_apply",
+    "study:exam_order",
     "classrooms:classroom_rename",
     "classrooms:classroom_archive",
     "classrooms:classroom_rotate_code",
