@@ -193,6 +193,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     # Compiling a notebook costs up to a second of CPU: previews and saves, per learner.
     "notebook_upload": os.environ.get("NOTEBOOK_UPLOAD_RATE", "10/m/user,60/h/user"),
+    # Suspending, unsuspending and reporting cards: plenty for a reader, too few to flood.
+    "card_flag": "30/m/user,300/h/user",
 }
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 # Don't email strangers: a reset for an unknown address sends nothing (the page is the same).

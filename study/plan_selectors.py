@@ -27,6 +27,7 @@ from .selectors import (
     question_with_answers,
     readiness_date,
     study_day_start,
+    suspended_ids,
     user_zone,
 )
 
@@ -234,6 +235,8 @@ def exam_order_card(
         user=user,
         question__in=Deck.questions.through.objects.filter(deck=deck).values("question_id"),
     ).filter(Q(last_review__isnull=True) | Q(last_review__lt=study_day_start(user, now)))
+    # A suspended card is set aside in exam-day order too.
+    states = states.exclude(question__in=suspended_ids(user))
     if kinds is not None:
         states = states.filter(question__kind__in=kinds)
     # Recall on a day falls as (days since the last review) / stability grows, so the lowest

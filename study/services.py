@@ -24,7 +24,7 @@ from accounts.models import User
 from cards.models import Deck, Question, QuestionKind
 
 from . import queue_sql, scheduling
-from .models import Attempt, CardState, Mode, Rating, ReviewState, Showing
+from .models import Attempt, CardState, Mode, Rating, ReviewState, Showing, Suspension
 from .selectors import deck_visible
 
 # A duration beyond a day is a tab left open, not thinking time; also keeps the column in range.
@@ -416,6 +416,33 @@ def showings_prune(*, before: dt.datetime, batch: int = PRUNE_BATCH) -> int:
                 return deleted
             count, _by_model = stale.filter(pk__in=ids).delete()
             deleted += count
+
+
+# --- Setting a card aside ---
+
+
+def suspension_create(*, user: User, question: Question, now: dt.datetime) -> Suspension:
+    """Suspend `question` for `user`: the study queue, practice and the leech list skip it.
+
+    Idempotent: suspending a suspended card keeps the first suspension (a double click, two
+    tabs). The memory state is left as it is, to be picked up again on unsuspending.
+    """
+    try:
+        with transaction.atomic():
+            suspension, _created = Suspension.objects.get_or_create(
+                user=user, question=question, defaults={"created_at": now}
+            )
+    except IntegrityError:
+        # Another request inserted it between the lookup and the insert: that one stands.
+        suspension = Suspension.objects.get(user=user, question=question)
+    return suspension
+
+
+def suspension_delete(*, user: User, question: Question) -> bool:
+    """Serve `question` to `user` again; False when it was not suspended. A card that fell due
+    while it was suspended is due at once (its due date never moved)."""
+    deleted, _by_model = Suspension.objects.filter(user=user, question=question).delete()
+    return bool(deleted)
 
 
 # --- The exam-day planner ---
