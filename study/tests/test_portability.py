@@ -236,7 +236,8 @@ def test_round_trip_restores_notebooks_their_versions_cards_and_progress(learner
         )
 
     assert cards(other_student) == cards(learner)
-    assert Exam.objects.get(user=other_student, title="Notebook exam").deck.notebook == copy
+    exam_deck = Exam.objects.get(user=other_student, title="Notebook exam").deck
+    assert exam_deck is not None and exam_deck.notebook == copy
     # The copy's export is the original's, but for the account and the notebook's prefix.
     copied = json.dumps(export_of(other_student)["review_states"])
     original = json.dumps(export_of(learner)["review_states"])
