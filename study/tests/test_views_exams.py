@@ -227,6 +227,28 @@ def test_an_impossible_exam_re_renders_the_form_and_writes_nothing(
     assert not Exam.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"scope": "topic", "topic": "999999"}, "topic"),
+        ({"scope": "domain", "domain": "abc"}, "domain"),
+        ({"scope": "topic"}, "topic"),
+    ],
+)
+def test_one_cause_gives_one_message(client, learner, bank, clock, data, field):
+    response = client.post(url("exam_start"), data)
+    assert len(response.context["form"].errors[field]) == 1
+
+
+def test_the_stock_korean_messages_speak_like_the_app(client, learner, bank, clock):
+    response = client.post(
+        url("exam_start"), {"scope": "topic", "topic": "999999"}, HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    html = response.content.decode()
+    assert "목록에 없는 항목이에요. 목록에서 골라 주세요." in html
+    assert "선택가능항목" not in html
+
+
 def test_a_deck_of_another_teacher_cannot_be_chosen(
     client, learner, teacher, topic, make_question, clock
 ):
