@@ -34,7 +34,7 @@ from cards.models import CardReport, Deck, Question
 
 from . import explain, plan_selectors, portability, selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
-from .models import Mode, Rating, Showing, Suspension
+from .models import Mode, Rating, ReviewState, Showing, Suspension
 from .templatetags.study_tags import study_url
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
@@ -104,9 +104,22 @@ def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context.update(
         question=question,
         showing=showing,
+        source_changed=_source_changed_since(question, state),
         **_card_context(question, showing, intervals),
     )
     return render(request, "study/session.html", context)
+
+
+def _source_changed_since(question: Question, state: ReviewState | None) -> bool:
+    """Whether the learner studied this card before its notebook's notes changed it and has not
+    answered it since: its old and new lines are shown once, until they answer it."""
+    changed = question.source_changed_at
+    return bool(
+        changed is not None
+        and state is not None
+        and state.last_review is not None
+        and state.last_review < changed
+    )
 
 
 def _card_context(
