@@ -366,6 +366,10 @@ EFFECTIVE_TASK_STATEMENT = Coalesce(F("task_statement_id"), F("topic__task_state
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
+    def active(self) -> QuestionQuerySet:
+        """Questions still served: not retired by a new version of their notebook."""
+        return self.filter(retired_at__isnull=True)
+
     def visible_to(self, user: User | AnonymousUser | None) -> QuestionQuerySet:
         """Built-in questions for everyone; a notebook's questions for its owner, and for the
         students of a classroom one of whose assigned decks holds them (exactly those decks:
@@ -453,6 +457,26 @@ class Question(models.Model):
         related_name="questions",
         verbose_name=_("notebook"),
         help_text=_("Empty for built-in content; set, the card is private to the notebook."),
+    )
+    retired_at = models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When a new version of its notebook no longer had its lines: no longer served, its "
+            "history kept."
+        ),
+    )
+    source_changed_at = models.DateTimeField(
+        _("source changed"),
+        null=True,
+        blank=True,
+        help_text=_("When a new version of its notebook changed its text."),
+    )
+    previous_text = models.TextField(
+        _("source lines before the change"),
+        blank=True,
+        help_text=_("Shown beside the new lines on the card's next showing after the change."),
     )
 
     objects = QuestionManager.from_queryset(QuestionQuerySet)()

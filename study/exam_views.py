@@ -64,10 +64,14 @@ def refuse(
 
 def clock_context(exam: Exam, current: datetime) -> dict[str, Any]:
     left = exams.seconds_left(exam.deadline, current)
+    low_below = (
+        exams.low_time_below(exam.deadline - exam.started_at) if exam.deadline is not None else 0
+    )
     return {
         "seconds_left": left,
         "clock": exams.format_clock(left) if left is not None else "",
-        "clock_low": left is not None and left < 5 * 60,
+        "clock_low_below": low_below,
+        "clock_low": left is not None and left < low_below,
     }
 
 

@@ -380,6 +380,7 @@ def _topics_with_totals(user: User) -> list[Topic]:
     """
     totals = (
         Question.objects.visible_to(user)
+        .active()
         .filter(topic=OuterRef("pk"))
         .order_by()
         .values("topic")

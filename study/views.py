@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -34,7 +34,7 @@ from cards.models import CardReport, Deck, Question
 
 from . import explain, plan_selectors, portability, selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
-from .models import Mode, Rating, Showing, Suspension
+from .models import Mode, Rating, ReviewState, Showing, Suspension
 from .templatetags.study_tags import study_url
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
@@ -104,9 +104,22 @@ def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context.update(
         question=question,
         showing=showing,
+        source_changed=_source_changed_since(question, state),
         **_card_context(question, showing, intervals),
     )
     return render(request, "study/session.html", context)
+
+
+def _source_changed_since(question: Question, state: ReviewState | None) -> bool:
+    """Whether the learner studied this card before its notebook's notes changed it and has not
+    answered it since: its old and new lines are shown once, until they answer it."""
+    changed = question.source_changed_at
+    return bool(
+        changed is not None
+        and state is not None
+        and state.last_review is not None
+        and state.last_review < changed
+    )
 
 
 def _card_context(
@@ -361,6 +374,15 @@ def data_export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     return response
 
 
+def imported_message(*, states: int, attempts: int, exams: int) -> str:
+    """What an import brought in, each count with its own plural ("1 exam", "2 exams")."""
+    return _("Imported %(states)s, %(attempts)s and %(exams)s.") % {
+        "states": ngettext("%(n)d card state", "%(n)d card states", states) % {"n": states},
+        "attempts": ngettext("%(n)d answer", "%(n)d answers", attempts) % {"n": attempts},
+        "exams": ngettext("%(n)d exam", "%(n)d exams", exams) % {"n": exams},
+    }
+
+
 @require_POST
 @login_required
 def data_import(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -377,12 +399,9 @@ def data_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Imported %(states)d card states, %(attempts)d answers and %(exams)d exams.")
-                % {
-                    "states": counts.review_states,
-                    "attempts": counts.attempts,
-                    "exams": counts.exams,
-                },
+                imported_message(
+                    states=counts.review_states, attempts=counts.attempts, exams=counts.exams
+                ),
             )
             return HttpResponseRedirect(reverse("study:progress"), status=303)
     return render(request, "study/data.html", {"form": form})

@@ -163,6 +163,42 @@ def test_after_the_due_date_a_memory_goal_is_judged_as_it_stood_on_that_day(
     assert row.status == "done"
 
 
+def test_students_projected_to_miss_a_memory_goal_come_first_with_their_extra_minutes(
+    as_teacher, classroom, membership, deck, student, other_student, enrol, record, frozen
+):
+    enrol(classroom, other_student)
+    assignment = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=80,  # 4 of the 5 cards
+        due_at=frozen + 14 * DAY,
+        now=frozen - DAY,
+    )
+    # `other_student` knows every card well; `student` studied nothing and has no pace.
+    for question in deck.questions.all():
+        record(other_student, question, at=frozen - HOUR, stability=400.0)
+
+    response = as_teacher.get(dashboard_url(assignment))
+
+    board = response.context["board"]
+    assert [row.student for row in board.rows] == [student, other_student]
+    behind, fine = board.rows
+    assert behind.projection.will_miss
+    assert behind.projection.recalled == 0
+    assert behind.projection.extra_minutes is not None and behind.projection.extra_minutes > 0
+    assert not fine.projection.will_miss
+    assert fine.projection.share == 1.0
+    html = response.content.decode()
+    assert "Projected on the due date" in html
+    assert f"+{behind.projection.extra_minutes}" in html
+
+    _header, *rows = read_csv(as_teacher.get(csv_url(assignment)))
+    by_email = {row[1]: row for row in rows}
+    assert by_email[student.email][-2:] == ["0", str(behind.projection.extra_minutes)]
+    assert by_email[other_student.email][-2:] == ["100", "0"]
+
+
 def test_late_and_missing_after_the_due_date(
     as_teacher, week, student, other_student, record, clock
 ):
@@ -292,6 +328,8 @@ def test_csv_has_the_dashboard_columns_and_one_row_per_student(
         "Time spent (minutes)",
         "Last activity",
         "Status",
+        "Projected on the due date (%)",
+        "Extra minutes a day to meet the goal",
     ]
     by_email = {row[1]: row for row in rows}
     assert len(rows) == 2
@@ -307,8 +345,12 @@ def test_csv_has_the_dashboard_columns_and_one_row_per_student(
         "10.0",
         "2026-03-02 17:00",
         "On track",
+        "",  # an "answer every card" goal has no memory projection
+        "",
     ]
-    assert by_email[other_student.email][2:] == ["0", "0", "3", "", "0", "0.0", "", "Behind"]
+    assert by_email[other_student.email][2:] == [
+        "0", "0", "3", "", "0", "0.0", "", "Behind", "", "",
+    ]  # fmt: skip
 
 
 def test_csv_cells_cannot_start_a_formula(as_teacher, classroom, week, now, make_user, enrol):

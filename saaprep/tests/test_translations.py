@@ -414,10 +414,11 @@ def test_key_pages_speak_the_browsers_language(
         assert shown not in english_page
 
 
-def test_allauth_pages_are_translated_by_allauth(db: None) -> None:
+def test_allauth_pages_are_translated(db: None) -> None:
     page = Client(HTTP_ACCEPT_LANGUAGE="ko").get(reverse("account_login")).content.decode()
-    assert korean("Sign In") in page  # allauth's own msgid, translated by its ko catalog
-    assert "Sign In" not in page
+    assert korean("Log in") in page  # our wording of allauth's page
+    assert korean("Forgot your password?") in page  # allauth's own msgid, its ko catalog
+    assert "Log in" not in page
 
 
 def test_counts_use_the_languages_plural_forms(world: Any, deck: Deck) -> None:

@@ -685,3 +685,13 @@ def test_the_results_cache_key_changes_with_every_preference_the_page_shows(
     keys.add(key())  # the interface language the account chose
     assert len(keys) == 5
     assert str(exam.pk) in first
+
+
+def test_a_short_timed_exam_does_not_start_with_the_red_clock(client, learner, bank, clock):
+    exam = new_exam(learner, clock, count=2)  # 4 minutes: under the usual five-minute warning
+    client.force_login(learner)
+    html = client.get(url("exam_take", exam)).content.decode()
+    assert 'class="exam-clock"' in html
+    assert 'data-low-below="60"' in html
+    clock.shift(timedelta(minutes=3, seconds=1))
+    assert 'class="exam-clock is-low"' in client.get(url("exam_take", exam)).content.decode()
