@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cards import services as card_services
 from cards.models import CardReport, Deck, ReportReason
+from cards.tests.test_notebooks import make_notebook
 from classrooms import services as classroom_services
 from study import history, portability, services
 from study.models import Suspension
@@ -169,3 +170,17 @@ def test_pages_without_any_say_nothing_of_them(client: Any, student: Any) -> Non
     client.force_login(student)
     assert b"data-flags" not in client.get(reverse("settings_history_reset")).content
     assert b"data-flags" not in client.get(reverse("settings_account_delete")).content
+
+
+def test_a_suspended_notebook_card_follows_its_notebook(student: Any, other_student: Any) -> None:
+    notebook = make_notebook(student)
+    card = notebook.questions.order_by("pk")[0]
+    services.suspension_create(user=student, question=card, now=NOW)
+    document = portability.history_export(user=student, now=NOW)
+
+    portability.history_import(user=other_student, document=document, now=NOW)
+
+    suspended = Suspension.objects.select_related("question__notebook").get(user=other_student)
+    assert suspended.question.notebook is not None
+    assert suspended.question.notebook.owner == other_student
+    assert suspended.question.prompt == card.prompt
