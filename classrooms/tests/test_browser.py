@@ -77,7 +77,9 @@ def submit(page: Page, button: str) -> None:
         page.get_by_role("button", name=button).first.click()
 
 
-def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password, tmp_path):
+def test_a_cohort_end_to_end(
+    two_people, live_server, cohort_deck, lee, password, tmp_path, confirm_in_browser
+):
     base = live_server.url
     teacher, student = two_people
 
@@ -96,15 +98,16 @@ def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password
     assert re.fullmatch(rf"{re.escape(base)}/join/[\w-]{{8,}}/", join_url)
 
     # A new student opens the link, signs up through it and confirms.
-    student.goto(join_url)
-    expect(student).to_have_url(re.compile(r"/accounts/login/\?next=/join/"))
-    student.get_by_role("link", name="sign up", exact=True).click()  # keeps ?next=
+    student.goto(join_url)  # the class, and the way in
+    student.locator("main").get_by_role("link", name="Sign up", exact=True).click()  # keeps ?next=
     form = student.locator("form:has([name='password1'])")
     form.locator("[name='email']").fill(STUDENT_EMAIL)
     form.locator("[name='password1']").fill(STUDENT_PASSWORD)
     form.locator("[name='password2']").fill(STUDENT_PASSWORD)
     with student.expect_navigation():
         form.locator("[type='submit']").first.click()
+    expect(student).to_have_url(f"{base}/accounts/confirm-email/")  # "check your email"
+    confirm_in_browser(student, STUDENT_EMAIL)  # the link in that email, then back to the class
     expect(student).to_have_url(join_url)
     submit(student, "Join the class")
     expect(student.locator("h1")).to_have_text("3학년 1반")
@@ -161,7 +164,7 @@ def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     assert STUDENT_EMAIL in text
-    assert ",66,2/3,50,2," in text
+    assert ",66,2,3,50,2," in text  # cards done and cards in the goal: two numbers
 
     # The teacher's class page shows the completion count.
     teacher.goto(f"{base}/classrooms/{assignment.classroom_id}/")
