@@ -31,7 +31,7 @@ SHOTS = Path("/tmp/shots/cards")  # noqa: S108 - screenshots for a person to loo
 def studied(student: Any, deck: Deck, make_state: Any) -> Any:
     """The student has answered the deck's first card three times, twice the week before."""
     now = timezone.now()
-    question = deck.questions.order_by("pk").first()
+    question = deck.questions.order_by("pk")[0]
     make_state(
         student, question, due=now + dt.timedelta(days=4), last_review=now - dt.timedelta(days=1)
     )
