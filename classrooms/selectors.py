@@ -339,6 +339,9 @@ class StudentRow:
     correct: int
     time_ms: int
     last_activity: dt.datetime | None
+    # Cards of the deck this student answered before the assignment was set (before joining the
+    # class, or earlier in it): their progress counts that study, their activity columns do not.
+    answered_before: int = 0
     # A memory goal before its due date: where the student's recent pace leads on that day.
     projection: planner.GoalProjection | None = None
 
@@ -415,8 +418,10 @@ def assignment_rows(
 ) -> list[StudentRow]:
     """One row per student of the class: three queries however many students and cards.
 
-    Accuracy, time spent and last activity count the answers to the deck's cards given since
-    the assignment was set; "answered" counts any answer ever given to a card.
+    The page states the one rule: progress counts everything the student knows of the deck's
+    cards, however long ago they studied them ("answered" counts any answer ever given to a
+    card, the memory goal every review); accuracy, answers, time spent and last activity count
+    the answers given since the assignment was set. answered_before says when the two differ.
 
     A memory goal before its due date also gets each student's projection (planner's
     goal_projection): their cards of the deck simulated with their own settings until the due
@@ -444,6 +449,7 @@ def assignment_rows(
             correct=Count("pk", filter=since & Q(correct=True)),
             time_ms=Sum("duration_ms", filter=since),
             last=Max("reviewed_at", filter=since),
+            answered_before=Count("question", distinct=True, filter=~since),
             timed=Count("pk", filter=since & Q(duration_ms__gt=0)),
             recent_ms=Sum(
                 "duration_ms", filter=Q(reviewed_at__gte=now - dt.timedelta(days=PACE_DAYS))
@@ -512,6 +518,7 @@ def assignment_rows(
                 correct=data.get("correct", 0),
                 time_ms=data.get("time_ms") or 0,
                 last_activity=data.get("last"),
+                answered_before=data.get("answered_before", 0),
                 projection=(
                     _projection(
                         assignment=assignment,

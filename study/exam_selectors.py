@@ -135,6 +135,10 @@ class ExamResults:
     by_task: list[BreakdownRow]
     by_topic: list[BreakdownRow]
 
+    @property
+    def wrong(self) -> int:
+        return self.total - self.correct - self.unanswered
+
 
 def _review_row(item: ExamItem) -> ReviewRow:
     answers = list(item.question.answers.all())

@@ -32,7 +32,7 @@ from cards.access import question_for_user
 from cards.forms import CardReportForm
 from cards.models import CardReport, Deck, Question
 
-from . import explain, plan_selectors, portability, selectors, services
+from . import explain, plan_selectors, portability, scheduling, selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
 from .models import Mode, Rating, ReviewState, Showing, Suspension
 from .templatetags.study_tags import study_url
@@ -191,6 +191,8 @@ def _result_page(
             a for a in answers if a.id not in showing.option_order
         ]
     chosen = set(attempt.chosen_answer_ids or [])
+    # Only a right choice answer that moved the schedule can be re-graded: never practice.
+    regrade = showing.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled
     return render(
         request,
         "study/result.html",
@@ -201,8 +203,16 @@ def _result_page(
             "question": showing.question,
             "answers": [(answer, answer.id in chosen) for answer in answers],
             "rating_label": Rating(attempt.rating).label,
-            # Only a right choice answer that moved the schedule can be re-graded: never practice.
-            "regrade": showing.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled,
+            "regrade": regrade,
+            # What each re-grade would do: the card as it was before the answer, answered at the
+            # same moment with each rating (as attempt_regrade computes it).
+            "regrade_intervals": scheduling.preview_intervals(
+                scheduling.card_from_dict(attempt.card_before),
+                attempt.reviewed_at,
+                request.user.desired_retention,
+            )
+            if regrade and attempt.card_before
+            else None,
             "now": timezone.now(),
             "next_url": next_url,
         },

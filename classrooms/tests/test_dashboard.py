@@ -73,6 +73,7 @@ def test_one_row_per_student_with_progress_accuracy_time_and_status(
     assert mine.time_ms == 120_000
     assert mine.last_activity == frozen - HOUR
     assert mine.status == "on_track"  # 66 % done, 30 % of the time gone
+    assert mine.answered_before == 1
 
     theirs = rows[other_student]
     assert (theirs.progress.answered, theirs.attempts, theirs.time_ms) == (0, 0, 0)
@@ -92,6 +93,25 @@ def test_one_row_per_student_with_progress_accuracy_time_and_status(
         "late": 0,
         "missing": 0,
     }
+
+
+def test_a_late_joiners_earlier_study_counts_for_progress_not_activity_and_says_so(
+    as_teacher, week, other_student, record, frozen
+):
+    q1, q2, _q3 = week.deck.questions.order_by("pk")
+    # Studied before the assignment (before joining, say): two cards, nothing since.
+    record(other_student, q1, at=week.assigned_at - 5 * DAY)
+    record(other_student, q2, at=week.assigned_at - 5 * DAY)
+    response = as_teacher.get(dashboard_url(week))
+    row = {row.student: row for row in response.context["board"].rows}[other_student]
+    assert (row.progress.percent, row.attempts, row.last_activity) == (66, 0, None)
+    assert row.answered_before == 2
+    html = response.content.decode()
+    assert "also what they studied before this assignment or before joining the class" in html
+    assert "count only the answers given since the assignment was set" in html
+    line = html[html.index(f'data-student="{other_student.pk}"') :]
+    assert "incl. earlier study" in line[: line.index("</tr>")]
+    assert html.count("data-earlier") == 1  # the other student studied only since
 
 
 def test_memory_goal_counts_cards_at_recall_of_at_least_90_percent(
