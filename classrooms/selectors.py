@@ -21,6 +21,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     JSONField,
     Max,
     OuterRef,
@@ -35,9 +36,10 @@ from django.db.models import (
 from accounts.models import User
 from cards.models import EFFECTIVE_TASK_STATEMENT, Answer, Deck, Domain, Question, TaskStatement
 from study import blueprint
-from study.expressions import DaysElapsed
+from study.expressions import DaysElapsed, plausible
 from study.history import HistoryCounts, history_counts
 from study.models import Attempt, ReviewState
+from study.services import MAX_DURATION_MS
 
 from .goals import Goal, GoalProgress, Status, elapsed_share, recalled_on_due, status_for
 from .models import Assignment, Classroom, Membership
@@ -226,11 +228,15 @@ def teacher_classrooms(user: User) -> QuerySet[Classroom]:
 
 
 def roster(classroom: Classroom) -> list[Membership]:
-    """Students of the class with their latest answer anywhere (`last_activity`), one query."""
+    """Students of the class with their latest answer anywhere (`last_activity`), one query.
+
+    Only plausible moments count (study.expressions): a student's row holding year 10000 must
+    not break the teacher's page."""
+    answered_at = "student__attempts__reviewed_at"
     return list(
         Membership.objects.filter(classroom=classroom)
         .select_related("student")
-        .annotate(last_activity=Max("student__attempts__reviewed_at"))
+        .annotate(last_activity=Max(answered_at, filter=plausible(answered_at)))
         .order_by("student__display_name", "student__email", "pk")
     )
 
@@ -418,8 +424,17 @@ def assignment_rows(
             answered=Count("question", distinct=True),
             attempts=Count("pk", filter=since),
             correct=Count("pk", filter=since & Q(correct=True)),
-            time_ms=Sum("duration_ms", filter=since),
-            last=Max("reviewed_at", filter=since),
+            # Kept to what the services store (24 h an answer) and to plausible moments: no
+            # value in one student's rows may break the teacher's page (issue 11).
+            time_ms=Sum(
+                Case(
+                    When(duration_ms__gt=MAX_DURATION_MS, then=Value(MAX_DURATION_MS)),
+                    default=F("duration_ms"),
+                    output_field=IntegerField(),
+                ),
+                filter=since,
+            ),
+            last=Max("reviewed_at", filter=since & plausible("reviewed_at")),
         )
     }
     recalled: Counter[int] = Counter()
@@ -486,7 +501,7 @@ def most_missed(*, assignment: Assignment, limit: int = MOST_MISSED) -> list[Mis
     for question_id, user_id, answer_ids in wrong_attempts:
         wrong[question_id] += 1
         who[question_id].add(user_id)
-        for answer_id in answer_ids or []:
+        for answer_id in answer_ids if isinstance(answer_ids, list) else []:
             if isinstance(answer_id, int):
                 chosen[question_id][answer_id] += 1
     if not wrong:
