@@ -366,6 +366,10 @@ EFFECTIVE_TASK_STATEMENT = Coalesce(F("task_statement_id"), F("topic__task_state
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
+    def active(self) -> QuestionQuerySet:
+        """Questions still served: not retired by a new version of their notebook."""
+        return self.filter(retired_at__isnull=True)
+
     def visible_to(self, user: User | AnonymousUser | None) -> QuestionQuerySet:
         """Built-in questions for everyone; a notebook's questions for its owner, and for the
         students of a classroom one of whose assigned decks holds them (exactly those decks:
@@ -377,6 +381,19 @@ class QuestionQuerySet(models.QuerySet["Question"]):
             deck__assignments__classroom__memberships__student=user,
         ).values("question_id")
         return self.filter(Q(notebook__isnull=True) | Q(notebook__owner=user) | Q(pk__in=assigned))
+
+    def matching(self, text: str) -> QuestionQuerySet:
+        """Questions whose prompt or any answer contains `text`, in either language (case
+        folded by the database: ASCII on SQLite, every script on PostgreSQL)."""
+        text = text.strip()
+        if not text:
+            return self
+        in_answers = Answer.objects.filter(
+            Q(text__icontains=text) | Q(text_en__icontains=text)
+        ).values("question_id")
+        return self.filter(
+            Q(prompt__icontains=text) | Q(prompt_en__icontains=text) | Q(pk__in=in_answers)
+        )
 
     def with_answers(self) -> QuestionQuerySet:
         # The blueprint rows are tiny: joining them costs nothing and saves a query per card
@@ -440,6 +457,26 @@ class Question(models.Model):
         related_name="questions",
         verbose_name=_("notebook"),
         help_text=_("Empty for built-in content; set, the card is private to the notebook."),
+    )
+    retired_at = models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When a new version of its notebook no longer had its lines: no longer served, its "
+            "history kept."
+        ),
+    )
+    source_changed_at = models.DateTimeField(
+        _("source changed"),
+        null=True,
+        blank=True,
+        help_text=_("When a new version of its notebook changed its text."),
+    )
+    previous_text = models.TextField(
+        _("source lines before the change"),
+        blank=True,
+        help_text=_("Shown beside the new lines on the card's next showing after the change."),
     )
 
     objects = QuestionManager.from_queryset(QuestionQuerySet)()
@@ -651,3 +688,55 @@ class Deck(models.Model):
     @property
     def is_builtin(self) -> bool:
         return self.owner_id is None
+
+
+class ReportReason(models.TextChoices):
+    WRONG_ANSWER = "wrong_answer", _("The marked answer is wrong")
+    UNCLEAR = "unclear", _("The question is unclear")
+    OUTDATED = "outdated", _("It is out of date")
+    TYPO = "typo", _("Typo or translation error")
+    OTHER = "other", _("Something else")
+
+
+class CardReport(models.Model):
+    """A learner telling the admins a card is wrong, and why; staff resolve it in the admin."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="card_reports",
+        verbose_name=_("reported by"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="reports", verbose_name=_("question")
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
+    text = models.TextField(_("details"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("reported at"))
+    resolved = models.BooleanField(
+        _("resolved"),
+        default=False,
+        help_text=_("Ticked once the card was fixed or the report answered."),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("card report")
+        verbose_name_plural = _("card reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="cards_cardreport_reason_valid"
+            ),
+            # One open report per learner and card: a second click adds nothing for the admins.
+            models.UniqueConstraint(
+                fields=["reporter", "question"],
+                condition=Q(resolved=False),
+                name="cards_cardreport_unique_open",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reporter", "created_at"], name="cards_cardreport_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} ({self.reason}) by {self.reporter_id}"

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core import serializers
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -18,6 +20,7 @@ from .blueprint import Blueprint
 from .content import MAX_KEY, MAX_SLUG, Record, blueprint_records, sha256
 from .models import (
     Answer,
+    CardReport,
     Certification,
     Deck,
     Domain,
@@ -27,7 +30,14 @@ from .models import (
     TaskStatement,
     Topic,
 )
-from .notebooks import FIRST_TOPIC_ORDER, NotebookRefused, notebook_draft
+from .notebooks import (
+    FIRST_TOPIC_ORDER,
+    NotebookRefused,
+    Revision,
+    notebook_draft,
+    notebook_revision_draft,
+)
+from .revisions import Plan
 
 BLUEPRINT_MODELS = (Certification, Domain, TaskStatement)
 
@@ -114,104 +124,319 @@ def blueprint_seed(*, blueprint: Blueprint) -> Certification:
     return Certification.objects.get(code=blueprint.code)
 
 
+# --- Learners reporting cards ---
+
+# Reports a learner may send in a day: enough for a careful reader, too few to flood the admins.
+REPORTS_PER_DAY = 20
+REPORT_WINDOW = dt.timedelta(days=1)
+
+
+class ReportRefused(Exception):
+    """A report not filed; `message` says why, in words for the learner."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def card_report_create(
+    *, user: User, question: Question, reason: str, text: str, now: dt.datetime
+) -> CardReport:
+    """File `user`'s report on `question` for the admins (listed in the admin, unresolved).
+
+    A second report while the first is still open updates that one (its reason and details)
+    rather than adding a duplicate. Refused (ReportRefused) past REPORTS_PER_DAY in a day.
+    """
+    with transaction.atomic():
+        # The learner's row serialises their reports, so the day's count cannot be raced past.
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        open_report = (
+            CardReport.objects.filter(reporter=user, question=question, resolved=False)
+            .select_for_update()
+            .first()
+        )
+        if open_report is not None:
+            open_report.reason = reason
+            open_report.text = text
+            open_report.save(update_fields=["reason", "text"])
+            return open_report
+        recent = CardReport.objects.filter(
+            reporter=user, created_at__gt=now - REPORT_WINDOW
+        ).count()
+        if recent >= REPORTS_PER_DAY:
+            raise ReportRefused(
+                _("You have sent %(n)d reports today. Please try again tomorrow.") % {"n": recent}
+            )
+        try:
+            with transaction.atomic():
+                return CardReport.objects.create(
+                    reporter=user, question=question, reason=reason, text=text, created_at=now
+                )
+        except IntegrityError as error:  # pragma: no cover - the row lock above prevents it
+            raise ReportRefused(_("This card is already reported.")) from error
+
+
+# Room kept for a notebook's prefix ("nb<id>-v<version>" or "nb<id>-<n>") in its slugs and keys.
+# Whether a value is digested depends on the value alone, never on the prefix: a notebook
+# restored from a data export under another id gets the same keys but for the prefix.
+PREFIX_RESERVE = 24
+
+
 def _scoped(prefix: str, value: str, limit: int) -> str:
-    """`prefix-value`, or `prefix-<digest of value>` when that would not fit in `limit`."""
-    scoped = f"{prefix}-{value}"
-    return scoped if len(scoped) <= limit else f"{prefix}-{sha256(value)[:24]}"
+    """`prefix-value`, or `prefix-<digest of value>` for a value too long to keep whole."""
+    if len(value) <= limit - PREFIX_RESERVE:
+        return f"{prefix}-{value}"
+    return f"{prefix}-{sha256(value)[:24]}"
 
 
-def _notebook_records_save(
-    *, notebook: Notebook, version: NotebookVersion, records: Sequence[Record]
+@dataclass(frozen=True)
+class _Blueprint:
+    """Natural keys of the blueprint's rows, as the compiler writes them, to their ids."""
+
+    domains: dict[tuple[Any, ...], int]
+    tasks: dict[tuple[Any, ...], int]
+
+    @classmethod
+    def load(cls) -> _Blueprint:
+        return cls(
+            domains={
+                (code, number): pk
+                for code, number, pk in Domain.objects.values_list(
+                    "certification__code", "number", "pk"
+                )
+            },
+            tasks={
+                (code, task): pk
+                for code, task, pk in TaskStatement.objects.values_list(
+                    "domain__certification__code", "code", "pk"
+                )
+            },
+        )
+
+    def domain(self, key: Sequence[Any]) -> int:
+        return self.domains[tuple(key)]
+
+    def task(self, key: Sequence[Any] | None) -> int | None:
+        return self.tasks[tuple(key)] if key else None
+
+
+def _by_model(records: Sequence[Record]) -> dict[str, list[Record]]:
+    found: dict[str, list[Record]] = {}
+    for record in records:
+        found.setdefault(record["model"], []).append(record)
+    return found
+
+
+def _answer_rows(records: Sequence[Record]) -> dict[str, list[dict[str, Any]]]:
+    """Each compiled question key's answer fields, in order."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        fields = dict(record["fields"])
+        rows.setdefault(fields.pop("question")[0], []).append(fields)
+    return rows
+
+
+def _question_fields(
+    fields: Record, *, notebook: Notebook, topic_id: int, blueprint: _Blueprint
+) -> dict[str, Any]:
+    """A compiled question's fields as model fields, less its key."""
+    values = dict(fields)
+    values.pop("key")
+    values.pop("topic")
+    values["task_statement_id"] = blueprint.task(values.pop("task_statement"))
+    values["topic_id"] = topic_id
+    values["source_file"] = notebook.title[:200]
+    return values
+
+
+def _topic_fields(fields: Record, blueprint: _Blueprint) -> dict[str, Any]:
+    return {
+        "name": fields["name"],
+        "domain_id": blueprint.domain(fields["domain"]),
+        "task_statement_id": blueprint.task(fields["task_statement"]),
+        "service": fields["service"],
+        "order": fields["order"],
+    }
+
+
+def _new_topic(
+    *, notebook: Notebook, fields: Record, blueprint: _Blueprint, taken: set[str]
+) -> Topic:
+    """A topic of the notebook, with a slug no topic of it has had (slugs name its deck)."""
+    prefix = f"nb{notebook.pk}"
+    slug = _scoped(prefix, fields["slug"], MAX_SLUG)
+    counter = 1
+    while slug in taken:
+        counter += 1
+        slug = _scoped(f"{prefix}-{counter}", fields["slug"], MAX_SLUG)
+    taken.add(slug)
+    return Topic.objects.create(slug=slug, notebook=notebook, **_topic_fields(fields, blueprint))
+
+
+def _topic_deck_save(*, notebook: Notebook, topic: Topic, fields: Record) -> Deck:
+    """The topic's deck (slug: the topic's), created or brought up to date."""
+    deck, _created = Deck.objects.update_or_create(
+        slug=topic.slug,
+        defaults={
+            "name": topic.name,
+            "name_en": topic.name,
+            "description": fields["description"],
+            "description_en": fields["description_en"],
+            "owner_id": notebook.owner_id,
+            "notebook": notebook,
+            "domain_id": topic.domain_id,
+            "order": topic.order,
+        },
+    )
+    return deck
+
+
+def _whole_deck_save(*, notebook: Notebook, domain_id: int) -> Deck:
+    deck, _created = Deck.objects.update_or_create(
+        slug=f"nb{notebook.pk}",
+        defaults={
+            "name": notebook.title,
+            "name_en": notebook.title,
+            "owner_id": notebook.owner_id,
+            "notebook": notebook,
+            "domain_id": domain_id,
+            "order": FIRST_TOPIC_ORDER - 1,
+        },
+    )
+    return deck
+
+
+def _notebook_save(
+    *,
+    notebook: Notebook,
+    version: NotebookVersion,
+    records: Sequence[Record],
+    plan: Plan | None = None,
+    now: dt.datetime,
 ) -> None:
-    """Save a compiled notebook's records under keys of the notebook's own.
+    """Save a compiled version of a notebook under keys of the notebook's own.
 
     The compiler names rows as the fixture does (topic slugs from headings, question keys from
     them): unique in one file, not across learners. Here every slug and key gets the notebook's
-    prefix, and a question's also the version that created it, so a card made by a later
-    upload never takes the key of one kept from an earlier one.
-    """
-    owner = notebook.owner
-    domains = {
-        (code, number): pk
-        for code, number, pk in Domain.objects.values_list("certification__code", "number", "pk")
-    }
-    tasks = {
-        (code, task): pk
-        for code, task, pk in TaskStatement.objects.values_list(
-            "domain__certification__code", "code", "pk"
-        )
-    }
-    prefix = f"nb{notebook.pk}"
-    by_model: dict[str, list[Record]] = {}
-    for record in records:
-        by_model.setdefault(record["model"], []).append(record)
+    prefix, and a question's also the version that made it, so a card made by a later upload
+    never takes the key of one kept from an earlier one.
 
-    topic_ids: dict[str, int] = {}
+    With a `plan` (a new version, cards matched by cards.revisions), kept and changed cards are
+    updated in place, so their review states and attempts stay theirs; the cards the plan
+    retires leave every deck and keep their history.
+    """
+    blueprint = _Blueprint.load()
+    by_model = _by_model(records)
+    answers = _answer_rows(by_model.get("cards.answer", []))
+    compiled_questions = [record["fields"] for record in by_model.get("cards.question", [])]
+    matched = plan.matched if plan is not None else {}
+    stored = (
+        {
+            question.pk: question
+            for question in Question.objects.filter(pk__in=matched.values()).prefetch_related(
+                "answers"
+            )
+        }
+        if plan is not None
+        else {}
+    )
+
+    # Topics: the same heading is the same topic; a renamed one is the old topic most of whose
+    # matched cards it now holds (so its deck, and a class's assignment of it, stay).
+    old_topics = {topic.name: topic for topic in notebook.topics.all()}
+    taken = {topic.slug for topic in old_topics.values()}
+    topics: dict[str, Topic] = {}
+    unmatched: list[Record] = []
     for record in by_model.get("cards.topic", []):
         fields = record["fields"]
-        task = fields["task_statement"]
-        topic = Topic.objects.create(
-            slug=_scoped(prefix, fields["slug"], MAX_SLUG),
-            name=fields["name"],
-            domain_id=domains[tuple(fields["domain"])],
-            task_statement_id=tasks[tuple(task)] if task else None,
-            service=fields["service"],
-            order=fields["order"],
-            notebook=notebook,
+        if fields["name"] in old_topics:
+            topics[fields["slug"]] = old_topics.pop(fields["name"])
+        else:
+            unmatched.append(fields)
+    spare = {topic.pk: topic for topic in old_topics.values()}
+    for fields in unmatched:
+        votes = Counter(
+            stored[old].topic_id
+            for new, old in matched.items()
+            if compiled_questions[new]["topic"][0] == fields["slug"]
+            and stored[old].topic_id in spare
         )
-        topic_ids[fields["slug"]] = topic.pk
-
-    question_prefix = f"{prefix}-v{version.number}"
-    new_questions = []
-    for record in by_model.get("cards.question", []):
-        fields = dict(record["fields"])
-        task = fields.pop("task_statement")
-        topic_id = topic_ids[fields.pop("topic")[0]]
-        fields["key"] = _scoped(question_prefix, fields["key"], MAX_KEY)
-        fields["source_file"] = notebook.title[:200]
-        new_questions.append(
-            Question(
-                **fields,
-                topic_id=topic_id,
-                task_statement_id=tasks[tuple(task)] if task else None,
-                notebook=notebook,
+        if votes:
+            topics[fields["slug"]] = spare.pop(votes.most_common(1)[0][0])
+        else:
+            topics[fields["slug"]] = _new_topic(
+                notebook=notebook, fields=fields, blueprint=blueprint, taken=taken
             )
-        )
-    compiled_keys = [record["fields"]["key"] for record in by_model.get("cards.question", [])]
-    saved = Question.objects.bulk_create(new_questions)
-    question_ids = {key: q.pk for key, q in zip(compiled_keys, saved, strict=True)}
-    answers = []
-    for record in by_model.get("cards.answer", []):
-        fields = dict(record["fields"])
-        question_id = question_ids[fields.pop("question")[0]]
-        answers.append(Answer(**fields, question_id=question_id))
-    Answer.objects.bulk_create(answers)
+    for record in by_model.get("cards.topic", []):
+        topic = topics[record["fields"]["slug"]]
+        for name, value in _topic_fields(record["fields"], blueprint).items():
+            setattr(topic, name, value)
+        topic.save()
 
-    topic_decks = by_model.get("cards.deck", [])[1:]  # the first is the whole file's deck
-    whole = Deck.objects.create(
-        slug=prefix,
-        name=notebook.title,
-        name_en=notebook.title,
-        owner=owner,
-        notebook=notebook,
-        domain_id=domains[tuple(by_model["cards.deck"][0]["fields"]["domain"])],
-        order=FIRST_TOPIC_ORDER - 1,
-    )
-    whole.questions.add(*question_ids.values())
-    for record in topic_decks:
-        fields = record["fields"]
-        deck = Deck.objects.create(
-            slug=_scoped(prefix, fields["slug"], MAX_SLUG),
-            name=fields["name"],
-            name_en=fields["name_en"],
-            description=fields["description"],
-            description_en=fields["description_en"],
-            owner=owner,
+    # Questions: matched ones updated in place, the rest created.
+    changed = {new for _old, new in plan.changed} if plan is not None else set()
+    question_prefix = f"nb{notebook.pk}-v{version.number}"
+    ids: dict[str, int] = {}  # compiled key -> question id
+    creating: list[tuple[str, Question]] = []
+    for index, fields in enumerate(compiled_questions):
+        values = _question_fields(
+            fields,
             notebook=notebook,
-            domain_id=domains[tuple(fields["domain"])],
-            order=fields["order"],
+            topic_id=topics[fields["topic"][0]].pk,
+            blueprint=blueprint,
         )
-        deck.questions.add(*(question_ids[key] for [key] in fields["questions"]))
+        rows = answers.get(fields["key"], [])
+        if index not in matched:
+            question = Question(
+                key=_scoped(question_prefix, fields["key"], MAX_KEY), notebook=notebook, **values
+            )
+            creating.append((fields["key"], question))
+            continue
+        question = stored[matched[index]]
+        old_rows = [
+            (a.text, a.is_correct) for a in sorted(question.answers.all(), key=lambda a: a.order)
+        ]
+        if index in changed:
+            values["source_changed_at"] = now
+            values["previous_text"] = question.source_text
+        for name, value in values.items():
+            setattr(question, name, value)
+        question.save()
+        if old_rows != [(row["text"], row["is_correct"]) for row in rows] or index in changed:
+            # A kept note question has the same answers: untouched, so the ids its attempts
+            # chose stay valid. Generated options and edited answers are written afresh.
+            question.answers.all().delete()
+            Answer.objects.bulk_create(Answer(question=question, **row) for row in rows)
+        else:
+            for answer, row in zip(
+                sorted(question.answers.all(), key=lambda a: a.order), rows, strict=True
+            ):
+                Answer.objects.filter(pk=answer.pk).update(**row)
+        ids[fields["key"]] = question.pk
+    saved = Question.objects.bulk_create([question for _key, question in creating])
+    for (key, _question), question in zip(creating, saved, strict=True):
+        ids[key] = question.pk
+    Answer.objects.bulk_create(
+        Answer(question_id=ids[key], **row) for key, _q in creating for row in answers.get(key, [])
+    )
+    if plan is not None and plan.retired:
+        Question.objects.filter(pk__in=plan.retired).update(retired_at=now)
+
+    # Decks: one per topic, one for the notebook; retired cards leave them.
+    decks = by_model["cards.deck"]
+    whole = _whole_deck_save(
+        notebook=notebook, domain_id=blueprint.domain(decks[0]["fields"]["domain"])
+    )
+    whole.questions.set(ids.values())
+    in_use: set[int] = set()
+    for record in decks[1:]:
+        fields = record["fields"]
+        topic = topics[fields["slug"]]
+        deck = _topic_deck_save(notebook=notebook, topic=topic, fields=fields)
+        deck.questions.set([ids[key] for [key] in fields["questions"]])
+        in_use.add(deck.pk)
+    for deck in notebook.decks.exclude(pk__in=[whole.pk, *in_use]):
+        deck.questions.clear()
 
 
 def notebook_create(*, user: User, title: str, text: str, now: dt.datetime) -> Notebook:
@@ -224,9 +449,62 @@ def notebook_create(*, user: User, title: str, text: str, now: dt.datetime) -> N
         draft = notebook_draft(user=user, title=title, text=text)
         if not draft.ok:
             raise NotebookRefused(draft.errors[0].message)
-        notebook = Notebook.objects.create(owner=user, title=title, created=now)
+        notebook = Notebook.objects.create(owner=user, title=draft.title, created=now)
         version = NotebookVersion.objects.create(
             notebook=notebook, number=1, text=text, created=now
         )
-        _notebook_records_save(notebook=notebook, version=version, records=draft.compiled.records)
+        _notebook_save(notebook=notebook, version=version, records=draft.compiled.records, now=now)
     return notebook
+
+
+def notebook_revise(
+    *, notebook: Notebook, text: str, base_version: int | None = None, now: dt.datetime
+) -> Revision:
+    """Save a new version of the notebook: compiled again, its cards matched to the notebook's
+    by their text (kept, changed, new, retired), in one transaction. NotebookRefused if it has
+    errors, or if another version was saved since `base_version` (the one the preview showed).
+    """
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=notebook.owner_id).first()
+        latest = notebook.versions.order_by("-number").values_list("number", flat=True).first()
+        number = (latest or 0) + 1
+        if base_version is not None and latest != base_version:
+            raise NotebookRefused(
+                gettext("A newer version of this notebook was saved meanwhile. Upload again.")
+            )
+        draft = notebook_revision_draft(notebook=notebook, text=text)
+        if not draft.ok or draft.revision is None:
+            raise NotebookRefused(draft.errors[0].message if draft.errors else "")
+        version = NotebookVersion.objects.create(
+            notebook=notebook, number=number, text=text, created=now
+        )
+        _notebook_save(
+            notebook=notebook,
+            version=version,
+            records=draft.compiled.records,
+            plan=draft.revision.plan,
+            now=now,
+        )
+    return draft.revision
+
+
+class NotebookInUse(Exception):
+    """The notebook's decks are assigned in a classroom: it cannot be deleted."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def notebook_delete(*, notebook: Notebook) -> None:
+    """Delete the notebook, its versions, topics, cards and decks, and every learner's history of
+    its cards (their review states and answers go with the cards); refused while one of its
+    decks is assigned in a classroom."""
+    with transaction.atomic():
+        if Deck.objects.filter(notebook=notebook, assignments__isnull=False).exists():
+            raise NotebookInUse(
+                gettext("A class is assigned a deck of this notebook. Delete the assignment first.")
+            )
+        # Questions before topics: a question protects its topic from a cascade.
+        Question.objects.filter(notebook=notebook).delete()
+        notebook.delete()

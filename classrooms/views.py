@@ -48,6 +48,7 @@ from .access import (
 from .forms import (
     DATETIME_LOCAL,
     ArchiveForm,
+    AssignmentEditForm,
     AssignmentForm,
     ClassroomForm,
     DeckAddForm,
@@ -226,6 +227,49 @@ def assignment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
 
 
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def assignment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The classroom's teacher, while it is active: change the goal and the due date."""
+    assignment = assignment_for_teacher_write(request.user, pk)
+    current = timezone.now()
+    # The due date is typed, and shown, in the teacher's own time zone.
+    with timezone.override(study_selectors.user_zone(request.user)):
+        form = AssignmentEditForm(
+            request.POST or None,
+            now=current,
+            current_due=assignment.due_at,
+            initial={
+                "goal": assignment.goal,
+                "target_percent": assignment.target_percent or 80,
+                "due_at": timezone.localtime(assignment.due_at).strftime(DATETIME_LOCAL),
+            },
+        )
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        data = form.cleaned_data
+        try:
+            services.assignment_update(
+                assignment=assignment,
+                goal=data["goal"],
+                target_percent=data["target_percent"],
+                due_at=data["due_at"],
+                now=current,
+            )
+        except services.ClassroomError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Assignment changed."))
+            return see_other(assignment.get_absolute_url())
+    if request.method == "POST":
+        messages.error(request, _("Nothing was saved. Please correct the marked fields."))
+    return render(
+        request,
+        "classrooms/assignment_edit.html",
+        {"assignment": assignment, "classroom": assignment.classroom, "form": form},
+    )
+
+
 DASHBOARD_COLUMNS = (
     "student",
     "email",
@@ -325,7 +369,11 @@ def _csv_column_labels() -> list[str]:
     time_spent = DASHBOARD_COLUMNS.index("time_spent")
     labels[time_spent] = _("Time spent (minutes)")
     labels[cards : cards + 1] = [_("Cards done"), _("Cards in the goal")]
-    return labels
+    return [
+        *labels,
+        _("Projected on the due date (%)"),
+        _("Extra minutes a day to meet the goal"),
+    ]
 
 
 def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
@@ -357,10 +405,25 @@ def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
                     if row.last_activity
                     else "",
                     str(row.status.label),
+                    *_projection_cells(row.projection),
                 )
             ]
         )
     return out.getvalue()
+
+
+def _projection_cells(projection: Any) -> tuple[Any, Any]:
+    """The projection's two CSV cells: the share in whole percent and the extra minutes a day
+    (0 on course, "out of reach" when none found); blank for a goal with no projection."""
+    if projection is None:
+        return "", ""
+    if not projection.will_miss:
+        extra: Any = 0
+    elif projection.extra_minutes is None:
+        extra = _("out of reach")
+    else:
+        extra = projection.extra_minutes
+    return round(projection.share * 100), extra
 
 
 @require_POST

@@ -136,6 +136,10 @@ class ExamResults:
     by_task: list[BreakdownRow]
     by_topic: list[BreakdownRow]
 
+    @property
+    def wrong(self) -> int:
+        return self.total - self.correct - self.unanswered
+
 
 def _review_row(item: ExamItem) -> ReviewRow:
     answers = list(item.question.answers.all())
@@ -269,7 +273,12 @@ def topics_for_exams(user: User) -> QuerySet[Topic]:
     return (
         Topic.objects.visible_to(user)
         .select_related("domain")
-        .annotate(choice_count=Count("questions", filter=Q(questions__kind__in=CHOICE_KINDS)))
+        .annotate(
+            choice_count=Count(
+                "questions",
+                filter=Q(questions__kind__in=CHOICE_KINDS, questions__retired_at__isnull=True),
+            )
+        )
         .filter(choice_count__gt=0)
         .order_by("domain__order", "order", "name")
     )
@@ -281,6 +290,7 @@ def task_statement_choice_counts(user: User) -> dict[int, int]:
     return {
         row["tested"]: row["n"]
         for row in Question.objects.visible_to(user)
+        .active()
         .filter(kind__in=CHOICE_KINDS)
         .annotate(tested=EFFECTIVE_TASK_STATEMENT)
         .filter(tested__isnull=False)

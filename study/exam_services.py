@@ -60,7 +60,7 @@ def exam_questions(
 ) -> QuerySet[Question]:
     """The choice questions the user may see that an exam of this scope draws from (flashcards
     never go into exams)."""
-    questions = Question.objects.visible_to(user).filter(kind__in=CHOICE_KINDS)
+    questions = Question.objects.visible_to(user).active().filter(kind__in=CHOICE_KINDS)
     if scope == ExamScope.EXAM:
         return questions
     if scope == ExamScope.DOMAIN:
