@@ -30,6 +30,7 @@ from accounts.models import User
 from cards import services as card_services
 from cards.models import (
     Answer,
+    CardReport,
     Certification,
     Deck,
     Domain,
@@ -50,7 +51,17 @@ from .expressions import (
     READABLE_ITEM,
     READABLE_STATE,
 )
-from .models import Attempt, CardState, Exam, ExamItem, ExamScope, Mode, Rating, ReviewState
+from .models import (
+    Attempt,
+    CardState,
+    Exam,
+    ExamItem,
+    ExamScope,
+    Mode,
+    Rating,
+    ReviewState,
+    Suspension,
+)
 from .selectors import user_zone
 from .services import MAX_DURATION_MS
 from .spreadsheet import csv_safe
@@ -100,6 +111,7 @@ class ImportCounts:
     review_states: int
     attempts: int
     exams: int
+    suspensions: int = 0
 
 
 # --- Export ---
@@ -254,6 +266,27 @@ def history_export(*, user: User, now: dt.datetime) -> dict[str, Any]:
             for row in attempts.values(
                 "question__key", "chosen_answer_ids", "card_before", "exam_item_id", *ATTEMPT_FIELDS
             )
+        ],
+        # Cards the learner set aside: imported again, so studying skips them there too.
+        "suspensions": [
+            {"question": key, "suspended_at": _iso(at)}
+            for key, at in Suspension.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values_list("question__key", "created_at")
+        ],
+        # What the learner told this site's admins about its cards: theirs to keep, but not
+        # imported (the admins of another site did not receive them).
+        "card_reports": [
+            {
+                "question": row["question__key"],
+                "reason": row["reason"],
+                "text": row["text"],
+                "reported_at": _iso(row["created_at"]),
+                "resolved": row["resolved"],
+            }
+            for row in CardReport.objects.filter(reporter=user)
+            .order_by("created_at", "pk")
+            .values("question__key", "reason", "text", "created_at", "resolved")
         ],
         # Every version's Markdown as uploaded: an import replays them, which rebuilds the same
         # cards; their keys differ only by the prefix, named here.
@@ -678,6 +711,7 @@ class _Parsed:
     states: list[tuple[str, dict[str, Any]]]
     exams: list[tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]]
     attempts: list[tuple[str, dict[str, Any], tuple[int, int] | None]]
+    suspensions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     notebooks: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
 
 
@@ -865,6 +899,29 @@ def _schedulable(state: dict[str, Any]) -> bool:
     return True
 
 
+# Absent from exports made before cards could be suspended: an empty list then.
+SUSPENSION_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "question": _question_key,
+    "suspended_at": _Moment(),
+}
+
+
+def _parse_suspensions(
+    reader: _Reader, document: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    if "suspensions" not in document:
+        return []
+    suspensions = []
+    seen: set[str] = set()
+    for path, record in reader.records(document, "suspensions"):
+        suspension = reader.read(record, path, SUSPENSION_CHECKS)
+        if suspension.get("question") in seen:
+            reader.error(f"{path}.question", _("appears twice"))
+        seen.add(suspension.get("question", ""))
+        suspensions.append((path, suspension))
+    return suspensions
+
+
 def _min_record_bytes(fields: Iterable[str]) -> int:
     """The shortest a record with these fields can be as JSON: its names, one-digit values."""
     return len(json.dumps(dict.fromkeys(fields, 0), separators=(",", ":")))
@@ -874,6 +931,7 @@ def _min_record_bytes(fields: Iterable[str]) -> int:
 # the lists' lengths before any record is read.
 MAX_RECORDS = {
     "review_states": MAX_IMPORT_BYTES // _min_record_bytes(STATE_CHECKS),
+    "suspensions": MAX_IMPORT_BYTES // _min_record_bytes(SUSPENSION_CHECKS),
     "exams": MAX_IMPORT_BYTES // _min_record_bytes([*EXAM_CHECKS, "items"]),
     "attempts": MAX_IMPORT_BYTES // _min_record_bytes(ATTEMPT_CHECKS),
 }
@@ -929,6 +987,7 @@ def _parse(document: Any, *, now: dt.datetime) -> _Parsed:
             reader.error(path, _("is not a card state the scheduler can use"))
     exams = _parse_exams(reader, document)
     attempts = _parse_attempts(reader, document, exams)
+    suspensions = _parse_suspensions(reader, document)
     notebooks = _parse_notebooks(reader, document)
     reader.refuse_if_any()
     return _Parsed(
@@ -936,6 +995,7 @@ def _parse(document: Any, *, now: dt.datetime) -> _Parsed:
         states=states,
         exams=exams,
         attempts=attempts,
+        suspensions=suspensions,
         notebooks=notebooks,
     )
 
@@ -944,6 +1004,7 @@ def _question_keys(parsed: _Parsed) -> set[str]:
     keys = {state["question"] for _path, state in parsed.states}
     keys |= {attempt["question"] for _path, attempt, _ref in parsed.attempts}
     keys |= {item["question"] for _p, _e, items in parsed.exams for _path, item in items}
+    keys |= {suspension["question"] for _path, suspension in parsed.suspensions}
     return keys
 
 
@@ -1004,6 +1065,8 @@ def _notebooks_restore(*, user: User, parsed: _Parsed) -> None:
         exam["topic"] = rename(exam.get("topic"))
         for _item_path, item in items:
             item["question"] = rename(item["question"])
+    for _path, suspension in parsed.suspensions:
+        suspension["question"] = rename(suspension["question"])
 
 
 def _write(*, user: User, parsed: _Parsed, now: dt.datetime) -> ImportCounts:
@@ -1154,7 +1217,25 @@ def _write(*, user: User, parsed: _Parsed, now: dt.datetime) -> ImportCounts:
         if ref is not None:
             attempt_row.exam_item_id = item_ids[(exams[ref[0]][0].pk, ref[1])]
     Attempt.objects.bulk_create([row for row, _ref in attempts], batch_size=500)
-    return ImportCounts(review_states=len(states), attempts=len(attempts), exams=len(exams))
+    # Suspensions are not history: a fresh account may have set the same card aside already.
+    suspended = Suspension.objects.bulk_create(
+        [
+            Suspension(
+                user=user,
+                question_id=question_ids[suspension["question"]],
+                created_at=suspension["suspended_at"],
+            )
+            for _path, suspension in parsed.suspensions
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return ImportCounts(
+        review_states=len(states),
+        attempts=len(attempts),
+        exams=len(exams),
+        suspensions=len(suspended),
+    )
 
 
 def history_import(*, user: User, document: Any, now: dt.datetime) -> ImportCounts:

@@ -892,6 +892,8 @@ def test_more_records_than_a_5_mb_export_holds_are_refused_unread(
 
 def test_a_real_export_stays_within_the_caps(learner):
     """A real export, compact or as downloaded, holds far fewer containers than refused."""
+    question = Attempt.objects.filter(user=learner).earliest("pk").question
+    services.suspension_create(user=learner, question=question, now=NOW)
     document = export_of(learner)
     for raw in (
         json.dumps(document, separators=(",", ":")).encode(),
