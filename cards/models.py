@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -200,6 +201,28 @@ class TaskStatement(models.Model):
         return f"{self.code} {in_ui_language(self.title, self.title_en)}"
 
 
+NOTE_FLAG_KINDS = {
+    "fact": _("Factual error"),
+    "outdated": _("Out of date"),
+    "typo": _("Typo"),
+}
+
+
+@dataclass(frozen=True)
+class ReviewerNote:
+    """A reviewer's note on one line of the notes that a question cites (see note_flags)."""
+
+    line: int
+    kind: str
+    correction: str
+    correction_en: str
+    url: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(NOTE_FLAG_KINDS.get(self.kind, self.kind))
+
+
 class QuestionKind(models.TextChoices):
     FLASHCARD = rules.FLASHCARD, _("Flashcard")
     SINGLE = rules.SINGLE, _("Single choice")
@@ -276,6 +299,10 @@ EFFECTIVE_TASK_STATEMENT = Coalesce(F("task_statement_id"), F("topic__task_state
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
+    def current(self) -> QuestionQuerySet:
+        """Questions still shown: a retired one is kept only for the history of its answers."""
+        return self.filter(retired=False)
+
     def with_answers(self) -> QuestionQuerySet:
         # The blueprint rows are tiny: joining them costs nothing and saves a query per card
         # that shows its task statement or domain.
@@ -329,6 +356,23 @@ class Question(models.Model):
     source_last_line = models.PositiveIntegerField(_("last line"))
     source_text = models.TextField(_("source lines"), blank=True)
     source_hash = models.CharField(_("hash of the source lines"), max_length=64, blank=True)
+    note_flags = models.JSONField(
+        _("reviewer's notes"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Reviewer's notes on the cited lines of the notes, which stay verbatim: a list of "
+            "{line, kind, correction, correction_en, url}, kind being fact, outdated or typo."
+        ),
+    )
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_(
+            "Kept for the history of those who answered it, but no longer shown: a corrected "
+            "question with a new key replaces it."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = QuestionManager.from_queryset(QuestionQuerySet)()
@@ -380,6 +424,31 @@ class Question(models.Model):
     @property
     def is_choice(self) -> bool:
         return self.kind in rules.CHOICE_KINDS
+
+    @property
+    def reviewer_notes(self) -> list[ReviewerNote]:
+        """The reviewer's notes on the cited lines, in line order; malformed entries (the
+        field is editable in the admin) are left out rather than failing the page."""
+        notes = []
+        for flag in self.note_flags if isinstance(self.note_flags, list) else []:
+            if not isinstance(flag, dict) or not isinstance(flag.get("line"), int):
+                continue
+            notes.append(
+                ReviewerNote(
+                    line=flag["line"],
+                    kind=str(flag.get("kind", "")),
+                    correction=str(flag.get("correction", "")),
+                    correction_en=str(flag.get("correction_en", "")),
+                    url=str(flag.get("url", "")),
+                )
+            )
+        return sorted(notes, key=lambda note: note.line)
+
+    @property
+    def asks_for_service(self) -> bool:
+        """A "which service?" card: its topic is its answer, so pages hide the topic (and
+        blank the answer's names out of deck and exam titles) until it is answered."""
+        return self.origin == QuestionOrigin.WHICH
 
     @property
     def citation(self) -> str:

@@ -497,7 +497,7 @@ def search_questions(
     limit: int = SEARCH_LIMIT,
 ) -> tuple[list[Question], int]:
     """Questions matching the filters (first `limit`, in deck order) and how many match."""
-    questions = Question.objects.select_related("topic")
+    questions = Question.objects.current().select_related("topic")
     if text:
         questions = questions.filter(Q(prompt__icontains=text) | Q(prompt_en__icontains=text))
     if topic is not None:

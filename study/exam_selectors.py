@@ -20,6 +20,7 @@ from cards.models import (
     Answer,
     Deck,
     Question,
+    QuestionOrigin,
     TaskStatement,
     Topic,
 )
@@ -263,10 +264,18 @@ def exam_listing(user: User, fmt: exams.ExamFormat | None) -> ExamListing:
 
 
 def topics_for_exams() -> QuerySet[Topic]:
-    """Topics that have choice questions, each with `choice_count`, in the exam's order."""
+    """Topics that have choice questions, each with `choice_count`, in the exam's order.
+
+    Counted as an exam on the topic draws them: current, and no "which service?" card.
+    """
+    drawn = (
+        Q(questions__kind__in=CHOICE_KINDS)
+        & Q(questions__retired=False)
+        & ~Q(questions__origin=QuestionOrigin.WHICH)
+    )
     return (
         Topic.objects.select_related("domain")
-        .annotate(choice_count=Count("questions", filter=Q(questions__kind__in=CHOICE_KINDS)))
+        .annotate(choice_count=Count("questions", filter=drawn))
         .filter(choice_count__gt=0)
         .order_by("domain__order", "order", "name")
     )
@@ -276,7 +285,8 @@ def task_statement_choice_counts() -> dict[int, int]:
     """Choice questions per task statement id, counting each by the one it tests (one query)."""
     return {
         row["tested"]: row["n"]
-        for row in Question.objects.filter(kind__in=CHOICE_KINDS)
+        for row in Question.objects.current()
+        .filter(kind__in=CHOICE_KINDS)
         .annotate(tested=EFFECTIVE_TASK_STATEMENT)
         .filter(tested__isnull=False)
         .order_by()

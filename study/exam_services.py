@@ -27,6 +27,7 @@ from cards.models import (
     Domain,
     Question,
     QuestionKind,
+    QuestionOrigin,
     TaskStatement,
     Topic,
 )
@@ -58,8 +59,9 @@ def exam_questions(
     domain: Domain | None = None,
     task_statement: TaskStatement | None = None,
 ) -> QuerySet[Question]:
-    """The choice questions an exam of this scope draws from (flashcards never go into exams)."""
-    questions = Question.objects.filter(kind__in=CHOICE_KINDS)
+    """The choice questions an exam of this scope draws from (flashcards never go into exams,
+    nor retired questions; an exam on one topic, titled by it, has no "which service?" card)."""
+    questions = Question.objects.current().filter(kind__in=CHOICE_KINDS)
     if scope == ExamScope.EXAM:
         return questions
     if scope == ExamScope.DOMAIN:
@@ -73,7 +75,7 @@ def exam_questions(
     if scope == ExamScope.TOPIC:
         if topic is None:
             raise ExamError(_("Choose a topic."))
-        return questions.filter(topic=topic)
+        return questions.filter(topic=topic).exclude(origin=QuestionOrigin.WHICH)
     if scope == ExamScope.DECK:
         if deck is None or not Deck.objects.visible_to(user).filter(pk=deck.pk).exists():
             raise ExamError(_("Choose one of your decks."))
