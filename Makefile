@@ -18,7 +18,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 # browser tests. EXTRA_PACKAGES adds more (CI adds its own tools).
 SYSTEM_PACKAGES := gettext chromium fonts-noto-cjk $(EXTRA_PACKAGES)
 
-.PHONY: help run migrate messages fixtures superuser system-packages \
+.PHONY: help run migrate messages fixtures superuser teacher demo system-packages \
 	test lint format-check types migrations-check pytest clean distclean
 
 help:
@@ -26,6 +26,8 @@ help:
 	@echo "make test       lint, types, migrations check and the test suite (PYTEST_ARGS=...)"
 	@echo "make fixtures   rebuild fixtures/content.json from notes/"
 	@echo "make superuser  create an admin account for /admin/"
+	@echo "make teacher EMAIL=you@example.com   give a signed-up user the teacher role"
+	@echo "make demo       add demo accounts with a few weeks of history (local use only)"
 	@echo "make clean      remove caches and build output; distclean also removes .venv"
 
 # --- System packages -------------------------------------------------------------------
@@ -69,6 +71,7 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(PY)
 # --- Running ----------------------------------------------------------------------------
 
 run: migrate
+	@echo "An empty site? 'make demo' adds demo accounts with weeks of history (see README)."
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Idempotent: migrations, the cache table and the content fixture can be applied any time.
@@ -77,17 +80,28 @@ migrate: $(VENV)/.installed-runtime messages
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_content
 
-messages: $(VENV)/.installed-runtime
-ifneq ($(PO_FILES),)
+# Each .mo is rebuilt only when its .po is newer, so a second `make` leaves them alone (CI runs
+# two suites side by side).
+messages: $(PO_FILES:.po=.mo)
+
+%.mo: %.po $(VENV)/.installed-runtime
 	$(call ensure_packages,gettext)
-	$(MANAGE) compilemessages --ignore=$(VENV)
-endif
+	msgfmt --check-format -o $@ $<
 
 fixtures: $(VENV)/.installed-runtime
 	$(MANAGE) build_fixtures
 
 superuser: migrate
 	$(MANAGE) createsuperuser
+
+# The account must exist (sign up first); the role shows on the user's next page.
+teacher: migrate
+	@[ -n "$(EMAIL)" ] || { echo "usage: make teacher EMAIL=you@example.com" >&2; exit 2; }
+	$(MANAGE) make_teacher "$(EMAIL)"
+
+# Demo learner, teacher and class with weeks of history; made again from scratch on every run.
+demo: migrate
+	$(MANAGE) seed_demo
 
 # --- Checks -----------------------------------------------------------------------------
 # `make test` runs them all; `make -k test` (as CI does) goes on after a failing one.
@@ -119,4 +133,4 @@ clean:
 	[ ! -d locale ] || find locale -name '*.mo' -delete
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .cache

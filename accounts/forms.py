@@ -1,19 +1,25 @@
 """Forms a learner fills in about their own account (allauth owns sign-up and log-in forms)."""
 
+import datetime as dt
 import functools
 import zoneinfo
 from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django import forms
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import RETENTION_MAX, RETENTION_MIN, User
+from .models import RETENTION_MAX, RETENTION_MIN, STUDY_MINUTES_MAX, STUDY_MINUTES_MIN, User
 
 NEW_CARDS_PER_DAY_MAX = 1000
 REVIEWS_PER_DAY_MIN = 1
 REVIEWS_PER_DAY_MAX = 10000
+# An exam date is kept within a sane window around today: a date just passed must still save
+# (the learner may edit other settings after sitting the exam), year 1 or 9999 must not.
+EXAM_DATE_PAST = dt.timedelta(days=366)
+EXAM_DATE_AHEAD = dt.timedelta(days=3 * 366)
 
 
 @functools.cache
@@ -50,6 +56,20 @@ class SettingsForm(forms.ModelForm):
         max_value=REVIEWS_PER_DAY_MAX,
         help_text=_("From 1 to 10000."),
     )
+    exam_date = forms.DateField(
+        label=capfirst(_("exam date")),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Optional. Readiness and the study plan predict what you will recall on this day."
+        ),
+    )
+    study_minutes_per_day = forms.IntegerField(
+        label=capfirst(_("study minutes per day")),
+        min_value=STUDY_MINUTES_MIN,
+        max_value=STUDY_MINUTES_MAX,
+        help_text=_("How long you can study each day, from 1 to 1440 minutes."),
+    )
     ui_language = forms.ChoiceField(
         label=capfirst(_("interface language")),
         # Language names in their own language, as every switcher shows them.
@@ -70,12 +90,26 @@ class SettingsForm(forms.ModelForm):
             "desired_retention",
             "new_cards_per_day",
             "max_reviews_per_day",
+            "exam_date",
+            "study_minutes_per_day",
             "time_zone",
             "ui_language",
             "card_language",
         ]
         widgets = {"card_language": forms.RadioSelect}
         help_texts = {"display_name": _("Shown in the header and to your teachers.")}
+
+    def clean_exam_date(self) -> dt.date | None:
+        exam_date: dt.date | None = self.cleaned_data.get("exam_date")
+        if exam_date is None:
+            return None
+        today = timezone.now().date()
+        if not today - EXAM_DATE_PAST <= exam_date <= today + EXAM_DATE_AHEAD:
+            raise forms.ValidationError(
+                _("Choose a date within a year before today and three years after it."),
+                code="out_of_range",
+            )
+        return exam_date
 
 
 class PasswordConfirmForm(forms.Form):

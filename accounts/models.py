@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 RETENTION_MIN = Decimal("0.80")
 RETENTION_MAX = Decimal("0.97")
+STUDY_MINUTES_MIN = 1
+STUDY_MINUTES_MAX = 1440
 
 
 class CardLanguage(models.TextChoices):
@@ -29,6 +31,10 @@ class User(AbstractUser):
     max_reviews_per_day = models.PositiveSmallIntegerField(
         _("maximum reviews per day"), default=200
     )
+    # The day of the certification exam, in the learner's time zone: readiness and the planner
+    # predict recall on it. Optional; without it they look a fixed horizon ahead.
+    exam_date = models.DateField(_("exam date"), null=True, blank=True)
+    study_minutes_per_day = models.PositiveSmallIntegerField(_("study minutes per day"), default=30)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul")
     ui_language = models.CharField(_("interface language"), max_length=8, blank=True)
     card_language = models.CharField(
@@ -64,6 +70,11 @@ class User(AbstractUser):
                 condition=models.Q(max_reviews_per_day__gte=1)
                 & models.Q(max_reviews_per_day__lte=10000),
                 name="accounts_user_reviews_per_day_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(study_minutes_per_day__gte=STUDY_MINUTES_MIN)
+                & models.Q(study_minutes_per_day__lte=STUDY_MINUTES_MAX),
+                name="accounts_user_study_minutes_range",
             ),
         ]
 

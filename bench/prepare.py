@@ -11,8 +11,8 @@ DATABASE_URL, DJANGO_SECRET_KEY, ...):
     python bench/prepare.py queries DIR PAGE       the SQL of one request of PAGE
     python bench/prepare.py plans DIR PAGE         the same with EXPLAIN (ANALYZE, BUFFERS)
 
-Sessions are made directly with the session store, as a login would leave them (with the
-navigation's role flag already set), so no password hash is computed during the benchmark.
+Sessions are made directly with the session store, as a login would leave them, so no password
+hash is computed during the benchmark.
 The query counts come from one request per page through django.test.Client in this process,
 inside CaptureQueriesContext: nothing is added to the server that is measured.
 """
@@ -61,7 +61,6 @@ from bench.management.commands.bench_seed import (  # noqa: E402
 )
 from cards.models import Answer, Deck  # noqa: E402
 from classrooms import selectors as classroom_selectors  # noqa: E402
-from classrooms.access import SESSION_ROLE_KEY, is_teacher  # noqa: E402
 from classrooms.goals import Goal  # noqa: E402
 from classrooms.models import Assignment  # noqa: E402
 from study import selectors as study_selectors  # noqa: E402
@@ -83,9 +82,8 @@ def session_for(user: User) -> str:
     """A signed-in session for `user`, stored like the one a login leaves; returns its key."""
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store[SESSION_ROLE_KEY] = is_teacher(user)  # set at login (classrooms.apps)
     store.create()
     return str(store.session_key)
 

@@ -19,7 +19,17 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .forms import AnswerInlineFormSet, QuestionAdminForm
-from .models import Answer, Certification, Deck, Domain, Question, TaskStatement, Topic
+from .models import (
+    Answer,
+    Certification,
+    Deck,
+    Domain,
+    Notebook,
+    NotebookVersion,
+    Question,
+    TaskStatement,
+    Topic,
+)
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -93,6 +103,8 @@ class TopicAdmin(admin.ModelAdmin):
     list_select_related = ("domain", "task_statement")
     search_fields = ("slug", "name", "service")
     prepopulated_fields = {"slug": ("name",)}
+    # Where a learner's topic came from: set by the upload, never moved to another notebook.
+    readonly_fields = ("notebook",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         return super().get_queryset(request).annotate(question_count=Count("questions"))
@@ -129,7 +141,9 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ("topic",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> _FieldsetSpec:
-        source = ("citation_display", "public_page", "source_hash") if obj else SOURCE_FIELDS
+        source = (
+            ("citation_display", "public_page", "source_hash", "notebook") if obj else SOURCE_FIELDS
+        )
         return [
             (None, {"fields": ("key", "topic", "task_statement", ("kind", "origin"), "order")}),
             (
@@ -145,7 +159,7 @@ class QuestionAdmin(admin.ModelAdmin):
         if obj is None:
             return ()
         # Imported questions are re-matched to their note lines by these fields.
-        return ("citation_display", "public_page", "source_hash", *SOURCE_FIELDS)
+        return ("citation_display", "public_page", "source_hash", "notebook", *SOURCE_FIELDS)
 
     def render_change_form(
         self,
@@ -216,14 +230,60 @@ class DeckAdmin(admin.ModelAdmin):
         "slug",
         ("description", "description_en"),
         "owner",
+        "notebook",
         "domain",
         "order",
         "questions",
     )
+    readonly_fields = ("notebook",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Deck]:
         return Deck.objects.with_card_counts()
 
     @admin.display(description=_("cards"), ordering="card_count")
     def card_count(self, obj: Deck) -> int:
+        return obj.card_count  # type: ignore[attr-defined]
+
+
+class NotebookVersionInline(admin.TabularInline):
+    model = NotebookVersion
+    # Each version is the Markdown exactly as the learner sent it: evidence, never edited.
+    fields = ("number", "created", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notebook)
+class NotebookAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "created", "version_count", "card_count")
+    list_select_related = ("owner",)
+    search_fields = ("title", "owner__email")
+    raw_id_fields = ("owner",)
+    readonly_fields = ("owner", "created")
+    inlines = (NotebookVersionInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notebook]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                version_count=Count("versions", distinct=True),
+                card_count=Count("questions", distinct=True),
+            )
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # notebooks come from uploads, which compile and check the notes
+
+    @admin.display(description=_("versions"), ordering="version_count")
+    def version_count(self, obj: Notebook) -> int:
+        return obj.version_count  # type: ignore[attr-defined]
+
+    @admin.display(description=_("cards"), ordering="card_count")
+    def card_count(self, obj: Notebook) -> int:
         return obj.card_count  # type: ignore[attr-defined]

@@ -615,6 +615,12 @@ def first_link_url(text: str) -> str:
     return ""
 
 
+def heading_slug(heading: str) -> str:
+    """The slug of a heading: Django's slugify, or, for a heading with no ASCII letter or digit
+    (a Korean one), "h-" and a digest of it, so every heading gives a stable, URL-safe slug."""
+    return slugify(heading) or f"h-{sha256(heading)[:12]}"
+
+
 def exam_path_for(notes_path: str) -> str:
     """Where the YAML companion of a notes file is, or would be: `<stem>.exam.yaml` beside it."""
     return notes_path.removesuffix(".md") + EXAM_SUFFIX
@@ -718,7 +724,7 @@ def place_topic(
     return PlacedTopic(
         line=topic.line,
         heading=topic.heading,
-        slug=slugify(topic.heading),
+        slug=heading_slug(topic.heading),
         domain=domain,
         task_statement=task,
         placed_by=placed_by,
@@ -831,11 +837,11 @@ def _check_source(source: Source) -> list[Problem]:
     notes, exam, domain = source.notes, source.exam, source.domain
     problems: list[Problem] = []
     if notes.title is not None and (
-        not slugify(notes.title) or len(slugify(notes.title)) > MAX_SLUG
+        not heading_slug(notes.title) or len(heading_slug(notes.title)) > MAX_SLUG
     ):
         problems.append(Problem(notes.path, notes.title_line, "title gives no usable slug"))
     for topic in notes.topics:
-        slug = slugify(topic.heading)
+        slug = heading_slug(topic.heading)
         if not slug or len(slug) > MAX_SLUG or len(topic.heading) > MAX_NAME:
             problems.append(
                 Problem(notes.path, topic.line, f'heading "{topic.heading}" gives no usable slug')
@@ -878,12 +884,12 @@ def _check_source(source: Source) -> list[Problem]:
                     f'topic "{spec.heading}" is not a "## " heading of {notes.path}',
                 )
             )
-        elif spec.slug and spec.slug != slugify(heading.heading):
+        elif spec.slug and spec.slug != heading_slug(heading.heading):
             problems.append(
                 Problem(
                     exam.path,
                     spec.slug_line,
-                    f"slug {spec.slug!r} should be {slugify(heading.heading)!r}",
+                    f"slug {spec.slug!r} should be {heading_slug(heading.heading)!r}",
                 )
             )
         in_domain(spec.task_statement, spec.task_statement_line)
@@ -929,7 +935,7 @@ def _check_source(source: Source) -> list[Problem]:
                 )
             )
 
-    sections = {slugify(topic.heading): topic for topic in notes.topics}
+    sections = {heading_slug(topic.heading): topic for topic in notes.topics}
     for authored in exam.questions:
         section = sections.get(authored.topic)
         if section is None:
@@ -1338,10 +1344,12 @@ def _key_uses(source: Source) -> list[KeyUse]:
     uses: list[KeyUse] = []
     if notes.title is not None:
         uses.append(
-            KeyUse("deck slug", slugify(notes.title), Problem(notes.path, notes.title_line, ""))
+            KeyUse(
+                "deck slug", heading_slug(notes.title), Problem(notes.path, notes.title_line, "")
+            )
         )
     for topic in notes.topics:
-        slug = slugify(topic.heading)
+        slug = heading_slug(topic.heading)
         place = Problem(notes.path, topic.line, "")
         uses.append(KeyUse("topic slug", slug, place))
         uses.append(KeyUse("deck slug", slug, place))
@@ -1400,7 +1408,7 @@ def compile_source(
     answers: list[Record] = []
     which: list[WhichEntry] = []
     whole = _deck(
-        slug=slugify(title),
+        slug=heading_slug(title),
         name=title,
         name_en=(exam.name_en if exam is not None else "") or domain.title_en,
         description=exam.description if exam is not None else "",

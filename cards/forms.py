@@ -1,15 +1,19 @@
-"""Admin forms for content: the answer-set rules checked across a question's inline answers."""
+"""Forms for content: the admin's answer-set rules across a question's inline answers, and a
+learner's notebook upload."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .models import Answer, Question, QuestionKind
+from .models import Answer, Notebook, Question, QuestionKind
+from .notebooks import NotebookRefused, notes_text, too_large
 
 # Orders an answer holds for an instant while a save reorders its siblings: far above any real
 # order, still inside PositiveSmallIntegerField's range on every database.
@@ -97,3 +101,56 @@ class AnswerInlineFormSet(forms.BaseInlineFormSet):
         ]
         for offset, pk in enumerate(moving):
             Answer.objects.filter(pk=pk).update(order=PARKED_ORDER + offset)
+
+
+class NotebookUploadForm(forms.Form):
+    """Markdown notes as a file or pasted; cleaned to their text (`notes`) and a title.
+
+    The bytes are checked (size, binary, UTF-8, empty) by cards.notebooks.notes_text; what the
+    notes say is the compiler's business, shown on the preview.
+    """
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=Notebook._meta.get_field("title").max_length,
+        required=False,
+        help_text=_("Optional: the file's name, or the notes' domain, when left empty."),
+    )
+    file = forms.FileField(
+        label=_("Markdown file (.md)"),
+        required=False,
+        help_text=_("The same format as the built-in notes; at most 1 MB."),
+    )
+    text = forms.CharField(
+        label=_("Or paste your notes"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        upload = self.cleaned_data.get("file")
+        pasted: str = self.cleaned_data.get("text") or ""
+        if upload is not None and pasted.strip():
+            raise ValidationError(_("Upload a file or paste your notes, not both."))
+        if upload is None and not pasted.strip():
+            raise ValidationError(_("Upload a Markdown file or paste your notes."))
+        try:
+            if upload is not None and upload.size > settings.NOTEBOOK_MAX_BYTES:
+                raise too_large()
+            if upload is not None:
+                # Read one byte past the limit: enough to know it is too large.
+                data = upload.read(settings.NOTEBOOK_MAX_BYTES + 1)
+            else:
+                data = pasted.encode("utf-8")
+            self.cleaned_data["notes"] = notes_text(data)
+        except NotebookRefused as refused:
+            raise ValidationError(refused.message) from refused
+        title = (self.cleaned_data.get("title") or "").strip()
+        if not title and upload is not None:
+            title = PurePath(upload.name or "").stem.strip()
+        self.cleaned_data["title"] = title[: Notebook._meta.get_field("title").max_length]
+        return self.cleaned_data

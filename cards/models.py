@@ -236,6 +236,86 @@ class QuestionOrigin(models.TextChoices):
     ADMIN = "admin", _("Written in the admin")
 
 
+class NotebookQuerySet(models.QuerySet["Notebook"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> NotebookQuerySet:
+        """A learner's notebooks for that learner; and, for the students of a classroom, the
+        notebooks one of whose decks is assigned to it (the decks themselves say which cards).
+
+        The classroom lookup is named by a string, as in DeckQuerySet.visible_to.
+        """
+        if user is None or not user.is_authenticated:
+            return self.none()
+        assigned = Deck.objects.filter(
+            notebook__isnull=False, assignments__classroom__memberships__student=user
+        ).values("notebook_id")
+        return self.filter(Q(owner=user) | Q(pk__in=assigned))
+
+
+class Notebook(models.Model):
+    """A learner's own notes, uploaded in the browser; its cards are private to the owner and to
+    the students of a classroom the owner assigned its decks to."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notebooks",
+        verbose_name=_("owner"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    created = models.DateTimeField(_("created"))
+
+    objects = NotebookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("notebook")
+        verbose_name_plural = _("notebooks")
+        indexes = [models.Index(fields=["owner", "created"], name="cards_notebook_owner_created")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cards:notebook_detail", args=[self.pk])
+
+
+class NotebookVersion(models.Model):
+    """One upload of a notebook: its Markdown exactly as it was sent (after UTF-8 decoding)."""
+
+    notebook = models.ForeignKey(
+        Notebook, on_delete=models.CASCADE, related_name="versions", verbose_name=_("notebook")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    text = models.TextField(_("Markdown"))
+    created = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["notebook", "-number"]
+        verbose_name = _("notebook version")
+        verbose_name_plural = _("notebook versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notebook", "number"], name="cards_notebookversion_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="cards_notebookversion_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notebook_id} v{self.number}"
+
+
+class TopicQuerySet(models.QuerySet["Topic"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> TopicQuerySet:
+        """Built-in topics for everyone; a notebook's topics for whoever may see one of its
+        questions (see QuestionQuerySet.visible_to)."""
+        if user is None or not user.is_authenticated:
+            return self.filter(notebook__isnull=True)
+        shown = Question.objects.visible_to(user).filter(notebook__isnull=False).values("topic_id")
+        return self.filter(Q(notebook__isnull=True) | Q(notebook__owner=user) | Q(pk__in=shown))
+
+
 class TopicManager(models.Manager["Topic"]):
     def get_by_natural_key(self, slug: str) -> Topic:
         return self.get(slug=slug)
@@ -266,7 +346,17 @@ class Topic(models.Model):
         _("order"), default=0, help_text=_("Position within its domain.")
     )
 
-    objects = TopicManager()
+    notebook = models.ForeignKey(
+        Notebook,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="topics",
+        verbose_name=_("notebook"),
+        help_text=_("Empty for built-in content; the notebook a learner's own topic came from."),
+    )
+
+    objects = TopicManager.from_queryset(TopicQuerySet)()
 
     class Meta:
         ordering = ["domain__order", "order", "name"]
@@ -302,6 +392,18 @@ class QuestionQuerySet(models.QuerySet["Question"]):
     def current(self) -> QuestionQuerySet:
         """Questions still shown: a retired one is kept only for the history of its answers."""
         return self.filter(retired=False)
+
+    def visible_to(self, user: User | AnonymousUser | None) -> QuestionQuerySet:
+        """Built-in questions for everyone; a notebook's questions for its owner, and for the
+        students of a classroom one of whose assigned decks holds them (exactly those decks:
+        an assigned topic deck does not open the rest of the notebook)."""
+        if user is None or not user.is_authenticated:
+            return self.filter(notebook__isnull=True)
+        assigned = Deck.questions.through.objects.filter(
+            deck__notebook__isnull=False,
+            deck__assignments__classroom__memberships__student=user,
+        ).values("question_id")
+        return self.filter(Q(notebook__isnull=True) | Q(notebook__owner=user) | Q(pk__in=assigned))
 
     def with_answers(self) -> QuestionQuerySet:
         # The blueprint rows are tiny: joining them costs nothing and saves a query per card
@@ -374,6 +476,15 @@ class Question(models.Model):
         ),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+    notebook = models.ForeignKey(
+        Notebook,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("notebook"),
+        help_text=_("Empty for built-in content; set, the card is private to the notebook."),
+    )
 
     objects = QuestionManager.from_queryset(QuestionQuerySet)()
 
@@ -563,7 +674,10 @@ class Deck(models.Model):
         blank=True,
         related_name="decks",
         verbose_name=_("owner"),
-        help_text=_("Empty for built-in decks; the teacher for a teacher's own deck."),
+        help_text=_(
+            "Empty for built-in decks; the teacher for a teacher's own deck; the learner for the "
+            "decks of their notebook."
+        ),
     )
     domain = models.ForeignKey(
         Domain,
@@ -575,6 +689,15 @@ class Deck(models.Model):
         help_text=_("The domain a built-in deck covers; empty for a deck that mixes domains."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    notebook = models.ForeignKey(
+        Notebook,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decks",
+        verbose_name=_("notebook"),
+        help_text=_("Set for the decks made from a notebook (one per topic, one for it all)."),
+    )
 
     objects = DeckManager.from_queryset(DeckQuerySet)()
 

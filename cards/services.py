@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,17 +12,23 @@ from typing import Any
 from django.core import serializers
 from django.db import transaction
 
+from accounts.models import User
+
 from .blueprint import Blueprint
-from .content import blueprint_records
+from .content import MAX_KEY, MAX_SLUG, Record, blueprint_records, sha256
 from .models import (
     Answer,
     Certification,
     Deck,
     Domain,
+    Notebook,
+    NotebookVersion,
     Question,
     QuestionOrigin,
     TaskStatement,
+    Topic,
 )
+from .notebooks import FIRST_TOPIC_ORDER, NotebookRefused, notebook_draft
 
 BLUEPRINT_MODELS = (Certification, Domain, TaskStatement)
 # Questions compiled from the notes, as opposed to those written in the admin.
@@ -121,7 +128,8 @@ def _sync_overlays(overlays: Mapping[int, tuple[bool, Any]]) -> None:
 
 def _retire_missing(fixture_keys: set[str]) -> int:
     """Retire the built questions the fixture no longer has; return how many."""
-    built = Question.objects.filter(origin__in=BUILT_ORIGINS, retired=False)
+    # A notebook's questions are its owner's, published from the notebook, not the fixture's.
+    built = Question.objects.filter(origin__in=BUILT_ORIGINS, retired=False, notebook__isnull=True)
     return built.exclude(key__in=fixture_keys).update(retired=True)
 
 
@@ -159,3 +167,121 @@ def blueprint_seed(*, blueprint: Blueprint) -> Certification:
     for item in serializers.deserialize("python", blueprint_records(blueprint)):
         item.save()
     return Certification.objects.get(code=blueprint.code)
+
+
+def _scoped(prefix: str, value: str, limit: int) -> str:
+    """`prefix-value`, or `prefix-<digest of value>` when that would not fit in `limit`."""
+    scoped = f"{prefix}-{value}"
+    return scoped if len(scoped) <= limit else f"{prefix}-{sha256(value)[:24]}"
+
+
+def _notebook_records_save(
+    *, notebook: Notebook, version: NotebookVersion, records: Sequence[Record]
+) -> None:
+    """Save a compiled notebook's records under keys of the notebook's own.
+
+    The compiler names rows as the fixture does (topic slugs from headings, question keys from
+    them): unique in one file, not across learners. Here every slug and key gets the notebook's
+    prefix, and a question's also the version that created it, so a card made by a later
+    upload never takes the key of one kept from an earlier one.
+    """
+    owner = notebook.owner
+    domains = {
+        (code, number): pk
+        for code, number, pk in Domain.objects.values_list("certification__code", "number", "pk")
+    }
+    tasks = {
+        (code, task): pk
+        for code, task, pk in TaskStatement.objects.values_list(
+            "domain__certification__code", "code", "pk"
+        )
+    }
+    prefix = f"nb{notebook.pk}"
+    by_model: dict[str, list[Record]] = {}
+    for record in records:
+        by_model.setdefault(record["model"], []).append(record)
+
+    topic_ids: dict[str, int] = {}
+    for record in by_model.get("cards.topic", []):
+        fields = record["fields"]
+        task = fields["task_statement"]
+        topic = Topic.objects.create(
+            slug=_scoped(prefix, fields["slug"], MAX_SLUG),
+            name=fields["name"],
+            domain_id=domains[tuple(fields["domain"])],
+            task_statement_id=tasks[tuple(task)] if task else None,
+            service=fields["service"],
+            order=fields["order"],
+            notebook=notebook,
+        )
+        topic_ids[fields["slug"]] = topic.pk
+
+    question_prefix = f"{prefix}-v{version.number}"
+    new_questions = []
+    for record in by_model.get("cards.question", []):
+        fields = dict(record["fields"])
+        task = fields.pop("task_statement")
+        topic_id = topic_ids[fields.pop("topic")[0]]
+        fields["key"] = _scoped(question_prefix, fields["key"], MAX_KEY)
+        fields["source_file"] = notebook.title[:200]
+        new_questions.append(
+            Question(
+                **fields,
+                topic_id=topic_id,
+                task_statement_id=tasks[tuple(task)] if task else None,
+                notebook=notebook,
+            )
+        )
+    compiled_keys = [record["fields"]["key"] for record in by_model.get("cards.question", [])]
+    saved = Question.objects.bulk_create(new_questions)
+    question_ids = {key: q.pk for key, q in zip(compiled_keys, saved, strict=True)}
+    answers = []
+    for record in by_model.get("cards.answer", []):
+        fields = dict(record["fields"])
+        question_id = question_ids[fields.pop("question")[0]]
+        answers.append(Answer(**fields, question_id=question_id))
+    Answer.objects.bulk_create(answers)
+
+    topic_decks = by_model.get("cards.deck", [])[1:]  # the first is the whole file's deck
+    whole = Deck.objects.create(
+        slug=prefix,
+        name=notebook.title,
+        name_en=notebook.title,
+        owner=owner,
+        notebook=notebook,
+        domain_id=domains[tuple(by_model["cards.deck"][0]["fields"]["domain"])],
+        order=FIRST_TOPIC_ORDER - 1,
+    )
+    whole.questions.add(*question_ids.values())
+    for record in topic_decks:
+        fields = record["fields"]
+        deck = Deck.objects.create(
+            slug=_scoped(prefix, fields["slug"], MAX_SLUG),
+            name=fields["name"],
+            name_en=fields["name_en"],
+            description=fields["description"],
+            description_en=fields["description_en"],
+            owner=owner,
+            notebook=notebook,
+            domain_id=domains[tuple(fields["domain"])],
+            order=fields["order"],
+        )
+        deck.questions.add(*(question_ids[key] for [key] in fields["questions"]))
+
+
+def notebook_create(*, user: User, title: str, text: str, now: dt.datetime) -> Notebook:
+    """Compile `text` again (the preview's result is never trusted) and save the notebook, its
+    first version, topics, cards and decks in one transaction; NotebookRefused if it has errors.
+    """
+    with transaction.atomic():
+        # Serialises one learner's uploads, so two at once cannot both pass the limits.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        draft = notebook_draft(user=user, title=title, text=text)
+        if not draft.ok:
+            raise NotebookRefused(draft.errors[0].message)
+        notebook = Notebook.objects.create(owner=user, title=title, created=now)
+        version = NotebookVersion.objects.create(
+            notebook=notebook, number=1, text=text, created=now
+        )
+        _notebook_records_save(notebook=notebook, version=version, records=draft.compiled.records)
+    return notebook

@@ -7,4 +7,13 @@ app_name = "cards"
 urlpatterns = [
     path("decks/<slug:slug>/", views.deck_detail, name="deck_detail"),
     path("questions/<int:pk>/", views.question_detail, name="question_detail"),
+    path("notebooks/", views.notebook_list, name="notebook_list"),
+    path("notebooks/new/", views.notebook_new, name="notebook_new"),
+    path("notebooks/new/confirm/", views.notebook_confirm, name="notebook_confirm"),
+    path("notebooks/<int:pk>/", views.notebook_detail, name="notebook_detail"),
+    path(
+        "notebooks/<int:pk>/versions/<int:number>/notes.md",
+        views.notebook_version_download,
+        name="notebook_version_download",
+    ),
 ]

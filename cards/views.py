@@ -1,13 +1,38 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from __future__ import annotations
 
-from .models import Deck, Question
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.http import AuthenticatedHttpRequest
+
+from . import services
+from .forms import NotebookUploadForm
+from .models import Deck, Notebook, NotebookVersion, Question
+from .notebooks import Draft, NotebookRefused, notebook_draft
+
+# The preview hands the learner's text back to the browser signed: the confirmation compiles it
+# again, so nothing the browser sends is trusted but the text the learner wrote.
+DRAFT_SALT = "cards.notebook-draft"
+DRAFT_MAX_AGE = 2 * 60 * 60
 
 
 @require_safe
 def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Anyone for a built-in deck; a teacher's deck only for who may see it (else 404)."""
+    """Anyone for a built-in deck; a teacher's or notebook's deck only for who may see it (else
+    404)."""
     deck = get_object_or_404(Deck.objects.visible_to(request.user), slug=slug)
     questions = deck.questions.with_answers().order_by(
         "topic__domain__order", "topic__order", "order", "id"
@@ -17,6 +42,118 @@ def deck_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Anyone: one question with its answers, explanations and the note lines it cites."""
-    question = get_object_or_404(Question.objects.with_answers(), pk=pk)
+    """Anyone for built-in content, a notebook's question only for who may see it (else 404):
+    one question with its answers, explanations and the note lines it cites."""
+    question = get_object_or_404(Question.objects.visible_to(request.user).with_answers(), pk=pk)
     return render(request, "cards/question_detail.html", {"question": question})
+
+
+def _owned_notebook(request: AuthenticatedHttpRequest, pk: int) -> Notebook:
+    """The signed-in learner's own notebook, else 404 (a student of an assigned class studies
+    its decks, not the notebook)."""
+    return get_object_or_404(Notebook.objects.filter(owner=request.user), pk=pk)
+
+
+@login_required
+@require_safe
+def notebook_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Signed-in users: their notebooks, and the form to add one."""
+    notebooks = Notebook.objects.filter(owner=request.user).prefetch_related("decks")
+    return render(
+        request,
+        "cards/notebook_list.html",
+        {"notebooks": notebooks, "form": NotebookUploadForm()},
+    )
+
+
+def _preview(
+    request: AuthenticatedHttpRequest, form: NotebookUploadForm, draft: Draft, status: int = 200
+) -> HttpResponse:
+    token = (
+        signing.dumps(
+            {"user": request.user.pk, "title": draft.title, "text": draft.text},
+            salt=DRAFT_SALT,
+            compress=True,
+        )
+        if draft.ok
+        else ""
+    )
+    return render(
+        request,
+        "cards/notebook_preview.html",
+        {"form": form, "draft": draft, "token": token},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notebook_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Signed-in users: upload or paste notes; a POST shows the preview, and saves nothing."""
+    if request.method != "POST":
+        return render(request, "cards/notebook_new.html", {"form": NotebookUploadForm()})
+    limited = ratelimit.consume_or_429(request, action="notebook_upload", user=request.user)
+    if limited is not None:
+        return limited
+    form = NotebookUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "cards/notebook_new.html", {"form": form}, status=400)
+    draft = notebook_draft(
+        user=request.user, title=form.cleaned_data["title"], text=form.cleaned_data["notes"]
+    )
+    # The textarea under the preview holds the notes, to fix and preview again.
+    form = NotebookUploadForm(initial={"title": draft.title, "text": draft.text})
+    return _preview(request, form, draft)
+
+
+@login_required
+@require_POST
+def notebook_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Signed-in users: save the notebook they previewed (compiled again from its text)."""
+    limited = ratelimit.consume_or_429(request, action="notebook_upload", user=request.user)
+    if limited is not None:
+        return limited
+    try:
+        draft = signing.loads(request.POST.get("draft", ""), salt=DRAFT_SALT, max_age=DRAFT_MAX_AGE)
+    except signing.BadSignature:
+        return HttpResponseBadRequest(_("This preview has expired. Upload the notes again."))
+    if draft.get("user") != request.user.pk:
+        return HttpResponseBadRequest(_("This preview has expired. Upload the notes again."))
+    try:
+        notebook = services.notebook_create(
+            user=request.user, title=draft["title"], text=draft["text"], now=timezone.now()
+        )
+    except NotebookRefused as refused:
+        messages.error(request, refused.message)
+        return HttpResponseRedirect(reverse("cards:notebook_new"), status=303)
+    messages.success(request, _("Your notebook is saved: study its decks below."))
+    return HttpResponseRedirect(notebook.get_absolute_url(), status=303)
+
+
+@login_required
+@require_safe
+def notebook_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The notebook's owner: its decks and its versions."""
+    notebook = _owned_notebook(request, pk)
+    decks = notebook.decks.with_card_counts().order_by("order", "name")
+    versions = notebook.versions.order_by("-number").only("number", "created", "notebook_id")
+    return render(
+        request,
+        "cards/notebook_detail.html",
+        {"notebook": notebook, "decks": decks, "versions": versions},
+    )
+
+
+@login_required
+@require_safe
+def notebook_version_download(
+    request: AuthenticatedHttpRequest, pk: int, number: int
+) -> HttpResponse:
+    """The notebook's owner: one version's Markdown exactly as it was uploaded."""
+    notebook = _owned_notebook(request, pk)
+    version = get_object_or_404(NotebookVersion, notebook=notebook, number=number)
+    response = HttpResponse(version.text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="notebook-{notebook.pk}-v{version.number}.md"'
+    )
+    return response

@@ -40,10 +40,9 @@ TEACHER_PERMISSIONS = {
     "cards": ["add_deck", "change_deck", "view_deck"],
 }
 TEACHER_APP, TEACHER_CODENAME = "classrooms", "add_classroom"
-# The header shows "Classrooms" or "My classes" from this session flag, so the navigation costs
-# no query on every page. It is set at sign-in and corrected whenever a page checks the role.
-SESSION_ROLE_KEY = "classrooms_is_teacher"
-_CACHE_ATTR = "_classrooms_is_teacher"
+# Where is_teacher() remembers the role on the user object; the authentication backends
+# (classrooms.backends) set it when they load the user, so most requests never ask again.
+ROLE_ATTR = "_classrooms_is_teacher"
 
 View = Callable[..., HttpResponse]
 
@@ -71,7 +70,7 @@ def is_teacher(user: User | AnonymousUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached = getattr(user, ROLE_ATTR, None)
     if cached is None:
         cached = (
             Permission.objects.filter(
@@ -80,14 +79,8 @@ def is_teacher(user: User | AnonymousUser) -> bool:
             .filter(Q(user=user) | Q(group__user=user))
             .exists()
         )
-        setattr(user, _CACHE_ATTR, cached)
+        setattr(user, ROLE_ATTR, cached)
     return bool(cached)
-
-
-def remember_role(request: HttpRequest, teacher: bool) -> None:
-    """Keep the session's navigation flag in step with the role just checked."""
-    if request.session.get(SESSION_ROLE_KEY) != teacher:
-        request.session[SESSION_ROLE_KEY] = teacher
 
 
 def teacher_required(view: View) -> View:
@@ -95,9 +88,7 @@ def teacher_required(view: View) -> View:
 
     @wraps(view)
     def check(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        teacher = is_teacher(request.user)
-        remember_role(request, teacher)
-        if not teacher:
+        if not is_teacher(request.user):
             raise PermissionDenied("teachers only")
         return view(request, *args, **kwargs)
 
@@ -140,12 +131,13 @@ def assignment_for_teacher_write(user: User, pk: int) -> Assignment:
 
 
 def deck_for_teacher(user: User, pk: int) -> Deck:
-    """One of the user's own decks. Built-in decks are read-only for everyone: 404 here."""
-    return get_object_or_404(Deck.objects.filter(owner=user), pk=pk)
+    """One of the decks the user built. Built-in decks are read-only for everyone, a notebook's
+    decks change with its notes: 404 here."""
+    return get_object_or_404(Deck.objects.filter(owner=user, notebook__isnull=True), pk=pk)
 
 
 def assignable_decks(user: User) -> DeckQuerySet:
-    """Decks a teacher may assign: the built-in ones and their own."""
+    """Decks a teacher may assign: the built-in ones and their own (their notebooks' too)."""
     return Deck.objects.filter(Q(owner__isnull=True) | Q(owner=user)).with_card_counts()
 
 

@@ -138,7 +138,8 @@ class DeckForm(forms.ModelForm):
 class DeckCreateForm(DeckForm):
     topics = IdsChoiceField(
         label=_("Start with whole topics"),
-        queryset=Topic.objects.all(),
+        # Built-in content only: a notebook's cards stay in the notebook's own decks.
+        queryset=Topic.objects.filter(notebook__isnull=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -159,7 +160,10 @@ class QuestionSearchForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     topic = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("Any topic")
+        label=_("Topic"),
+        queryset=Topic.objects.filter(notebook__isnull=True),
+        required=False,
+        empty_label=_("Any topic"),
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("Any kind")), *QuestionKind.choices], required=False
@@ -196,8 +200,11 @@ class QuestionSearchForm(forms.Form):
 
 
 class DeckAddForm(forms.Form):
-    questions = IdsChoiceField(queryset=Question.objects.all(), required=False)
-    topics = IdsChoiceField(queryset=Topic.objects.all(), required=False)
+    # Built-in content only: a notebook's cards stay in the notebook's own decks.
+    questions = IdsChoiceField(
+        queryset=Question.objects.filter(notebook__isnull=True), required=False
+    )
+    topics = IdsChoiceField(queryset=Topic.objects.filter(notebook__isnull=True), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -3,8 +3,10 @@
 An assignment asks for one of two things by its due date:
 
 - answer every card of the deck at least once (any mode, any time), or
-- remember: at least X % of the deck's cards at recall ≥ 0.9 *now*, where recall is the FSRS
-  retrievability from the learner's stability and last review (study.progress).
+- remember: at least X % of the deck's cards at recall ≥ 0.9 *on the due date*, where recall is
+  the FSRS retrievability from the learner's stability and last review (study.progress). Before
+  the due date it is a prediction (recall on that day if the card is not reviewed again); after
+  it, the card as it stood on that day (its state before the first review after it).
 
 Progress is the share of that goal reached, from 0 to 1. The status compares it with the share of
 the assignment's window (set → due) that has passed: keeping pace means "on track".
@@ -13,7 +15,10 @@ the assignment's window (set → due) that has passed: keeping pace means "on tr
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext
@@ -42,6 +47,41 @@ def is_recalled(stability: float | None, elapsed_days: int | None) -> bool:
     """Whether a card counts as remembered: recall ≥ 0.9 `elapsed_days` whole days after its
     last review (the database counts them: study.expressions.DaysElapsed)."""
     return progress.recall_after(stability, elapsed_days) >= RECALL_THRESHOLD
+
+
+def recalled_on_due(
+    *,
+    stability: float | None,
+    elapsed_days: int | None,
+    due: dt.datetime,
+    reviewed_after: bool = False,
+    card_then: Mapping[str, Any] | None = None,
+) -> bool:
+    """Whether a card counts toward a memory goal: recall ≥ 0.9 on the due date.
+
+    `stability` and `elapsed_days` (whole days from the last review to `due`) are the card's
+    current state. When it was `reviewed_after` the due date, `card_then` is the card before the
+    first review after it (Attempt.card_before, fsrs's Card.to_dict): the card as it stood on the
+    due date. Without one, or with a value no card could hold, the card does not count: a row of
+    one student never breaks a teacher's page.
+    """
+    if not reviewed_after:
+        return is_recalled(stability, elapsed_days)
+    if not isinstance(card_then, Mapping):
+        return False
+    then_stability = card_then.get("stability")
+    then_review = card_then.get("last_review")
+    if not isinstance(then_stability, int | float) or not isinstance(then_review, str):
+        return False
+    if not math.isfinite(then_stability) or then_stability <= 0:
+        return False
+    try:
+        reviewed = dt.datetime.fromisoformat(then_review)
+    except ValueError:
+        return False
+    if reviewed.tzinfo is None:
+        reviewed = reviewed.replace(tzinfo=dt.UTC)
+    return is_recalled(float(then_stability), max(0, (due - reviewed).days))
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,28 @@ class Classroom(models.Model):
         return reverse("classrooms:join", args=[self.join_code])
 
 
+class ReplacedJoinCode(models.Model):
+    """A join code a teacher replaced with a new link. Kept so that a student opening the old
+    link learns it was replaced (410), rather than meeting a 404 as for a mistyped one."""
+
+    classroom = models.ForeignKey(
+        Classroom,
+        on_delete=models.CASCADE,
+        related_name="replaced_codes",
+        verbose_name=_("classroom"),
+    )
+    code = models.CharField(_("join code"), max_length=32, unique=True)
+    replaced_at = models.DateTimeField(_("replaced at"))
+
+    class Meta:
+        ordering = ["-replaced_at", "pk"]
+        verbose_name = _("replaced join code")
+        verbose_name_plural = _("replaced join codes")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.classroom_id})"
+
+
 class Membership(models.Model):
     """A student enrolled in a classroom. Leaving or being removed deletes the row."""
 

@@ -14,15 +14,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
+    JSONField,
     Max,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
+    Value,
+    When,
 )
 
 from accounts.models import User
@@ -32,7 +39,7 @@ from study.expressions import DaysElapsed
 from study.history import HistoryCounts, history_counts
 from study.models import Attempt, ReviewState
 
-from .goals import Goal, GoalProgress, Status, elapsed_share, is_recalled, status_for
+from .goals import Goal, GoalProgress, Status, elapsed_share, recalled_on_due, status_for
 from .models import Assignment, Classroom, Membership
 
 if TYPE_CHECKING:
@@ -40,6 +47,58 @@ if TYPE_CHECKING:
 
 DeckQuestion = Deck.questions.through
 MOST_MISSED = 10
+
+
+# --- Memory goals on the due date ---
+
+
+def _on_due_columns(
+    dues: list[dt.datetime], *, now: dt.datetime, last_review: str, user: Any, question: Any
+) -> dict[str, Any]:
+    """Annotations that tell, for each due moment of `dues`, whether a card counts toward a
+    memory goal on that day (goals.recalled_on_due), in the same query as the card's state.
+
+    d<i>: whole days from the last review to due i (the database counts them). For a due
+    moment that has passed, also a<i>: whether the card was reviewed after it, and t<i>: the
+    card as it stood then, the card_before of the first rescheduled answer after it. That
+    subquery runs only for cards reviewed after the due date (the CASE), through the
+    (user, question) index of attempts.
+    """
+    columns: dict[str, Any] = {}
+    for i, due in enumerate(dues):
+        columns[f"d{i}"] = DaysElapsed(last_review, due)
+        if due <= now:
+            after = Q(**{f"{last_review}__gt": due})
+            first_after = (
+                Attempt.objects.filter(
+                    user=user, question=question, rescheduled=True, reviewed_at__gt=due
+                )
+                .order_by("reviewed_at", "pk")
+                .values("card_before")[:1]
+            )
+            columns[f"a{i}"] = ExpressionWrapper(after, output_field=BooleanField())
+            columns[f"t{i}"] = Case(
+                When(after, then=Subquery(first_after)),
+                default=Value(None),
+                output_field=JSONField(),
+            )
+    return columns
+
+
+def _recalled_on(
+    row: dict[str, Any], stability: float | None, dues: list[dt.datetime], now: dt.datetime
+) -> list[bool]:
+    """For each due moment, whether the card of a row with _on_due_columns counts on it."""
+    return [
+        recalled_on_due(
+            stability=stability,
+            elapsed_days=row[f"d{i}"],
+            due=due,
+            reviewed_after=bool(row.get(f"a{i}")) if due <= now else False,
+            card_then=row.get(f"t{i}"),
+        )
+        for i, due in enumerate(dues)
+    ]
 
 
 # --- A student's own assignments ---
@@ -56,27 +115,52 @@ class StudentAssignment:
         return self.status == Status.DONE
 
 
-def _deck_card_facts(
-    *, user: User, deck_ids: list[int], now: dt.datetime
+def _assignment_card_facts(
+    *, user: User, assignments: list[Assignment], now: dt.datetime
 ) -> dict[int, tuple[int, int, int]]:
-    """(total, answered, recalled) of each deck for one learner, in one query over the decks'
-    cards with the learner's review state and "answered at least once" alongside."""
+    """(total, answered, recalled) of each assignment for one learner, in one query over the
+    decks' cards with the learner's review state and "answered at least once" alongside;
+    recalled counts the cards at recall ≥ 0.9 on the assignment's due date."""
+    deck_ids = list({a.deck_id for a in assignments})
+    dues = sorted({a.due_at for a in assignments if a.goal == Goal.RECALL})
     links: QuerySet[Any] = DeckQuestion.objects.filter(deck_id__in=deck_ids).annotate(
         mine=FilteredRelation(
             "question__review_states", condition=Q(question__review_states__user=user)
         ),
         answered=Exists(Attempt.objects.filter(user=user, question=OuterRef("question_id"))),
-        elapsed=DaysElapsed("mine__last_review", now),
+        **_on_due_columns(
+            dues,
+            now=now,
+            last_review="mine__last_review",
+            user=user,
+            question=OuterRef("question_id"),
+        ),
     )
-    rows = links.values_list("deck_id", "answered", "mine__stability", "elapsed")
     total: Counter[int] = Counter()
     answered: Counter[int] = Counter()
-    recalled: Counter[int] = Counter()
-    for deck_id, was_answered, stability, elapsed in rows:
+    recalled: Counter[tuple[int, dt.datetime]] = Counter()
+    for row in links.values("deck_id", "answered", "mine__stability", *_columns(dues, now)):
+        deck_id = row["deck_id"]
         total[deck_id] += 1
-        answered[deck_id] += bool(was_answered)
-        recalled[deck_id] += is_recalled(stability, elapsed)
-    return {deck_id: (total[deck_id], answered[deck_id], recalled[deck_id]) for deck_id in deck_ids}
+        answered[deck_id] += bool(row["answered"])
+        for due, counts in zip(
+            dues, _recalled_on(row, row["mine__stability"], dues, now), strict=True
+        ):
+            recalled[deck_id, due] += counts
+    return {
+        a.pk: (total[a.deck_id], answered[a.deck_id], recalled[a.deck_id, a.due_at])
+        for a in assignments
+    }
+
+
+def _columns(dues: list[dt.datetime], now: dt.datetime) -> list[str]:
+    """The names _on_due_columns annotates, to select them."""
+    names = []
+    for i, due in enumerate(dues):
+        names.append(f"d{i}")
+        if due <= now:
+            names += [f"a{i}", f"t{i}"]
+    return names
 
 
 def student_assignments(
@@ -98,10 +182,10 @@ def student_assignments(
     found = list(assignments.order_by("due_at", "pk"))
     if not found:
         return []
-    facts = _deck_card_facts(user=user, deck_ids=list({a.deck_id for a in found}), now=now)
+    facts = _assignment_card_facts(user=user, assignments=found, now=now)
     result = []
     for assignment in found:
-        total, answered, recalled = facts[assignment.deck_id]
+        total, answered, recalled = facts[assignment.pk]
         progress = GoalProgress(
             goal=assignment.goal,
             target_percent=assignment.target_percent,
@@ -184,7 +268,9 @@ def classroom_assignments(
         cards[deck_id].add(question_id)
     all_cards = set().union(*cards.values()) if cards else set()
     answered: dict[int, set[int]] = defaultdict(set)
-    recalled: dict[int, set[int]] = defaultdict(set)
+    # (student, due moment) -> the cards at recall >= 0.9 on it.
+    recalled: dict[tuple[int, dt.datetime], set[int]] = defaultdict(set)
+    dues = sorted({a.due_at for a in assignments if a.goal == Goal.RECALL})
     if student_ids and all_cards:
         pairs = (
             Attempt.objects.filter(user_id__in=student_ids, question_id__in=all_cards)
@@ -194,17 +280,28 @@ def classroom_assignments(
         )
         for user_id, question_id in pairs:
             answered[user_id].add(question_id)
-        if any(a.goal == Goal.RECALL for a in assignments):
+        if dues:
             states = (
                 ReviewState.objects.filter(
                     user_id__in=student_ids, question_id__in=all_cards, stability__isnull=False
                 )
-                .annotate(elapsed=DaysElapsed("last_review", now))
-                .values_list("user_id", "question_id", "stability", "elapsed")
+                .annotate(
+                    **_on_due_columns(
+                        dues,
+                        now=now,
+                        last_review="last_review",
+                        user=OuterRef("user_id"),
+                        question=OuterRef("question_id"),
+                    )
+                )
+                .values("user_id", "question_id", "stability", *_columns(dues, now))
             )
-            for user_id, question_id, stability, elapsed in states:
-                if is_recalled(stability, elapsed):
-                    recalled[user_id].add(question_id)
+            for row in states:
+                for due, counts in zip(
+                    dues, _recalled_on(row, row["stability"], dues, now), strict=True
+                ):
+                    if counts:
+                        recalled[row["user_id"], due].add(row["question_id"])
     summaries = []
     for assignment in assignments:
         deck_cards = cards.get(assignment.deck_id, set())
@@ -214,7 +311,7 @@ def classroom_assignments(
                 target_percent=assignment.target_percent,
                 total=len(deck_cards),
                 answered=len(answered[user_id] & deck_cards),
-                recalled=len(recalled[user_id] & deck_cards),
+                recalled=len(recalled[user_id, assignment.due_at] & deck_cards),
             ).met
             for user_id in student_ids
         )
@@ -327,16 +424,26 @@ def assignment_rows(
     }
     recalled: Counter[int] = Counter()
     if assignment.goal == Goal.RECALL:
-        for user_id, stability, elapsed in (
+        dues = [assignment.due_at]
+        for row in (
             ReviewState.objects.filter(
                 user__in=_members(assignment.classroom),
                 question__in=cards,
                 stability__isnull=False,
             )
-            .annotate(elapsed=DaysElapsed("last_review", now))
-            .values_list("user_id", "stability", "elapsed")
+            .annotate(
+                **_on_due_columns(
+                    dues,
+                    now=now,
+                    last_review="last_review",
+                    user=OuterRef("user_id"),
+                    question=OuterRef("question_id"),
+                )
+            )
+            .values("user_id", "stability", *_columns(dues, now))
         ):
-            recalled[user_id] += is_recalled(stability, elapsed)
+            [counts] = _recalled_on(row, row["stability"], dues, now)
+            recalled[row["user_id"]] += counts
     rows = []
     for membership in members:
         data = activity.get(membership.student_id, {})
@@ -473,9 +580,10 @@ def dashboard(*, assignment: Assignment, card_count: int, now: dt.datetime) -> D
 
 
 def teacher_decks(user: User) -> QuerySet[Deck]:
-    """The user's own decks with card and assignment counts."""
+    """The decks the user built, with card and assignment counts (a notebook's decks are on
+    the notebook's page)."""
     return (
-        Deck.objects.filter(owner=user)
+        Deck.objects.filter(owner=user, notebook__isnull=True)
         .annotate(
             card_count=Count("questions", distinct=True),
             assignment_count=Count("assignments", distinct=True),
@@ -496,8 +604,9 @@ def search_questions(
     task_statement: TaskStatement | None = None,
     limit: int = SEARCH_LIMIT,
 ) -> tuple[list[Question], int]:
-    """Questions matching the filters (first `limit`, in deck order) and how many match."""
-    questions = Question.objects.current().select_related("topic")
+    """Built-in questions matching the filters (first `limit`, in deck order) and how many
+    match: nobody's notebook is searchable, nor a retired question."""
+    questions = Question.objects.current().filter(notebook__isnull=True).select_related("topic")
     if text:
         questions = questions.filter(Q(prompt__icontains=text) | Q(prompt_en__icontains=text))
     if topic is not None:

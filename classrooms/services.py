@@ -22,7 +22,7 @@ from cards.models import Deck, Question, Topic
 from study.history import history_delete
 
 from .goals import Goal
-from .models import Assignment, Classroom, Membership, new_join_code
+from .models import Assignment, Classroom, Membership, ReplacedJoinCode, new_join_code
 from .selectors import AccountFootprint, account_footprint
 
 if TYPE_CHECKING:
@@ -63,8 +63,10 @@ def classroom_set_archived(*, classroom: Classroom, archived: bool, now: dt.date
 
 
 @transaction.atomic
-def classroom_rotate_code(*, classroom: Classroom) -> Classroom:
-    """A new join link; the old one stops working at once."""
+def classroom_rotate_code(*, classroom: Classroom, now: dt.datetime) -> Classroom:
+    """A new join link; the old one stops working at once, and is remembered as replaced so
+    that a student who opens it is told to ask for the new one."""
+    ReplacedJoinCode.objects.create(classroom=classroom, code=classroom.join_code, replaced_at=now)
     classroom.join_code = new_join_code()
     classroom.save(update_fields=["join_code"])
     return classroom

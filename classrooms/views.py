@@ -11,13 +11,14 @@ import csv
 import hashlib
 import io
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from cards.models import Deck, Topic
 from study import selectors as study_selectors
 from study.spreadsheet import csv_safe
@@ -41,7 +43,6 @@ from .access import (
     deck_for_teacher,
     is_teacher,
     membership_for_student,
-    remember_role,
     teacher_required,
 )
 from .forms import (
@@ -55,8 +56,8 @@ from .forms import (
     DeckRemoveForm,
     QuestionSearchForm,
 )
-from .goals import Goal, Status, format_duration
-from .models import Assignment, Classroom, Membership
+from .goals import Goal, Status
+from .models import Assignment, Classroom, Membership, ReplacedJoinCode
 
 DEFAULT_DUE_IN = timedelta(days=7)
 
@@ -159,7 +160,7 @@ def classroom_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def classroom_rotate_code(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classroom's teacher, while it is active: a new join link; the old one stops working."""
     classroom = classroom_for_teacher_write(request.user, pk)
-    services.classroom_rotate_code(classroom=classroom)
+    services.classroom_rotate_code(classroom=classroom, now=timezone.now())
     messages.success(request, _("New join link made. The old link no longer works."))
     return see_other(classroom.get_absolute_url())
 
@@ -316,6 +317,17 @@ def assignment_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _csv_column_labels() -> list[str]:
+    """The dashboard's columns, split and unit-named so that every figure is a plain number a
+    spreadsheet reads as one: "8/12" would become a date, "12 min" text."""
+    labels = _column_labels()
+    cards = DASHBOARD_COLUMNS.index("cards")
+    time_spent = DASHBOARD_COLUMNS.index("time_spent")
+    labels[time_spent] = _("Time spent (minutes)")
+    labels[cards : cards + 1] = [_("Cards done"), _("Cards in the goal")]
+    return labels
+
+
 def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
     rows = selectors.assignment_rows(
         assignment=assignment,
@@ -326,7 +338,7 @@ def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
     # The byte-order mark makes spreadsheet programs read UTF-8 (Korean names) correctly.
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(_column_labels())
+    writer.writerow(_csv_column_labels())
     for row in rows:
         accuracy = row.accuracy
         writer.writerow(
@@ -336,10 +348,11 @@ def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
                     row.student.shown_name,
                     row.student.email,
                     row.progress.percent,
-                    f"{row.progress.counted}/{row.progress.needed}",
+                    row.progress.counted,
+                    row.progress.needed,
                     "" if accuracy is None else round(accuracy * 100),
                     row.attempts,
-                    format_duration(row.time_ms),
+                    f"{row.time_ms / 60_000:.1f}",
                     row.last_activity.astimezone(zone).strftime("%Y-%m-%d %H:%M")
                     if row.last_activity
                     else "",
@@ -437,7 +450,11 @@ def _deck_page(
             "results": [(q, q.pk in in_deck_ids) for q in results],
             "result_count": result_count,
             "shown": len(results),
-            "topics": list(Topic.objects.select_related("domain", "task_statement")),
+            "topics": list(
+                Topic.objects.filter(notebook__isnull=True).select_related(
+                    "domain", "task_statement"
+                )
+            ),
             "add_error": add_error,
             "remove_form": remove_form,
         },
@@ -515,7 +532,6 @@ def deck_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def my_classes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in users: the classes they are enrolled in."""
     teacher = is_teacher(request.user)
-    remember_role(request, teacher)
     return render(
         request,
         "classrooms/my_classes.html",
@@ -556,17 +572,30 @@ def class_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-def join(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """Signed-in users holding a join link: confirm, then join. A wrong code is a 404."""
-    classroom = get_object_or_404(
-        Classroom.objects.select_related("teacher").filter(archived_at__isnull=True),
-        join_code=code,
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone holding a join link: who invites them, then (signed in) confirm and join.
+
+    Anonymous visitors see the class and its teacher with a way to sign up or log in that comes
+    back here. A code the teacher replaced is a 410 that says so; any other wrong code a 404.
+    """
+    classroom = (
+        Classroom.objects.select_related("teacher")
+        .filter(archived_at__isnull=True, join_code=code)
+        .first()
     )
-    member = Membership.objects.filter(classroom=classroom, student_id=request.user.pk).exists()
+    if classroom is None:
+        if ReplacedJoinCode.objects.filter(code=code, classroom__archived_at__isnull=True).exists():
+            return render(request, "classrooms/join_replaced.html", status=410)
+        raise Http404("no such join code")
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(request, "classrooms/join.html", {"classroom": classroom})
+    user = cast(User, request.user)  # signed in: checked just above
+    member = Membership.objects.filter(classroom=classroom, student_id=user.pk).exists()
     if request.method == "POST":
         try:
-            services.membership_join(classroom=classroom, student=request.user, now=timezone.now())
+            services.membership_join(classroom=classroom, student=user, now=timezone.now())
         except services.ClassroomError as error:
             messages.error(request, error.message)
         else:
@@ -579,6 +608,6 @@ def join(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         {
             "classroom": classroom,
             "member": member,
-            "own_class": classroom.teacher_id == request.user.pk,
+            "own_class": classroom.teacher_id == user.pk,
         },
     )

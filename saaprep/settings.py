@@ -12,6 +12,8 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from saaprep import cache as saaprep_cache
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "classrooms.context_processors.role",
             ],
         },
     },
@@ -137,21 +140,18 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Cache: shared by every web process, because login throttling counters live here.
-# Redis when REDIS_URL is set, otherwise a table in the main database; never per-process memory.
+# Cache: shared by every web process, because login throttling counters (allauth's rate limits)
+# live here. Always a table in the main database, never Redis: it must be there whenever the app
+# can serve at all, so an outage of Redis never stops anyone signing in (bin/start and `make
+# migrate` create the table). Redis, when REDIS_URL is set, only accelerates the heavy pages
+# ("pages" below). Never per-process memory: each worker would count alone.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES: dict[str, dict[str, Any]]
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "saaprep_cache",
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "saaprep_cache",
-        }
-    }
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
@@ -166,9 +166,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's and allauth's backends, loading the user with their teacher role (for the header).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "classrooms.backends.ModelBackend",
+    "classrooms.backends.AuthenticationBackend",
 ]
 
 # django-allauth: email + password, no usernames shown.
@@ -187,6 +188,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
+    # Compiling a notebook costs up to a second of CPU: previews and saves, per learner.
+    "notebook_upload": os.environ.get("NOTEBOOK_UPLOAD_RATE", "10/m/user,60/h/user"),
 }
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 # Don't email strangers: a reset for an unknown address sends nothing (the page is the same).
@@ -222,6 +225,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Learners' own notebooks (cards.notebooks): each upload at most this many bytes of Markdown,
+# this many notebooks and this many cards (generated questions included) per learner.
+NOTEBOOK_MAX_BYTES = env_int("NOTEBOOK_MAX_BYTES", 1_000_000)
+NOTEBOOK_MAX_PER_USER = env_int("NOTEBOOK_MAX_PER_USER", 20)
+NOTEBOOK_MAX_CARDS_PER_USER = env_int("NOTEBOOK_MAX_CARDS_PER_USER", 5000)
 
 # Static files: whitenoise, hashed names with far-future cache headers.
 STATIC_URL = "/static/"
@@ -278,19 +287,35 @@ FSRS_FUZZING = env_bool("FSRS_FUZZING", True)
 # the database table costs several round trips per copy, more than most pages save.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60)
 if PAGE_CACHE_SECONDS > 0 and REDIS_URL:
+    # An accelerator, never a single point of failure: with Redis down every read is a miss and
+    # every write is dropped (django-redis' IGNORE_EXCEPTIONS), so the pages render uncached;
+    # redis-py reconnects by itself once it is back. Short timeouts keep a Redis that hangs from
+    # holding a worker; saaprep/cache.py logs each outage once, not once per request.
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "pages",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+            "CONNECTION_POOL_KWARGS": {"redis_connect_func": saaprep_cache.connected},
+        },
     }
 else:
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = saaprep_cache.LOGGER_NAME
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"once_per_outage": {"()": "saaprep.cache.OncePerOutage"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # Django adds its own console handler in DEBUG; let records reach the root handler once.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        # Django adds its own console handler in DEBUG; let records reach the root handler once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        saaprep_cache.LOGGER_NAME: {"filters": ["once_per_outage"]},
+    },
 }

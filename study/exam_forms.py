@@ -67,10 +67,10 @@ class ExamStartForm(forms.Form):
 
         # Read each list once: the page shows the counts and the selects from the same rows;
         # validating a posted id asks the querysets again.
-        topics: list[Any] = list(exam_selectors.topics_for_exams())  # annotated: choice_count
+        topics: list[Any] = list(exam_selectors.topics_for_exams(user))  # annotated: choice_count
         self.topic_options = topics
         self.deck_options: list[Any] = list(exam_selectors.decks_for_exams(user))
-        per_task = exam_selectors.task_statement_choice_counts()
+        per_task = exam_selectors.task_statement_choice_counts(user)
         per_domain: dict[int, int] = {}
         for topic in topics:
             per_domain[topic.domain_id] = per_domain.get(topic.domain_id, 0) + topic.choice_count
@@ -86,7 +86,7 @@ class ExamStartForm(forms.Form):
         field("task_statement").queryset = TaskStatement.objects.filter(
             domain__certification=guide.certification
         )
-        field("topic").queryset = exam_selectors.topics_for_exams()
+        field("topic").queryset = exam_selectors.topics_for_exams(user)
         field("deck").queryset = exam_selectors.decks_for_exams(user)
         field("domain").widget.choices = [
             (d.pk, f"{d.heading} ({per_domain[d.pk]})") for d in self.domain_options

@@ -263,29 +263,31 @@ def exam_listing(user: User, fmt: exams.ExamFormat | None) -> ExamListing:
     return ExamListing(open=open_exams, past=past, chart=chart, chart_exams=plotted)
 
 
-def topics_for_exams() -> QuerySet[Topic]:
-    """Topics that have choice questions, each with `choice_count`, in the exam's order.
-
-    Counted as an exam on the topic draws them: current, and no "which service?" card.
-    """
+def topics_for_exams(user: User) -> QuerySet[Topic]:
+    """Topics the user may see that have choice questions, each with `choice_count`, in the
+    exam's order; counted as an exam on the topic draws them: current, and no "which service?"
+    card."""
     drawn = (
         Q(questions__kind__in=CHOICE_KINDS)
         & Q(questions__retired=False)
         & ~Q(questions__origin=QuestionOrigin.WHICH)
     )
     return (
-        Topic.objects.select_related("domain")
+        Topic.objects.visible_to(user)
+        .select_related("domain")
         .annotate(choice_count=Count("questions", filter=drawn))
         .filter(choice_count__gt=0)
         .order_by("domain__order", "order", "name")
     )
 
 
-def task_statement_choice_counts() -> dict[int, int]:
-    """Choice questions per task statement id, counting each by the one it tests (one query)."""
+def task_statement_choice_counts(user: User) -> dict[int, int]:
+    """Choice questions the user may see per task statement id, counting each by the one it
+    tests (one query)."""
     return {
         row["tested"]: row["n"]
-        for row in Question.objects.current()
+        for row in Question.objects.visible_to(user)
+        .current()
         .filter(kind__in=CHOICE_KINDS)
         .annotate(tested=EFFECTIVE_TASK_STATEMENT)
         .filter(tested__isnull=False)

@@ -59,9 +59,10 @@ def exam_questions(
     domain: Domain | None = None,
     task_statement: TaskStatement | None = None,
 ) -> QuerySet[Question]:
-    """The choice questions an exam of this scope draws from (flashcards never go into exams,
-    nor retired questions; an exam on one topic, titled by it, has no "which service?" card)."""
-    questions = Question.objects.current().filter(kind__in=CHOICE_KINDS)
+    """The choice questions the user may see that an exam of this scope draws from (flashcards
+    never go into exams, nor retired questions; an exam on one topic, titled by it, has no
+    "which service?" card)."""
+    questions = Question.objects.visible_to(user).current().filter(kind__in=CHOICE_KINDS)
     if scope == ExamScope.EXAM:
         return questions
     if scope == ExamScope.DOMAIN:

@@ -3,14 +3,13 @@ services' job (they know the showing behind the token)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Rating
-from .portability import MAX_IMPORT_BYTES
+from .portability import MAX_IMPORT_BYTES, DataImportError, history_load
 
 MAX_DURATION_MS = 60 * 60 * 1000  # an hour: longer than that, the learner left the tab open
 MAX_ID = 2**63 - 1  # BigAutoField
@@ -68,10 +67,9 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         try:
-            # utf-8-sig: a file saved by an editor that adds a byte-order mark still loads.
-            return json.loads(upload.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as error:
-            raise forms.ValidationError(_("The file is not valid JSON.")) from error
+            return history_load(upload.read())
+        except DataImportError as error:
+            raise forms.ValidationError(error.messages) from error
 
 
 def first_error(form: forms.Form) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.forms import SettingsForm
 from accounts.models import User
@@ -31,12 +31,26 @@ from cards.models import Answer, Certification, Deck, Domain, Question, TaskStat
 from . import scheduling
 from .models import Attempt, CardState, Exam, ExamItem, ExamScope, Mode, Rating, ReviewState
 from .selectors import user_zone
+from .services import MAX_DURATION_MS
 from .spreadsheet import csv_safe
 
 FORMAT = "saaprep-export"
 VERSION = 1
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ERRORS_SHOWN = 20
+# Every object and list of an export is part of a record that spells out its field names: even
+# the densest part, an exam's items (three containers in some 100 bytes of compact JSON), has
+# fewer than one per 30 bytes. A file with more than one per 16 bytes (a million `{}` in 5 MB) is
+# refused before it is parsed: parsing it alone would cost 130 MB. The count takes in brackets
+# inside text too, which real exports have only in a few titles; the slack covers those and
+# small files.
+BYTES_PER_CONTAINER = 16
+CONTAINER_SLACK = 1000
+# The window of plausible moments, in UTC. Anything outside cannot be real history, and the
+# databases store moments Python cannot read back (PostgreSQL keeps year 0 and year 10000).
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST_DUE = dt.datetime(2101, 1, 1, tzinfo=dt.UTC)  # due dates: up to the end of 2100
+HAPPENED_MARGIN = dt.timedelta(days=1)  # answers, starts, submissions: clocks drift, not days
 SETTINGS_FIELDS = (
     "desired_retention",
     "new_cards_per_day",
@@ -44,6 +58,9 @@ SETTINGS_FIELDS = (
     "time_zone",
     "card_language",
 )
+# Settings added after the format's first files: exported, and taken when a file has them; a file
+# without them keeps the account's own values.
+LATER_SETTINGS_FIELDS = ("exam_date", "study_minutes_per_day")
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField on every backend
 INT_MAX = 2147483647  # PositiveIntegerField
 _DRY_RUN = scheduling.build_scheduler(0.9, fuzzing=False)
@@ -167,6 +184,8 @@ def history_export(*, user: User, now: dt.datetime) -> dict[str, Any]:
             "time_zone": user.time_zone,
             "card_language": user.card_language,
             "ui_language": user.ui_language,
+            "exam_date": user.exam_date.isoformat() if user.exam_date else None,
+            "study_minutes_per_day": user.study_minutes_per_day,
         },
         "review_states": [
             {"question": row["question__key"], **_plain(row, STATE_FIELDS)}
@@ -302,6 +321,30 @@ def attempts_csv(*, user: User) -> Iterator[str]:
         )
 
 
+# --- Import: reading the file ---
+
+
+def history_load(raw: bytes) -> Any:
+    """The JSON document of an uploaded export; DataImportError if it is not JSON, or if it
+    holds more objects and lists than an export of its size can, which is refused before
+    parsing (bytes.count runs in C, a few milliseconds for 5 MB)."""
+    containers = raw.count(b"{") + raw.count(b"[")
+    if containers > len(raw) // BYTES_PER_CONTAINER + CONTAINER_SLACK:
+        raise DataImportError(
+            [
+                _(
+                    "The file holds far more records than a saaprep export of its size can. "
+                    "Nothing was imported."
+                )
+            ]
+        )
+    try:
+        # utf-8-sig: a file saved by an editor that adds a byte-order mark still loads.
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise DataImportError([_("The file is not valid JSON.")]) from error
+
+
 # --- Import: validation ---
 
 
@@ -387,9 +430,18 @@ def _text(max_length: int, *, null: bool = False) -> Callable[[Any], str | None]
     return check
 
 
-def _moment(*, null: bool = False) -> Callable[[Any], dt.datetime | None]:
-    def check(value: Any) -> dt.datetime | None:
-        if value is None and null:
+class _Moment:
+    """An ISO 8601 date and time with its offset, converted to UTC and inside the window of
+    plausible moments: from 2000 to the end of 2100 here (due dates), and for a moment that
+    `happened` (an answer, a start, a submission) no later than now + 1 day, which the reader
+    checks, since it knows when now is."""
+
+    def __init__(self, *, null: bool = False, happened: bool = True) -> None:
+        self.null = null
+        self.happened = happened
+
+    def __call__(self, value: Any) -> dt.datetime | None:
+        if value is None and self.null:
             return None
         try:
             moment = dt.datetime.fromisoformat(value)
@@ -397,9 +449,23 @@ def _moment(*, null: bool = False) -> Callable[[Any], dt.datetime | None]:
             moment = None
         if moment is None or moment.tzinfo is None:
             raise _Invalid(_("must be a date and time with its UTC offset (ISO 8601)"))
-        return moment
+        try:
+            moment = moment.astimezone(dt.UTC)
+        except OverflowError:  # 0001-01-01T00:00:00+14:00 is in year 0 in UTC
+            moment = EARLIEST - dt.timedelta(days=1)
+        return _within(moment, LATEST_DUE)
 
-    return check
+
+def _within(moment: dt.datetime, end: dt.datetime) -> dt.datetime:
+    if not EARLIEST <= moment < end:
+        raise _Invalid(
+            _("must be a moment from %(start)s to %(end)s (UTC)")
+            % {
+                "start": EARLIEST.date().isoformat(),
+                "end": (end - dt.timedelta(microseconds=1)).date().isoformat(),
+            }
+        )
+    return moment
 
 
 def _orders_list(value: Any) -> list[int]:
@@ -424,8 +490,8 @@ CARD_CHECKS: dict[str, Callable[[Any], Any]] = {
     "step": _int(0, SMALL_INT_MAX, null=True),
     "stability": _positive,
     "difficulty": _positive,
-    "due": _moment(),
-    "last_review": _moment(null=True),
+    "due": _Moment(happened=False),
+    "last_review": _Moment(null=True),
 }
 
 
@@ -445,13 +511,22 @@ def _card(value: Any) -> dict[str, Any] | None:
 
 
 class _Reader:
-    """Checks records field by field, collecting every problem with where it is."""
+    """Checks records field by field, collecting problems with where they are, and stopping at
+    the first one past MAX_ERRORS_SHOWN: a hostile file must not cost a message per record."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, now: dt.datetime) -> None:
         self.errors: list[str] = []
+        self.latest = now + HAPPENED_MARGIN
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
+        if len(self.errors) > MAX_ERRORS_SHOWN:
+            # The rest of the file is never checked: its problems are not even counted.
+            raise DataImportError([*self.errors[:MAX_ERRORS_SHOWN], _("… and more problems.")])
+
+    def refuse_if_any(self) -> None:
+        if self.errors:
+            raise DataImportError(self.errors)
 
     def record(self, value: Any, path: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
@@ -459,17 +534,15 @@ class _Reader:
             return None
         return value
 
-    def records(self, document: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+    def records(self, document: dict[str, Any], name: str) -> Iterator[tuple[str, dict[str, Any]]]:
         value = document.get(name)
         if not isinstance(value, list):
             self.error(name, _("must be a list"))
-            return []
-        found = []
+            return
         for i, entry in enumerate(value):
             record = self.record(entry, f"{name}[{i}]")
             if record is not None:
-                found.append((f"{name}[{i}]", record))
-        return found
+                yield f"{name}[{i}]", record
 
     def read(
         self, record: dict[str, Any], path: str, checks: dict[str, Callable[[Any], Any]]
@@ -480,16 +553,20 @@ class _Reader:
                 self.error(f"{path}.{name}", _("is missing"))
                 continue
             try:
-                clean[name] = check(record[name])
+                value = check(record[name])
+                if isinstance(check, _Moment) and check.happened and value is not None:
+                    _within(value, self.latest)
             except _Invalid as problem:
                 self.error(f"{path}.{name}", str(problem))
+            else:
+                clean[name] = value
         return clean
 
 
 STATE_CHECKS: dict[str, Callable[[Any], Any]] = {
     "question": _question_key,
     **CARD_CHECKS,
-    "first_review": _moment(),
+    "first_review": _Moment(),
     "reps": _int(0, INT_MAX),
     "lapses": _int(0, INT_MAX),
 }
@@ -500,11 +577,11 @@ ATTEMPT_CHECKS: dict[str, Callable[[Any], Any]] = {
     "chosen_answers": _orders_list,
     "correct": _bool(),
     "rating": _choice(Rating.values),
-    "reviewed_at": _moment(),
-    "duration_ms": _int(0, INT_MAX, null=True),
+    "reviewed_at": _Moment(),
+    "duration_ms": _int(0, MAX_DURATION_MS, null=True),
     "state_before": _choice(CardState.values, null=True),
-    "due_before": _moment(null=True),
-    "due_after": _moment(null=True),
+    "due_before": _Moment(null=True, happened=False),
+    "due_after": _Moment(null=True, happened=False),
     "card_before": _card,
 }
 EXAM_CHECKS: dict[str, Callable[[Any], Any]] = {
@@ -514,9 +591,9 @@ EXAM_CHECKS: dict[str, Callable[[Any], Any]] = {
     "title": _text(200),
     "question_count": _int(1, SMALL_INT_MAX),
     "timed": _bool(),
-    "started_at": _moment(),
-    "deadline": _moment(null=True),
-    "submitted_at": _moment(null=True),
+    "started_at": _Moment(),
+    "deadline": _Moment(null=True, happened=False),
+    "submitted_at": _Moment(null=True),
     "raw_score": _int(0, SMALL_INT_MAX, null=True),
     "scaled_score": _int(100, 1000, null=True),
 }
@@ -527,10 +604,10 @@ EXAM_OPTIONAL_CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 ITEM_CHECKS: dict[str, Callable[[Any], Any]] = {
     "question": _question_key,
-    "position": _int(0, SMALL_INT_MAX),
+    "position": _int(1, SMALL_INT_MAX),
     "option_order": _orders_list,
     "chosen_answers": _orders_list,
-    "answered_at": _moment(null=True),
+    "answered_at": _Moment(null=True),
     "flagged": _bool(),
     "correct": _bool(null=True),
 }
@@ -548,7 +625,9 @@ def _parse_settings(reader: _Reader, document: dict[str, Any]) -> dict[str, Any]
     record = reader.record(document.get("settings"), "settings")
     if record is None:
         return {}
-    clean = {name: record[name] for name in SETTINGS_FIELDS if name in record}
+    clean = {
+        name: record[name] for name in (*SETTINGS_FIELDS, *LATER_SETTINGS_FIELDS) if name in record
+    }
     for name in SETTINGS_FIELDS:
         if name not in record:
             reader.error(f"settings.{name}", _("is missing"))
@@ -594,8 +673,47 @@ def _parse_exams(
             positions.add(item.get("position", -1))
             keys.add(item.get("question", ""))
             items.append((item_path, item))
+        _check_exam(reader, path, exam, items)
         exams.append((path, exam, items))
     return exams
+
+
+def _check_exam(
+    reader: _Reader,
+    path: str,
+    exam: dict[str, Any],
+    items: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """What every exam the site records satisfies: its items fit its question count, its
+    answers come between its start and its submission, and correct <= answered <= total."""
+    count = exam.get("question_count")
+    started = exam.get("started_at")
+    submitted = exam.get("submitted_at")
+    deadline = exam.get("deadline")
+    if count is not None and len(items) > count:
+        reader.error(f"{path}.items", _("has more questions than question_count"))
+    if started is not None and submitted is not None and submitted < started:
+        reader.error(f"{path}.submitted_at", _("is before the exam started"))
+    if started is not None and deadline is not None and deadline < started:
+        reader.error(f"{path}.deadline", _("is before the exam started"))
+    answered = 0
+    for item_path, item in items:
+        if count is not None and item.get("position", 1) > count:
+            reader.error(f"{item_path}.position", _("is past the exam's last question"))
+        answered_at = item.get("answered_at")
+        if answered_at is None:
+            continue
+        answered += 1
+        if started is not None and answered_at < started:
+            reader.error(f"{item_path}.answered_at", _("is before the exam started"))
+        if submitted is not None and answered_at > submitted:
+            reader.error(f"{item_path}.answered_at", _("is after the exam was submitted"))
+    raw_score = exam.get("raw_score")
+    if raw_score is not None and raw_score > answered:
+        reader.error(
+            f"{path}.raw_score",
+            _("is more than the questions answered (%(n)d)") % {"n": answered},
+        )
 
 
 def _parse_attempts(
@@ -643,12 +761,56 @@ def _schedulable(state: dict[str, Any]) -> bool:
     return True
 
 
-def _parse(document: Any) -> _Parsed:
+def _min_record_bytes(fields: Iterable[str]) -> int:
+    """The shortest a record with these fields can be as JSON: its names, one-digit values."""
+    return len(json.dumps(dict.fromkeys(fields, 0), separators=(",", ":")))
+
+
+# How many records of each kind a file of at most MAX_IMPORT_BYTES can hold: a cap checked on
+# the lists' lengths before any record is read.
+MAX_RECORDS = {
+    "review_states": MAX_IMPORT_BYTES // _min_record_bytes(STATE_CHECKS),
+    "exams": MAX_IMPORT_BYTES // _min_record_bytes([*EXAM_CHECKS, "items"]),
+    "attempts": MAX_IMPORT_BYTES // _min_record_bytes(ATTEMPT_CHECKS),
+}
+MAX_EXAM_ITEMS = MAX_IMPORT_BYTES // _min_record_bytes(ITEM_CHECKS)
+
+
+def _check_sizes(document: dict[str, Any]) -> None:
+    """Refuse lists longer than a real export can hold, before reading a single record."""
+    problems = []
+    lengths = {
+        name: len(value) for name in MAX_RECORDS if isinstance(value := document.get(name), list)
+    }
+    exams = document.get("exams")
+    if isinstance(exams, list) and lengths["exams"] <= MAX_RECORDS["exams"]:
+        lengths["exams[].items"] = sum(
+            len(exam["items"])
+            for exam in exams
+            if isinstance(exam, dict) and isinstance(exam.get("items"), list)
+        )
+    caps = {**MAX_RECORDS, "exams[].items": MAX_EXAM_ITEMS}
+    for name, length in lengths.items():
+        if length > caps[name]:
+            problems.append(
+                f"{name}: "
+                + _(
+                    "%(found)d records, more than an export of at most 5 MB can hold (%(n)d). "
+                    "Nothing was checked further."
+                )
+                % {"found": length, "n": caps[name]}
+            )
+    if problems:
+        raise DataImportError(problems)
+
+
+def _parse(document: Any, *, now: dt.datetime) -> _Parsed:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DataImportError([_("This is not a saaprep data export.")])
     if document.get("version") != VERSION:
         raise DataImportError([_("This export comes from a version of saaprep we cannot read.")])
-    reader = _Reader()
+    _check_sizes(document)
+    reader = _Reader(now=now)
     settings_data = _parse_settings(reader, document)
     states = [
         (path, reader.read(record, path, STATE_CHECKS))
@@ -663,21 +825,8 @@ def _parse(document: Any) -> _Parsed:
             reader.error(path, _("is not a card state the scheduler can use"))
     exams = _parse_exams(reader, document)
     attempts = _parse_attempts(reader, document, exams)
-    _raise_if(reader.errors)
+    reader.refuse_if_any()
     return _Parsed(settings=settings_data, states=states, exams=exams, attempts=attempts)
-
-
-def _raise_if(errors: list[str]) -> None:
-    if not errors:
-        return
-    shown = errors[:MAX_ERRORS_SHOWN]
-    hidden = len(errors) - len(shown)
-    if hidden:
-        shown.append(
-            ngettext("… and %(n)d more problem.", "… and %(n)d more problems.", hidden)
-            % {"n": hidden},
-        )
-    raise DataImportError(shown)
 
 
 def _question_keys(parsed: _Parsed) -> set[str]:
@@ -690,6 +839,8 @@ def _question_keys(parsed: _Parsed) -> set[str]:
 def _settings_form(user: User, values: dict[str, Any]) -> SettingsForm:
     """The settings page's own form checks imported settings: same bounds, same messages."""
     data = {name: values.get(name) for name in SETTINGS_FIELDS}
+    data["exam_date"] = values.get("exam_date", user.exam_date and user.exam_date.isoformat())
+    data["study_minutes_per_day"] = values.get("study_minutes_per_day", user.study_minutes_per_day)
     return SettingsForm(data={**data, "display_name": user.display_name}, instance=user)
 
 
@@ -704,9 +855,12 @@ def _has_history(user: User) -> bool:
     )
 
 
-def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
+def _write(*, user: User, parsed: _Parsed, now: dt.datetime) -> ImportCounts:
     keys = _question_keys(parsed)
-    question_ids = dict(Question.objects.filter(key__in=keys).values_list("key", "pk"))
+    # Only questions the learner may see: an import must not reach into someone's notebook.
+    question_ids = dict(
+        Question.objects.visible_to(user).filter(key__in=keys).values_list("key", "pk")
+    )
     unknown = sorted(keys - question_ids.keys())
     if unknown:
         shown = ", ".join(unknown[:MAX_ERRORS_SHOWN])
@@ -724,24 +878,24 @@ def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
             question_id__in=question_ids.values()
         ).values_list("question_id", "order", "pk")
     }
-    errors: list[str] = []
+    reader = _Reader(now=now)
 
     def ids(key: str, orders: list[int], path: str) -> list[int]:
         question_id = question_ids[key]
         missing = [order for order in orders if (question_id, order) not in answer_ids]
         if missing:
-            errors.append(
-                f"{path}: "
-                + _("question %(key)s has no answer numbered %(orders)s")
-                % {"key": key, "orders": ", ".join(str(o) for o in missing)}
+            reader.error(
+                path,
+                _("question %(key)s has no answer numbered %(orders)s")
+                % {"key": key, "orders": ", ".join(str(o) for o in missing)},
             )
             return []
         return [answer_ids[(question_id, order)] for order in orders]
 
     form = _settings_form(user, parsed.settings)
-    if not form.is_valid():
-        for name, messages in form.errors.items():
-            errors += [f"settings.{name}: {message}" for message in messages]
+    for name, messages in form.errors.items():
+        for message in messages:
+            reader.error(f"settings.{name}", str(message))
 
     deck_slugs = {exam.get("deck") for _p, exam, _i in parsed.exams} - {None}
     topic_slugs = {exam.get("topic") for _p, exam, _i in parsed.exams} - {None}
@@ -749,7 +903,9 @@ def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
     decks = dict(
         Deck.objects.visible_to(user).filter(slug__in=deck_slugs).values_list("slug", "pk")
     )
-    topics = dict(Topic.objects.filter(slug__in=topic_slugs).values_list("slug", "pk"))
+    topics = dict(
+        Topic.objects.visible_to(user).filter(slug__in=topic_slugs).values_list("slug", "pk")
+    )
     # Domains by number and task statements by code, in the exam the site prepares for.
     certification = Certification.objects.current()
     domains = dict(Domain.objects.filter(certification=certification).values_list("number", "pk"))
@@ -824,11 +980,11 @@ def _write(*, user: User, parsed: _Parsed) -> ImportCounts:
                 ref,
             )
         )
-    _raise_if(errors)
+    reader.refuse_if_any()
 
     form.save(commit=False)
     user.ui_language = parsed.settings.get("ui_language", user.ui_language)
-    user.save(update_fields=[*SETTINGS_FIELDS, "ui_language"])
+    user.save(update_fields=[*SETTINGS_FIELDS, *LATER_SETTINGS_FIELDS, "ui_language"])
     ReviewState.objects.bulk_create(states, batch_size=500)
     new_items: list[ExamItem] = []
     for new_exam, its_items in exams:
@@ -854,10 +1010,10 @@ def history_import(*, user: User, document: Any, now: dt.datetime) -> ImportCoun
     """Load an export into the learner's account, which must have no history yet.
 
     All or nothing: the file is checked completely first, then written in one transaction; any
-    problem raises DataImportError and leaves the account as it was. `now` is unused today and
-    kept for the service signature every write shares.
+    problem raises DataImportError and leaves the account as it was. A moment that happened
+    (an answer, an exam's start) may be at most a day after `now`.
     """
-    parsed = _parse(document)
+    parsed = _parse(document, now=now)
     try:
         with transaction.atomic():
             # Lock the learner's row: two imports posted at once must not both find it empty.
@@ -871,7 +1027,7 @@ def history_import(*, user: User, document: Any, now: dt.datetime) -> ImportCoun
                         )
                     ]
                 )
-            return _write(user=locked, parsed=parsed)
+            return _write(user=locked, parsed=parsed, now=now)
     except IntegrityError as error:
         raise DataImportError(
             [_("The file contradicts itself or this site's content; nothing was imported.")]

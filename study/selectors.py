@@ -41,7 +41,7 @@ from accounts.models import User
 from cards.models import Certification, Deck, Domain, Question, Topic
 from cards.rules import CHOICE_KINDS
 
-from . import blueprint, progress, queue_sql, scheduling
+from . import blueprint, planner, progress, queue_sql, scheduling
 from .expressions import DaysElapsed
 from .models import Attempt, CardState, Mode, Rating, ReviewState
 
@@ -77,6 +77,32 @@ def user_zone(user: User | AnonymousUser) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class ReadinessDate:
+    """The moment readiness is predicted for: the start of the learner's exam day (in their
+    time zone) while it is ahead, the current moment on the exam day itself, else
+    planner.HORIZON from now. `exam_date` is None when the prediction is on the horizon (no
+    date set, or the date has passed: `passed`)."""
+
+    on: dt.datetime
+    day: dt.date
+    exam_date: dt.date | None
+    passed: bool
+
+
+def readiness_date(user: User, now: dt.datetime) -> ReadinessDate:
+    zone = user_zone(user)
+    today = progress.local_date(now, zone)
+    exam = user.exam_date
+    if exam is not None and exam >= today:
+        moment = max(now, dt.datetime.combine(exam, dt.time.min, tzinfo=zone))
+        return ReadinessDate(on=moment, day=exam, exam_date=exam, passed=False)
+    moment = planner.readiness_moment(now=now, exam=None)
+    return ReadinessDate(
+        on=moment, day=progress.local_date(moment, zone), exam_date=None, passed=exam is not None
+    )
 
 
 def study_day_start(user: User, now: dt.datetime) -> dt.datetime:
@@ -339,24 +365,27 @@ def _accuracy(correct: int, attempts: int) -> float | None:
     return correct / attempts if attempts else None
 
 
-def _topics_with_totals() -> list[Topic]:
-    """Topics that have questions, in page order, each with its question count as `total`.
+def _topics_with_totals(user: User) -> list[Topic]:
+    """Topics the learner may see that have questions, in page order, each with its question
+    count as `total` (a notebook's topics count only the cards the learner may see).
 
     One query; each count is read from the (topic, order) index alone, not from the questions.
     """
     totals = (
-        Question.objects.filter(topic=OuterRef("pk"))
+        Question.objects.visible_to(user)
+        .filter(topic=OuterRef("pk"))
         .order_by()
         .values("topic")
         .annotate(n=Count("topic"))
         .values("n")
     )
     topics = (
-        Topic.objects.select_related("domain", "task_statement__domain")
+        Topic.objects.visible_to(user)
+        .select_related("domain", "task_statement__domain")
         .annotate(total=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0)))
         .order_by("domain__order", "order", "name")
     )
-    return [topic for topic in topics if topic.total]
+    return [topic for topic in topics if topic.total]  # type: ignore[attr-defined]
 
 
 def _summary(
@@ -464,6 +493,7 @@ class ProgressReport:
     retention_reviews: int
     retention_correct: int
     exam: ExamReadinessReport | None  # None before any content is loaded
+    readiness_date: ReadinessDate
     topics: list[GroupReadiness]
     leeches: list[Leech]
 
@@ -678,9 +708,13 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
     """
     zone = user_zone(user)
     today = progress.local_date(now, zone)
+    # Readiness is the recall predicted on the exam day (or the horizon), not now: right after
+    # any review, even a failed one, recall now is about 1 and says nothing of mastery.
+    on = readiness_date(user, now)
 
-    # One row per studied card, as plain numbers and dates: the database counts the days since
-    # the last review and finds the local day each card falls due, so no datetime is loaded.
+    # One row per studied card, as plain numbers and dates: the database counts the days from
+    # the last review to the readiness date and finds the local day each card falls due, so no
+    # datetime is loaded.
     recalls: dict[tuple[int, int | None], list[float]] = {}
     counts: dict[int, tuple[int, int]] = {}
     due_days = []
@@ -688,7 +722,7 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
         ReviewState.objects.filter(user=user)
         .annotate(
             tested=Coalesce("question__task_statement_id", "question__topic__task_statement_id"),
-            elapsed=DaysElapsed("last_review", now),
+            elapsed=DaysElapsed("last_review", on.on),
             due_day=TruncDate("due", tzinfo=zone),
             is_due=ExpressionWrapper(Q(due__lte=now), output_field=BooleanField()),
         )
@@ -700,7 +734,7 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
         )
         studied, due_now = counts.get(topic_id, (0, 0))
         counts[topic_id] = (studied + 1, due_now + is_due)
-    summary = _summary(user=user, now=now, topics=_topics_with_totals(), states=counts)
+    summary = _summary(user=user, now=now, topics=_topics_with_totals(user), states=counts)
     # Questions that test another task statement than their topic's: few, counted per topic.
     overrides = list(
         Question.objects.filter(task_statement__isnull=False)
@@ -741,6 +775,7 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
         retention_reviews=retention_reviews,
         retention_correct=retention_correct,
         exam=exam,
+        readiness_date=on,
         topics=topics,
         leeches=leeches(user=user),
     )

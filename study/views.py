@@ -228,7 +228,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     # computed when the cache has no copy for that key.
     cache_key = (
         f"{user.pk}:{selectors.latest_attempt_id(user)}:{user.history_reset_at}"
-        f":{get_language()}:{user.time_zone}"
+        f":{get_language()}:{user.time_zone}:{user.exam_date}"
     )
     report: Any = SimpleLazyObject(lambda: selectors.progress_report(user=user, now=current))
     return render(

@@ -262,8 +262,8 @@ def test_get_on_logout_asks_for_confirmation_and_stays_logged_in(
 @pytest.mark.parametrize(
     "backend",
     [
-        "django.contrib.auth.backends.ModelBackend",
-        "allauth.account.auth_backends.AuthenticationBackend",
+        "classrooms.backends.ModelBackend",
+        "classrooms.backends.AuthenticationBackend",
     ],
 )
 def test_a_deactivated_user_is_out_at_the_next_request(client: Client, student, backend: str):

@@ -1,9 +1,11 @@
 """The settings page: a learner edits their own display name and study settings."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -20,6 +22,7 @@ VALID = {
     "desired_retention": "0.93",
     "new_cards_per_day": "35",
     "max_reviews_per_day": "400",
+    "study_minutes_per_day": "45",
     "time_zone": "Europe/Berlin",
     "card_language": "en",
 }
@@ -80,6 +83,8 @@ def test_a_valid_post_saves_and_redirects_with_a_message(client: Client, student
         ("max_reviews_per_day", "10000"),
         ("display_name", ""),
         ("time_zone", "UTC"),
+        ("study_minutes_per_day", "1"),
+        ("study_minutes_per_day", "1440"),
     ],
 )
 def test_boundary_values_are_accepted(client: Client, student, field: str, value: str):
@@ -106,6 +111,12 @@ def test_boundary_values_are_accepted(client: Client, student, field: str, value
         ("time_zone", "", "This field is required."),
         ("card_language", "fr", "Select a valid choice."),
         ("display_name", "x" * 81, "at most 80 characters"),
+        ("study_minutes_per_day", "0", "greater than or equal to 1"),
+        ("study_minutes_per_day", "1441", "less than or equal to 1440"),
+        ("study_minutes_per_day", "", "This field is required."),
+        ("exam_date", "2026-02-30", "Enter a valid date."),
+        ("exam_date", "9999-12-31", "within a year before today"),
+        ("exam_date", "2020-01-01", "within a year before today"),
     ],
 )
 def test_invalid_input_re_renders_with_errors_and_saves_nothing(
@@ -201,7 +212,30 @@ def test_the_form_lists_only_learner_settings() -> None:
         "desired_retention",
         "new_cards_per_day",
         "max_reviews_per_day",
+        "exam_date",
+        "study_minutes_per_day",
         "time_zone",
         "ui_language",
         "card_language",
     }
+
+
+@time_machine.travel(dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC), tick=False)
+def test_an_exam_date_is_saved_and_can_be_cleared(client: Client, student):
+    client.force_login(student)
+    assert client.post(URL, {**VALID, "exam_date": "2027-01-15"}).status_code == 302
+    student.refresh_from_db()
+    assert student.exam_date == dt.date(2027, 1, 15)
+    assert student.study_minutes_per_day == 45
+    assert 'value="2027-01-15"' in client.get(URL).content.decode()
+    assert client.post(URL, {**VALID, "exam_date": ""}).status_code == 302
+    student.refresh_from_db()
+    assert student.exam_date is None
+
+
+@pytest.mark.django_db
+def test_the_minutes_constraint_holds_in_the_database(student):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=student.pk).update(study_minutes_per_day=0)

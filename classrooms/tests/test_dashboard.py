@@ -114,6 +114,55 @@ def test_memory_goal_counts_cards_at_recall_of_at_least_90_percent(
     assert row.status == "done"
 
 
+def test_memory_goal_is_predicted_for_the_due_date_not_now(
+    as_teacher, classroom, membership, deck, student, record, frozen
+):
+    """Right after a review recall is about 1; what counts is recall on the due date."""
+    assignment = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=40,  # 2 of the 5 cards
+        due_at=frozen + 10 * DAY,
+        now=frozen - DAY,
+    )
+    q1, q2, *_ = deck.questions.order_by("pk")
+    record(student, q1, at=frozen - HOUR, stability=0.5)  # just failed: ~1 now, low in 10 days
+    record(student, q2, at=frozen - HOUR, stability=30.0)  # well known: still high in 10 days
+    [row] = as_teacher.get(dashboard_url(assignment)).context["board"].rows
+    assert (row.progress.recalled, row.progress.needed) == (1, 2)
+    assert row.status != "done"
+
+
+def test_after_the_due_date_a_memory_goal_is_judged_as_it_stood_on_that_day(
+    as_teacher, classroom, membership, deck, student, record, frozen, clock
+):
+    assignment = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=20,  # 1 of the 5 cards
+        due_at=frozen + DAY,
+        now=frozen - DAY,
+    )
+    q1, q2, *_ = deck.questions.order_by("pk")
+    # q1 stood weak on the due date; studied well two days after it, it must not count.
+    record(student, q1, at=frozen - HOUR, stability=0.5)
+    clock.move_to(frozen + 3 * DAY)
+    later = record(student, q1, at=frozen + 3 * DAY, stability=50.0)
+    later.card_before = {"stability": 0.5, "last_review": (frozen - HOUR).isoformat()}
+    later.save(update_fields=["card_before"])
+    [row] = as_teacher.get(dashboard_url(assignment)).context["board"].rows
+    assert row.progress.recalled == 0
+    assert row.status == "missing"
+
+    # q2 stood strong on the due date and has not been seen since: it counts.
+    record(student, q2, at=frozen - HOUR, stability=50.0)
+    [row] = as_teacher.get(dashboard_url(assignment)).context["board"].rows
+    assert row.progress.recalled == 1
+    assert row.status == "done"
+
+
 def test_late_and_missing_after_the_due_date(
     as_teacher, week, student, other_student, record, clock
 ):
@@ -236,10 +285,11 @@ def test_csv_has_the_dashboard_columns_and_one_row_per_student(
         "Student",
         "Email",
         "Progress (%)",
-        "Cards",
+        "Cards done",
+        "Cards in the goal",
         "Accuracy (%)",
         "Answers",
-        "Time spent",
+        "Time spent (minutes)",
         "Last activity",
         "Status",
     ]
@@ -250,14 +300,15 @@ def test_csv_has_the_dashboard_columns_and_one_row_per_student(
         "학생 김",
         student.email,
         "33",
-        "1/3",
+        "1",
+        "3",
         "100",
         "1",
-        "10 min",
+        "10.0",
         "2026-03-02 17:00",
         "On track",
     ]
-    assert by_email[other_student.email][2:] == ["0", "0/3", "", "0", "0 min", "", "Behind"]
+    assert by_email[other_student.email][2:] == ["0", "0", "3", "", "0", "0.0", "", "Behind"]
 
 
 def test_csv_cells_cannot_start_a_formula(as_teacher, classroom, week, now, make_user, enrol):

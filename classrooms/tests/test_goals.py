@@ -165,3 +165,41 @@ def test_a_fresh_assignment_is_on_track_before_any_progress():
     assert status_for(nothing, start=start, due=due, now=start + dt.timedelta(days=3)) == (
         Status.BEHIND
     )
+
+
+DUE_DAY = dt.datetime(2026, 3, 21, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("stability", "elapsed", "after", "then", "counts"),
+    [
+        # Before the due date, or not reviewed since: the current state, predicted to the day.
+        (5.0, 5, False, None, True),
+        (5.0, 6, False, None, False),
+        (None, None, False, None, False),
+        # Reviewed after the due date: the card as it stood then, whatever it is now.
+        (100.0, 0, True, {"stability": 10.0, "last_review": "2026-03-18T12:00:00+00:00"}, True),
+        (100.0, 0, True, {"stability": 1.0, "last_review": "2026-03-18T12:00:00+00:00"}, False),
+        (100.0, 0, True, {"stability": 10.0, "last_review": "2026-03-18T12:00:00"}, True),
+        # First seen after the due date: nothing stood then.
+        (100.0, 0, True, {"stability": None, "last_review": None}, False),
+        (100.0, 0, True, None, False),
+        # Values no card could hold do not count and do not fail.
+        (100.0, 0, True, {"stability": "NaN", "last_review": "2026-03-18"}, False),
+        (100.0, 0, True, {"stability": float("inf"), "last_review": "2026-03-18"}, False),
+        (100.0, 0, True, {"stability": -1.0, "last_review": "2026-03-18"}, False),
+        (100.0, 0, True, {"stability": 10.0, "last_review": "yesterday"}, False),
+        (100.0, 0, True, [1, 2], False),
+    ],
+)
+def test_recalled_on_the_due_date(stability, elapsed, after, then, counts):
+    from classrooms.goals import recalled_on_due
+
+    result = recalled_on_due(
+        stability=stability,
+        elapsed_days=elapsed,
+        due=DUE_DAY,
+        reviewed_after=after,
+        card_then=then,
+    )
+    assert result is counts

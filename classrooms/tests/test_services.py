@@ -7,7 +7,7 @@ import pytest
 from cards.models import Deck
 from classrooms import services
 from classrooms.goals import Goal
-from classrooms.models import Assignment, Membership
+from classrooms.models import Assignment, Membership, ReplacedJoinCode
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # the cast's moment (the now fixture)
 
@@ -26,10 +26,12 @@ def test_classroom_create(teacher):
 
 def test_rotating_the_code_replaces_it(classroom):
     old = classroom.join_code
-    services.classroom_rotate_code(classroom=classroom)
+    services.classroom_rotate_code(classroom=classroom, now=NOW)
     classroom.refresh_from_db()
     assert classroom.join_code != old
     assert len(classroom.join_code) >= 8
+    replaced = ReplacedJoinCode.objects.get()
+    assert (replaced.classroom, replaced.code, replaced.replaced_at) == (classroom, old, NOW)
 
 
 def test_archive_and_restore(classroom):

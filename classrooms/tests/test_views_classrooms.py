@@ -101,9 +101,16 @@ def test_rotating_the_code_kills_the_old_link(as_teacher, classroom, other_stude
     classroom.refresh_from_db()
     assert classroom.join_code != old
     client.force_login(other_student)
-    assert client.get(reverse("classrooms:join", args=[old])).status_code == 404
-    assert client.post(reverse("classrooms:join", args=[old])).status_code == 404
+    assert client.get(reverse("classrooms:join", args=[old])).status_code == 410
+    assert client.post(reverse("classrooms:join", args=[old])).status_code == 410
     assert client.get(reverse("classrooms:join", args=[classroom.join_code])).status_code == 200
+
+
+def test_the_join_link_has_a_copy_button_for_scripts_only(as_teacher, classroom):
+    html = as_teacher.get(classroom.get_absolute_url()).content.decode()
+    assert 'data-copy="join-url"' in html
+    assert "hidden>Copy the link</button>" in html  # shown by copy.js; the field works without
+    assert "js/copy.js" in html
 
 
 def test_removing_a_student_ends_their_access_at_once(

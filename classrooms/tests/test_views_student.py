@@ -11,6 +11,7 @@ from classrooms import services
 from classrooms.access import TEACHERS_GROUP
 from classrooms.goals import Goal
 from classrooms.models import Membership
+from classrooms.selectors import student_assignments
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # the cast's moment (the now fixture)
 
@@ -24,11 +25,50 @@ def join_url(classroom):
 # --- Joining ---
 
 
-def test_anonymous_join_link_leads_to_login_and_back(client, classroom):
+def test_anonymous_join_link_shows_the_class_and_the_way_in(client, classroom):
     url = join_url(classroom)
     response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert classroom.name in page
+    assert "Teacher Lee" in page
+    assert "Sign up or log in to join" in page
+    assert f"{reverse('account_signup')}?next={quote(url)}" in page
+    assert f"{reverse('account_login')}?next={quote(url)}" in page
+    assert "Join the class" not in page  # confirming needs an account
+
+
+def test_anonymous_post_to_a_join_link_goes_to_login_and_back(client, classroom):
+    url = join_url(classroom)
+    response = client.post(url)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('account_login')}?next={quote(url)}"
+    assert not Membership.objects.exists()
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_replaced_link_says_so_with_410(client, classroom, student, signed_in):
+    old = join_url(classroom)
+    services.classroom_rotate_code(classroom=classroom, now=NOW)
+    if signed_in:
+        client.force_login(student)
+    response = client.get(old)
+    assert response.status_code == 410
+    assert "ask your teacher for the new link" in response.content.decode()
+    assert client.post(old).status_code == 410
+    assert not Membership.objects.exists()
+    assert client.get(join_url(classroom)).status_code == 200  # the new one works
+
+
+def test_a_replaced_link_of_an_archived_class_is_404(client, classroom):
+    old = join_url(classroom)
+    services.classroom_rotate_code(classroom=classroom, now=NOW)
+    services.classroom_set_archived(classroom=classroom, archived=True, now=NOW)
+    assert client.get(old).status_code == 404
+
+
+def test_a_wrong_code_is_404_for_anonymous_visitors_too(client, classroom):
+    assert client.get(reverse("classrooms:join", args=["wrongcode123"])).status_code == 404
 
 
 def test_the_login_page_passes_the_join_link_on_to_signup(client, classroom):
@@ -232,6 +272,42 @@ def test_home_shows_recall_goal_progress(
     assert "1 of 3 cards remembered (5 in the deck)" in response.content.decode()
 
 
+def test_memory_goals_count_on_their_own_due_dates(
+    student, classroom, membership, deck, record, clock
+):
+    """Two memory goals on one deck: the one still ahead by prediction for its day, the one
+    past as the cards stood on its day (a card studied since then does not count)."""
+    day = dt.timedelta(days=1)
+    past = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=20,
+        due_at=NOW + 2 * day,
+        now=NOW - day,
+    )
+    ahead = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=20,
+        due_at=NOW + 30 * day,
+        now=NOW - day,
+    )
+    first, second, *_ = deck.questions.order_by("pk")
+    record(student, first, at=NOW, stability=1.0)  # weak on both days
+    record(student, second, at=NOW, stability=0.5)
+    clock.move_to(NOW + 5 * day)
+    later = record(student, second, at=NOW + 5 * day, stability=400.0)  # strong since
+    later.card_before = {"stability": 0.5, "last_review": NOW.isoformat()}
+    later.save(update_fields=["card_before"])
+    found = {
+        item.assignment: item.progress.recalled
+        for item in student_assignments(user=student, now=NOW + 5 * day)
+    }
+    assert found == {past: 0, ahead: 1}
+
+
 def test_home_queries_do_not_grow_with_assignments(
     client,
     student,
@@ -280,19 +356,21 @@ def test_nav_says_classrooms_to_teachers_and_my_classes_to_students(client, teac
     assert reverse("classrooms:classroom_list") not in html
 
 
-def test_nav_catches_up_when_the_role_is_granted_after_sign_in(client, make_user):
+def test_nav_follows_the_role_granted_or_withdrawn_while_signed_in(client, make_user):
     user = make_user("late@example.com")
     client.force_login(user)
     assert ">My classes<" in client.get(reverse("home")).content.decode()
-    user.groups.add(Group.objects.get(name=TEACHERS_GROUP))
-    # Visiting "My classes" re-checks the role; from then on the header says "Classrooms".
-    response = client.get(reverse("classrooms:my_classes"))
-    assert response.context["is_teacher"]
-    assert reverse("classrooms:classroom_list") in client.get(reverse("home")).content.decode()
+    teachers = Group.objects.get(name=TEACHERS_GROUP)
+    user.groups.add(teachers)
+    # The very next page, whichever it is, reads the role: no classroom page needs visiting.
+    html = client.get(reverse("study:progress")).content.decode()
+    assert reverse("classrooms:classroom_list") in html
+    user.groups.remove(teachers)
+    assert ">My classes<" in client.get(reverse("home")).content.decode()
 
 
 def test_nav_adds_no_query(client, student, django_assert_max_num_queries):
     client.force_login(student)
-    # The study app's own bound for the signed-in home page (six) still holds.
+    # The role comes with the user (classrooms.backends): the home page's bound (six) holds.
     with django_assert_max_num_queries(6):
         client.get(reverse("home"))

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError, connections, models
 from django.utils import timezone
 
-from cards.models import Answer, Deck, Question, Topic
+from cards import services as card_services
+from cards.models import Answer, Deck, Notebook, NotebookVersion, Question, Topic
 from classrooms import services as classroom_services
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
@@ -57,6 +58,7 @@ class World:
     practice: Showing  # an answered practice showing (leech results)
     exam: Exam  # open
     submitted_exam: Exam
+    notebook: Notebook  # the learner's own notes
     questions: list[Question] = field(default_factory=list)
 
     @property
@@ -112,6 +114,12 @@ def world(
         user=student, scope=ExamScope.DECK, deck=deck, question_count=2, timed=False, now=now
     )
     exam_services.exam_submit(user=student, exam=submitted, now=now)
+    notebook = card_services.notebook_create(
+        user=student,
+        title="World notes",
+        text="# Design Resilient Architectures\n\n## Amazon SQS\n* Decouple?\n  > * A queue.\n",
+        now=now,
+    )
     return World(
         learner=student,
         teacher=teacher,
@@ -123,6 +131,7 @@ def world(
         practice=practice,
         exam=exam,
         submitted_exam=submitted,
+        notebook=notebook,
         questions=questions,
     )
 
@@ -131,6 +140,10 @@ def world(
 WATCHED_MODELS: list[type[models.Model]] = [
     Deck,
     Deck.questions.through,
+    Notebook,
+    NotebookVersion,
+    Question,
+    Topic,
     Classroom,
     Membership,
     Assignment,

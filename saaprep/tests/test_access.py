@@ -26,6 +26,7 @@ PUBLIC = {
     "set_language",
     "cards:deck_detail",
     "cards:question_detail",
+    "classrooms:join",
     "account_login",
     "account_signup",
     "account_inactive",
@@ -48,6 +49,7 @@ STATE_CHANGING = {
     "study:regrade",
     "study:leech_answer",
     "study:data_import",
+    "cards:notebook_confirm",
     "study:exam_start",
     "study:exam_save",
     "study:exam_submit",
@@ -84,6 +86,7 @@ PARAMS = {
     "id": "999999",
     "code": "not-a-join-code",
     "student_id": 999999,
+    "number": 1,
 }
 
 
@@ -186,6 +189,11 @@ NOT_OWNED = {
 # who passes the teacher gate), and the owner's object for each parameter.
 OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "cards:deck_detail": ("learner", lambda w: {"slug": w.deck.slug}),
+    "cards:notebook_detail": ("learner", lambda w: {"pk": w.notebook.pk}),
+    "cards:notebook_version_download": (
+        "learner",
+        lambda w: {"pk": w.notebook.pk, "number": 1},
+    ),
     "study:session": ("learner", lambda w: {"slug": w.deck.slug}),
     "study:answer": ("learner", lambda w: {"slug": w.deck.slug}),
     "study:regrade": ("learner", lambda w: {"slug": w.deck.slug}),
@@ -320,6 +328,7 @@ def test_settings_ignore_fields_that_are_not_on_the_form(
             "desired_retention": "0.90",
             "new_cards_per_day": "20",
             "max_reviews_per_day": "200",
+            "study_minutes_per_day": "30",
             "time_zone": "Asia/Seoul",
             "ui_language": "en",
             "card_language": "ko",

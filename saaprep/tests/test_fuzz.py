@@ -85,6 +85,7 @@ FIELD_NAMES = [
     "name", "description", "archived", "questions", "topics", "search",
     "deck", "goal", "target_percent", "due_at", "scope", "topic", "question_count", "timed",
     "display_name", "desired_retention", "new_cards_per_day", "max_reviews_per_day",
+    "exam_date", "study_minutes_per_day",
     "time_zone", "ui_language", "card_language", "language", "next",
     "login", "password", "remember", "email", "password1", "password2", "oldpassword",
     "code", "action_add", "action_remove", "action_primary", "action_send",

@@ -71,6 +71,18 @@
     }
   });
 
+  // The result of an answer arrives with a new page, and text already in a live region when the
+  // page loads is not announced: take the verdict out and put it back once the page is ready.
+  var announce = document.querySelector("[data-announce]");
+  if (announce !== null) {
+    var verdict = announce.textContent;
+    announce.textContent = "";
+    window.setTimeout(function () {
+      announce.textContent = verdict.trim();
+      announce.setAttribute("data-announced", "");
+    }, 150);
+  }
+
   var started = performance.now();
   document.addEventListener("submit", function (event) {
     var form = event.target;

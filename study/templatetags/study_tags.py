@@ -96,6 +96,8 @@ FORECAST_BOTTOM = 22
 HEAT_CELL = 10
 HEAT_STEP = 12
 HEAT_LEFT = 30
+# Room after the last week for a month's name that starts there ("Dec", "12월" at phone size).
+HEAT_RIGHT = 28
 HEAT_TOP = 16
 
 
@@ -248,7 +250,7 @@ def heatmap_chart(days: Sequence[DayCount]) -> SafeString:
     return _svg(
         css_class="heatmap-chart",
         label_id="heatmap",
-        width=HEAT_LEFT + columns * HEAT_STEP,
+        width=HEAT_LEFT + columns * HEAT_STEP + HEAT_RIGHT,
         height=HEAT_TOP + 7 * HEAT_STEP,
         title=ngettext(
             "%(count)d answer on %(active)d of the last %(days)d days",

@@ -5,6 +5,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -415,7 +416,8 @@ def test_unknown_questions_are_listed_and_nothing_is_written(client, learner, ot
     [
         (b"{not json", "The file is not valid JSON."),
         (b"\xff\xfe\x00garbage", "The file is not valid JSON."),
-        (b"[" * 100_000 + b"]" * 100_000, "The file is not valid JSON."),
+        (b'{"a":' * 1_500 + b"0" + b"}" * 1_500, "The file is not valid JSON."),  # too deep
+        (b"[" * 100_000 + b"]" * 100_000, "far more records than a saaprep export of its size"),
         (b"[]", "This is not a saaprep data export."),
         (b'{"format": "other"}', "This is not a saaprep data export."),
         (b'{"format": "saaprep-export", "version": 99}', "a version of saaprep we cannot read"),
@@ -626,3 +628,189 @@ def test_review_states_keep_their_state(learner, other_student):
         ReviewState.objects.filter(user=other_student).order_by("question_id").values_list(*fields)
     ) == list(ReviewState.objects.filter(user=learner).order_by("question_id").values_list(*fields))
     assert ReviewState.objects.filter(user=other_student, state=CardState.REVIEW).exists()
+
+
+# --- Implausible moments and inconsistent exams are refused ---
+
+
+def refusal(document, user, now=NOW):
+    with pytest.raises(portability.DataImportError) as refused:
+        portability.history_import(user=user, document=document, now=now)
+    assert history_rows(user) == (0, 0, 0)
+    return refused.value.messages
+
+
+WINDOW = "must be a moment from 2000-01-01 to"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        # Stored by PostgreSQL, but year 0 and year 10000 in UTC: Python cannot read them back.
+        (("attempts", 0, "reviewed_at"), "0001-01-01T00:00:00+14:00", WINDOW),
+        (("attempts", 0, "reviewed_at"), "9999-12-31T23:59:59-14:00", WINDOW),
+        # Readable, but overflows when shown in Asia/Seoul.
+        (("attempts", 0, "reviewed_at"), "9999-12-31T23:00:00+00:00", WINDOW),
+        (("attempts", 0, "reviewed_at"), "1999-12-31T23:59:59+00:00", WINDOW),
+        # An answer more than a day after now has not happened.
+        (("attempts", 0, "reviewed_at"), "2025-03-11T03:00:01+00:00", f"{WINDOW} 2025-03-11"),
+        (("attempts", 0, "due_after"), "2101-01-01T00:00:00+00:00", f"{WINDOW} 2100-12-31"),
+        (("attempts", 0, "duration_ms"), 24 * 3600 * 1000 + 1, "must be a whole number from 0"),
+        (("review_states", 0, "due"), "3000-01-01T00:00:00+00:00", WINDOW),
+        (("review_states", 0, "first_review"), "2026-01-01T00:00:00+00:00", WINDOW),
+        (("review_states", 0, "last_review"), "1970-01-01T00:00:00+00:00", WINDOW),
+        (("review_states", 0, "stability"), float("inf"), "must be a number"),
+        (("exams", 0, "started_at"), "0001-01-01T00:00:00+14:00", WINDOW),
+        (("exams", 0, "submitted_at"), "2030-01-01T00:00:00+00:00", WINDOW),
+        (("exams", 0, "deadline"), "9999-01-01T00:00:00+00:00", WINDOW),
+        (("exams", 0, "items", 0, "answered_at"), "2030-01-01T00:00:00+00:00", WINDOW),
+    ],
+)
+def test_an_implausible_moment_or_number_is_refused(learner, other_student, path, value, message):
+    document = json.loads(json.dumps(export_of(learner)))
+    mutate(document, path, value)
+
+    messages = refusal(document, other_student)
+
+    field = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)
+    assert any(m.startswith(f"{field.lstrip('.')}: {message}") for m in messages), messages
+
+
+def test_moments_are_stored_in_utc_and_due_dates_reach_2100(learner, other_student):
+    document = export_of(learner)
+    document["review_states"][0]["due"] = "2100-12-31T23:59:59+00:00"
+    document["attempts"][0]["reviewed_at"] = "2025-03-11T11:00:00+09:00"  # now + 23 hours
+
+    portability.history_import(user=other_student, document=document, now=NOW)
+
+    key = document["review_states"][0]["question"]
+    assert ReviewState.objects.get(user=other_student, question__key=key).due == datetime(
+        2100, 12, 31, 23, 59, 59, tzinfo=UTC
+    )
+    assert Attempt.objects.filter(
+        user=other_student, reviewed_at=datetime(2025, 3, 11, 2, 0, tzinfo=UTC)
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda exam: (exam.update(raw_score=2), exam["items"][1].update(answered_at=None)),
+            "exams[0].raw_score: is more than the questions answered (1)",
+        ),
+        (lambda exam: exam.update(question_count=1), "exams[0].items: has more questions than"),
+        (
+            lambda exam: exam["items"][1].update(position=3),
+            "exams[0].items[1].position: is past the exam's last question",
+        ),
+        (
+            lambda exam: exam.update(submitted_at="2025-03-05T00:00:00+00:00"),
+            "exams[0].submitted_at: is before the exam started",
+        ),
+        (
+            lambda exam: exam.update(deadline="2025-03-05T00:00:00+00:00"),
+            "exams[0].deadline: is before the exam started",
+        ),
+        (
+            lambda exam: exam["items"][0].update(answered_at="2025-03-05T00:00:00+00:00"),
+            "exams[0].items[0].answered_at: is before the exam started",
+        ),
+        (
+            lambda exam: exam["items"][0].update(answered_at="2025-03-07T00:00:00+00:00"),
+            "exams[0].items[0].answered_at: is after the exam was submitted",
+        ),
+    ],
+)
+def test_an_inconsistent_exam_is_refused(learner, other_student, change, message):
+    document = export_of(learner)
+    exam = document["exams"][0]
+    assert (exam["question_count"], exam["raw_score"], len(exam["items"])) == (2, 1, 2)
+    change(exam)
+
+    messages = refusal(document, other_student)
+
+    assert any(m.startswith(message) for m in messages), messages
+
+
+# --- A hostile file costs little: caps before reading, and an early stop ---
+
+
+class ReadCounter:
+    """Counts the records the import reads field by field."""
+
+    def __init__(self, monkeypatch):
+        self.records = 0
+        original = portability._Reader.read
+
+        def read(reader, record, path, checks):
+            self.records += 1
+            return original(reader, record, path, checks)
+
+        monkeypatch.setattr(portability._Reader, "read", read)
+
+
+def test_checking_stops_at_the_first_problem_past_those_shown(student, other_student, monkeypatch):
+    document = export_of(student)
+    document["attempts"] = [{} for _ in range(20_000)]  # twelve missing fields each
+    counter = ReadCounter(monkeypatch)
+
+    messages = refusal(document, other_student)
+
+    assert len(messages) == portability.MAX_ERRORS_SHOWN + 1
+    assert messages[0] == "attempts[0].question: is missing"
+    assert messages[-1] == "… and more problems."
+    assert counter.records == 2  # the 21st problem is in the second record: nothing after it
+
+
+def test_more_records_than_a_5_mb_export_holds_are_refused_unread(
+    student, other_student, monkeypatch
+):
+    cap = portability.MAX_RECORDS["attempts"]
+    document = export_of(student)
+    document["attempts"] = [{}] * (cap + 1)
+    document["exams"] = [{"items": [{}] * (portability.MAX_EXAM_ITEMS // 2)}] * 3
+    counter = ReadCounter(monkeypatch)
+
+    messages = refusal(document, other_student)
+
+    assert messages == [
+        f"attempts: {cap + 1} records, more than an export of at most 5 MB can hold ({cap}). "
+        "Nothing was checked further.",
+        f"exams[].items: {portability.MAX_EXAM_ITEMS // 2 * 3} records, more than an export of "
+        f"at most 5 MB can hold ({portability.MAX_EXAM_ITEMS}). Nothing was checked further.",
+    ]
+    assert counter.records == 0
+
+
+def test_a_real_export_stays_within_the_caps(learner):
+    """A real export, compact or as downloaded, holds far fewer containers than refused."""
+    document = export_of(learner)
+    for raw in (
+        json.dumps(document, separators=(",", ":")).encode(),
+        json.dumps(document, ensure_ascii=False, indent=1).encode(),
+    ):
+        containers = raw.count(b"{") + raw.count(b"[")
+        assert containers * 30 < len(raw)
+        assert portability.history_load(raw) == json.loads(raw)
+    for name, cap in portability.MAX_RECORDS.items():
+        one = json.dumps(document[name][0], separators=(",", ":"))
+        assert len(one) * cap > portability.MAX_IMPORT_BYTES
+
+
+def test_a_5_mb_file_of_empty_objects_is_refused_before_parsing(client, other_student, monkeypatch):
+    """1.74 million `{}`: parsing alone would take 130 MB (bench/import_memory measures it)."""
+    raw = b'{"format": "saaprep-export", "version": 1, "attempts": [' + b"{}," * 1_740_000 + b"{}]}"
+    assert len(raw) <= portability.MAX_IMPORT_BYTES
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(portability, "json", SimpleNamespace(loads=no_parsing))
+    client.force_login(other_student)
+
+    response = client.post(reverse("study:data_import"), {"file": upload(raw)})
+
+    assert response.status_code == 200
+    assert "far more records than a saaprep export of its size" in response.content.decode()
+    assert history_rows(other_student) == (0, 0, 0)

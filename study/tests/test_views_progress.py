@@ -138,7 +138,12 @@ def now():
 
 @pytest.fixture
 def history(student, topic, other_topic, make_question, make_state):
-    """Six cards in two topics; three studied; sixteen answers spread over 400 days."""
+    """Six cards in two topics; three studied; sixteen answers spread over 400 days.
+
+    The learner sits the exam today, so readiness is predicted for this very moment and the
+    recalls below are the figures it uses (other dates: test_readiness_dates)."""
+    student.exam_date = TODAY
+    student.save(update_fields=["exam_date"])
     a1, a2, a3, a4 = (make_question(topic, prompt=f"A{i}") for i in range(1, 5))
     b1 = make_question(other_topic, kind="flashcard", prompt="B1")
     b2 = make_question(other_topic, prompt="B2")

@@ -5,7 +5,7 @@ from django.db import migrations, models
 # The "which service?" questions keyed "<topic>-which-<line>" showed their answer on the page and
 # offered the file's other topics as wrong options. The build now makes them afresh under
 # "<topic>-which-service-<line>"; the old ones keep their key and every learner's history, but
-# are retired and leave every deck.
+# are retired and leave every deck. A notebook's cards are left to the notebook's own publishing.
 OLD_WHICH_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-which-[0-9]+$")
 
 
@@ -14,7 +14,9 @@ def retire_old_which_questions(apps, schema_editor):
     Deck = apps.get_model("cards", "Deck")
     old = [
         pk
-        for pk, key in Question.objects.filter(origin="which").values_list("pk", "key")
+        for pk, key in Question.objects.filter(origin="which", notebook__isnull=True).values_list(
+            "pk", "key"
+        )
         if OLD_WHICH_KEY.match(key)
     ]
     Question.objects.filter(pk__in=old).update(retired=True)
@@ -23,7 +25,7 @@ def retire_old_which_questions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cards", "0005_question_order_by_domain"),
+        ("cards", "0006_notebooks"),
     ]
 
     operations = [
