@@ -34,6 +34,9 @@ class User(AbstractUser):
     # The day of the certification exam, in the learner's time zone: readiness and the planner
     # predict recall on it. Optional; without it they look a fixed horizon ahead.
     exam_date = models.DateField(_("exam date"), null=True, blank=True)
+    # In the last days before the exam date (study.planner.EXAM_ORDER_DAYS) the study queue shows
+    # the cards with the lowest predicted recall on the exam day first, whatever their due date.
+    exam_day_order = models.BooleanField(_("exam-day order"), default=False)
     study_minutes_per_day = models.PositiveSmallIntegerField(_("study minutes per day"), default=30)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul")
     ui_language = models.CharField(_("interface language"), max_length=8, blank=True)

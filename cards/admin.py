@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import AnswerInlineFormSet, QuestionAdminForm
 from .models import (
     Answer,
+    CardReport,
     Certification,
     Deck,
     Domain,
@@ -243,6 +245,35 @@ class DeckAdmin(admin.ModelAdmin):
     @admin.display(description=_("cards"), ordering="card_count")
     def card_count(self, obj: Deck) -> int:
         return obj.card_count  # type: ignore[attr-defined]
+
+
+@admin.register(CardReport)
+class CardReportAdmin(admin.ModelAdmin):
+    """Learners' reports of wrong cards: staff read them, fix the card, and tick "resolved"."""
+
+    list_display = ("question_link", "reason", "short_text", "reporter", "created_at", "resolved")
+    list_filter = ("resolved", "reason", "question__topic__domain", "created_at")
+    list_editable = ("resolved",)
+    list_select_related = ("question", "reporter")
+    search_fields = ("question__key", "question__prompt", "text", "reporter__email")
+    readonly_fields = ("reporter", "question", "reason", "text", "created_at")
+    date_hierarchy = "created_at"
+    ordering = ("resolved", "-created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports come from learners
+
+    @admin.display(description=_("question"), ordering="question__key")
+    def question_link(self, obj: CardReport) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:cards_question_change", args=[obj.question_id]),
+            obj.question.key,
+        )
+
+    @admin.display(description=_("details"))
+    def short_text(self, obj: CardReport) -> str:
+        return obj.text[:80] + ("…" if len(obj.text) > 80 else "")
 
 
 class NotebookVersionInline(admin.TabularInline):

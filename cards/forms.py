@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .models import Answer, Notebook, Question, QuestionKind
+from .models import Answer, Domain, Notebook, Question, QuestionKind, ReportReason, Topic
 from .notebooks import NotebookRefused, notes_text, too_large
 
 # Orders an answer holds for an instant while a save reorders its siblings: far above any real
@@ -101,6 +101,54 @@ class AnswerInlineFormSet(forms.BaseInlineFormSet):
         ]
         for offset, pk in enumerate(moving):
             Answer.objects.filter(pk=pk).update(order=PARKED_ORDER + offset)
+
+
+class CardSearchForm(forms.Form):
+    """The learner's card search, read from the query string: every field may be left empty."""
+
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    domain = forms.ModelChoiceField(
+        label=_("Domain"),
+        queryset=Domain.objects.all(),
+        required=False,
+        empty_label=_("Any domain"),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("Any topic")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Any kind")), *QuestionKind.choices], required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One read of the topics names both selects; the querysets still validate a choice.
+        topics = list(Topic.objects.select_related("domain"))
+        domains = {topic.domain_id: topic.domain for topic in topics}
+        self.fields["domain"].widget.choices = [
+            ("", _("Any domain")),
+            *(
+                (domain.pk, domain.heading)
+                for domain in sorted(domains.values(), key=lambda d: (d.order, d.number))
+            ),
+        ]
+        self.fields["topic"].widget.choices = [
+            ("", _("Any topic")),
+            *((topic.pk, topic.name) for topic in topics),
+        ]
+
+
+class CardReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=ReportReason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Details for the admins"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what should it say, and where did you read that?"),
+    )
 
 
 class NotebookUploadForm(forms.Form):

@@ -405,6 +405,19 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         ).values("question_id")
         return self.filter(Q(notebook__isnull=True) | Q(notebook__owner=user) | Q(pk__in=assigned))
 
+    def matching(self, text: str) -> QuestionQuerySet:
+        """Questions whose prompt or any answer contains `text`, in either language (case
+        folded by the database: ASCII on SQLite, every script on PostgreSQL)."""
+        text = text.strip()
+        if not text:
+            return self
+        in_answers = Answer.objects.filter(
+            Q(text__icontains=text) | Q(text_en__icontains=text)
+        ).values("question_id")
+        return self.filter(
+            Q(prompt__icontains=text) | Q(prompt_en__icontains=text) | Q(pk__in=in_answers)
+        )
+
     def with_answers(self) -> QuestionQuerySet:
         # The blueprint rows are tiny: joining them costs nothing and saves a query per card
         # that shows its task statement or domain.
@@ -720,3 +733,55 @@ class Deck(models.Model):
     @property
     def is_builtin(self) -> bool:
         return self.owner_id is None
+
+
+class ReportReason(models.TextChoices):
+    WRONG_ANSWER = "wrong_answer", _("The marked answer is wrong")
+    UNCLEAR = "unclear", _("The question is unclear")
+    OUTDATED = "outdated", _("It is out of date")
+    TYPO = "typo", _("Typo or translation error")
+    OTHER = "other", _("Something else")
+
+
+class CardReport(models.Model):
+    """A learner telling the admins a card is wrong, and why; staff resolve it in the admin."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="card_reports",
+        verbose_name=_("reported by"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="reports", verbose_name=_("question")
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
+    text = models.TextField(_("details"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("reported at"))
+    resolved = models.BooleanField(
+        _("resolved"),
+        default=False,
+        help_text=_("Ticked once the card was fixed or the report answered."),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("card report")
+        verbose_name_plural = _("card reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="cards_cardreport_reason_valid"
+            ),
+            # One open report per learner and card: a second click adds nothing for the admins.
+            models.UniqueConstraint(
+                fields=["reporter", "question"],
+                condition=Q(resolved=False),
+                name="cards_cardreport_unique_open",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reporter", "created_at"], name="cards_cardreport_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} ({self.reason}) by {self.reporter_id}"

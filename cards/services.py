@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core import serializers
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -18,6 +19,7 @@ from .blueprint import Blueprint
 from .content import MAX_KEY, MAX_SLUG, Record, blueprint_records, sha256
 from .models import (
     Answer,
+    CardReport,
     Certification,
     Deck,
     Domain,
@@ -167,6 +169,58 @@ def blueprint_seed(*, blueprint: Blueprint) -> Certification:
     for item in serializers.deserialize("python", blueprint_records(blueprint)):
         item.save()
     return Certification.objects.get(code=blueprint.code)
+
+
+# --- Learners reporting cards ---
+
+# Reports a learner may send in a day: enough for a careful reader, too few to flood the admins.
+REPORTS_PER_DAY = 20
+REPORT_WINDOW = dt.timedelta(days=1)
+
+
+class ReportRefused(Exception):
+    """A report not filed; `message` says why, in words for the learner."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def card_report_create(
+    *, user: User, question: Question, reason: str, text: str, now: dt.datetime
+) -> CardReport:
+    """File `user`'s report on `question` for the admins (listed in the admin, unresolved).
+
+    A second report while the first is still open updates that one (its reason and details)
+    rather than adding a duplicate. Refused (ReportRefused) past REPORTS_PER_DAY in a day.
+    """
+    with transaction.atomic():
+        # The learner's row serialises their reports, so the day's count cannot be raced past.
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        open_report = (
+            CardReport.objects.filter(reporter=user, question=question, resolved=False)
+            .select_for_update()
+            .first()
+        )
+        if open_report is not None:
+            open_report.reason = reason
+            open_report.text = text
+            open_report.save(update_fields=["reason", "text"])
+            return open_report
+        recent = CardReport.objects.filter(
+            reporter=user, created_at__gt=now - REPORT_WINDOW
+        ).count()
+        if recent >= REPORTS_PER_DAY:
+            raise ReportRefused(
+                _("You have sent %(n)d reports today. Please try again tomorrow.") % {"n": recent}
+            )
+        try:
+            with transaction.atomic():
+                return CardReport.objects.create(
+                    reporter=user, question=question, reason=reason, text=text, created_at=now
+                )
+        except IntegrityError as error:  # pragma: no cover - the row lock above prevents it
+            raise ReportRefused(_("This card is already reported.")) from error
 
 
 def _scoped(prefix: str, value: str, limit: int) -> str:

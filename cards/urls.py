@@ -7,6 +7,7 @@ app_name = "cards"
 urlpatterns = [
     path("decks/<slug:slug>/", views.deck_detail, name="deck_detail"),
     path("questions/<int:pk>/", views.question_detail, name="question_detail"),
+    path("search/", views.search, name="search"),
     path("notebooks/", views.notebook_list, name="notebook_list"),
     path("notebooks/new/", views.notebook_new, name="notebook_new"),
     path("notebooks/new/confirm/", views.notebook_confirm, name="notebook_confirm"),

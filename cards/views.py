@@ -4,6 +4,7 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.http import AuthenticatedHttpRequest
 
 from . import services
-from .forms import NotebookUploadForm
+from .forms import CardSearchForm, NotebookUploadForm
 from .models import Deck, Notebook, NotebookVersion, Question
 from .notebooks import Draft, NotebookRefused, notebook_draft
 
@@ -27,6 +28,8 @@ from .notebooks import Draft, NotebookRefused, notebook_draft
 # again, so nothing the browser sends is trusted but the text the learner wrote.
 DRAFT_SALT = "cards.notebook-draft"
 DRAFT_MAX_AGE = 2 * 60 * 60
+
+SEARCH_PAGE_SIZE = 20
 
 
 @require_safe
@@ -46,6 +49,35 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     one question with its answers, explanations and the note lines it cites."""
     question = get_object_or_404(Question.objects.visible_to(request.user).with_answers(), pk=pk)
     return render(request, "cards/question_detail.html", {"question": question})
+
+
+@require_safe
+@login_required
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Signed-in learners: search the cards of the decks they can see (nobody else's)."""
+    form = CardSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        questions = Question.objects.visible_to(request.user).matching(data["q"])
+        if data["domain"] is not None:
+            questions = questions.filter(topic__domain=data["domain"])
+        if data["topic"] is not None:
+            questions = questions.filter(topic=data["topic"])
+        if data["kind"]:
+            questions = questions.filter(kind=data["kind"])
+        questions = questions.select_related("topic").order_by(
+            "topic__domain__order", "topic__order", "order", "pk"
+        )
+        # get_page turns a missing, wrong or too large page number into the nearest page.
+        page = Paginator(questions, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cards/search.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 def _owned_notebook(request: AuthenticatedHttpRequest, pk: int) -> Notebook:

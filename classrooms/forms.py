@@ -60,10 +60,9 @@ class DeckChoiceField(forms.ModelChoiceField):
         return f"{obj.name}{mine} ({count})" if count is not None else f"{obj.name}{mine}"
 
 
-class AssignmentForm(forms.Form):
-    deck = DeckChoiceField(
-        label=_("Deck"), queryset=Deck.objects.none(), empty_label=_("Choose a deck")
-    )
+class GoalForm(forms.Form):
+    """An assignment's goal and due date: chosen when assigning a deck, changed afterwards."""
+
     goal = forms.ChoiceField(
         label=_("Goal"), choices=Goal.choices, widget=forms.RadioSelect, initial=Goal.ANSWER_ALL
     )
@@ -82,9 +81,33 @@ class AssignmentForm(forms.Form):
         help_text=_("In your time zone."),
     )
 
-    def __init__(self, *args: Any, decks: Any, now: dt.datetime, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, now: dt.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.now = now
+
+    def clean_due_at(self) -> dt.datetime:
+        due: dt.datetime = self.cleaned_data["due_at"]
+        if due <= self.now:
+            raise forms.ValidationError(_("The due date must be in the future."))
+        return due
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("goal") == Goal.RECALL and data.get("target_percent") is None:
+            self.add_error("target_percent", _("Give the share of the deck to remember."))
+        if data.get("goal") == Goal.ANSWER_ALL:
+            data["target_percent"] = None
+        return data
+
+
+class AssignmentForm(GoalForm):
+    deck = DeckChoiceField(
+        label=_("Deck"), queryset=Deck.objects.none(), empty_label=_("Choose a deck")
+    )
+    field_order = ["deck", "goal", "target_percent", "due_at"]
+
+    def __init__(self, *args: Any, decks: Any, now: dt.datetime, **kwargs: Any) -> None:
+        super().__init__(*args, now=now, **kwargs)
         field = cast(DeckChoiceField, self.fields["deck"])
         field.queryset = decks
         # Under a heading per domain (decks that mix domains last), from one read of the decks.
@@ -104,19 +127,23 @@ class AssignmentForm(forms.Form):
             raise forms.ValidationError(_("This deck has no cards yet."))
         return deck
 
+
+class AssignmentEditForm(GoalForm):
+    """Change an assignment's goal and due date. A due date already past may stay as it is
+    (say, to change only the goal of a finished assignment); a new one must be in the future."""
+
+    def __init__(
+        self, *args: Any, current_due: dt.datetime, now: dt.datetime, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, now=now, **kwargs)
+        self.current_due = current_due
+
     def clean_due_at(self) -> dt.datetime:
         due: dt.datetime = self.cleaned_data["due_at"]
-        if due <= self.now:
-            raise forms.ValidationError(_("The due date must be in the future."))
-        return due
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("goal") == Goal.RECALL and data.get("target_percent") is None:
-            self.add_error("target_percent", _("Give the share of the deck to remember."))
-        if data.get("goal") == Goal.ANSWER_ALL:
-            data["target_percent"] = None
-        return data
+        # The form shows minutes: the unchanged date comes back without its seconds.
+        if due == self.current_due.replace(second=0, microsecond=0):
+            return self.current_due
+        return super().clean_due_at()
 
 
 class DeckForm(forms.ModelForm):

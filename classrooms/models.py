@@ -238,9 +238,12 @@ class Assignment(models.Model):
     def dashboard_version(self) -> str:
         """The version of the dashboard's figures, for an assignment read through
         with_dashboard_version(): it changes with the deck's cards, the roster (a student
-        leaving, removed or deleted), every answer a student of the class gives, and a student
-        starting their study history over."""
+        leaving, removed or deleted), every answer a student of the class gives, a student
+        starting their study history over, and the teacher changing the goal or the due date."""
         values = (
+            self.goal,
+            self.target_percent,
+            self.due_at.isoformat(),
             self.card_count,  # type: ignore[attr-defined]
             self.roster,  # type: ignore[attr-defined]
             self.newest_member,  # type: ignore[attr-defined]

@@ -213,6 +213,41 @@ def assignment_create(
 
 
 @transaction.atomic
+def assignment_update(
+    *,
+    assignment: Assignment,
+    goal: str,
+    target_percent: int | None,
+    due_at: dt.datetime,
+    now: dt.datetime,
+) -> Assignment:
+    """Change the goal and due date of an assignment; its deck and start stay. A due date other
+    than the current one must be in the future. The dashboard's cached copy is keyed on the goal
+    and the due date too (Assignment.dashboard_version), so it shows the change at once."""
+    locked = (
+        Assignment.objects.select_for_update().select_related("classroom").get(pk=assignment.pk)
+    )
+    if locked.classroom.is_archived:
+        raise ClassroomError(_("This class is archived; restore it to change its assignments."))
+    if goal not in Goal.values:
+        raise ClassroomError(_("Choose a goal."))
+    if goal == Goal.RECALL:
+        if target_percent is None or not 1 <= target_percent <= 100:
+            raise ClassroomError(_("Give the share of the deck to remember, from 1 to 100 %."))
+    else:
+        target_percent = None
+    if due_at != locked.due_at and due_at <= now:
+        raise ClassroomError(_("The due date must be in the future."))
+    if due_at <= locked.assigned_at:
+        raise ClassroomError(_("The due date must come after the day the deck was assigned."))
+    locked.goal = goal
+    locked.target_percent = target_percent
+    locked.due_at = due_at
+    locked.save(update_fields=["goal", "target_percent", "due_at"])
+    return locked
+
+
+@transaction.atomic
 def assignment_delete(*, assignment: Assignment) -> None:
     """Withdraw an assignment. Students keep their study history; only the goal disappears."""
     assignment.delete()

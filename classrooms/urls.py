@@ -33,6 +33,11 @@ urlpatterns = [
         name="assignment_csv",
     ),
     path(
+        "classrooms/assignments/<int:pk>/edit/",
+        views.assignment_edit,
+        name="assignment_edit",
+    ),
+    path(
         "classrooms/assignments/<int:pk>/delete/",
         views.assignment_delete,
         name="assignment_delete",

@@ -48,6 +48,7 @@ from .access import (
 from .forms import (
     DATETIME_LOCAL,
     ArchiveForm,
+    AssignmentEditForm,
     AssignmentForm,
     ClassroomForm,
     DeckAddForm,
@@ -223,6 +224,49 @@ def assignment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         messages.error(request, _("Nothing was saved. Please correct the marked fields."))
     return render(
         request, "classrooms/assignment_form.html", {"classroom": classroom, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def assignment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The classroom's teacher, while it is active: change the goal and the due date."""
+    assignment = assignment_for_teacher_write(request.user, pk)
+    current = timezone.now()
+    # The due date is typed, and shown, in the teacher's own time zone.
+    with timezone.override(study_selectors.user_zone(request.user)):
+        form = AssignmentEditForm(
+            request.POST or None,
+            now=current,
+            current_due=assignment.due_at,
+            initial={
+                "goal": assignment.goal,
+                "target_percent": assignment.target_percent or 80,
+                "due_at": timezone.localtime(assignment.due_at).strftime(DATETIME_LOCAL),
+            },
+        )
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        data = form.cleaned_data
+        try:
+            services.assignment_update(
+                assignment=assignment,
+                goal=data["goal"],
+                target_percent=data["target_percent"],
+                due_at=data["due_at"],
+                now=current,
+            )
+        except services.ClassroomError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Assignment changed."))
+            return see_other(assignment.get_absolute_url())
+    if request.method == "POST":
+        messages.error(request, _("Nothing was saved. Please correct the marked fields."))
+    return render(
+        request,
+        "classrooms/assignment_edit.html",
+        {"assignment": assignment, "classroom": assignment.classroom, "form": form},
     )
 
 

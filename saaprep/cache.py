@@ -55,8 +55,18 @@ class OncePerOutage(logging.Filter):
     """Passes the first record of an outage, reworded; drops the others until Redis is back."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not outage.begin():
-            return False
+        # The verdict goes on the record: logging configured twice (django.setup() run again)
+        # leaves two of these filters on the logger, and the second must not count it again.
+        first = getattr(record, "saaprep_outage_first", None)
+        if first is None:
+            first = outage.begin()
+            record.saaprep_outage_first = first
+            if first:
+                self._reword(record)
+        return bool(first)
+
+    @staticmethod
+    def _reword(record: logging.LogRecord) -> None:
         # One line, not the traceback: the cause is the same every time and says it all.
         error = record.exc_info[1] if record.exc_info else None
         record.msg = (
@@ -66,7 +76,6 @@ class OncePerOutage(logging.Filter):
         record.args = (error.__cause__ or error if error else "no details",)
         record.exc_info = None
         record.exc_text = None
-        return True
 
 
 def connected(connection: Any) -> None:

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    # Last, so the 413 page has the site's layout, language and headers; nothing above reads the
+    # body (saaprep/bodylimit.py).
+    "saaprep.bodylimit.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "saaprep.urls"
@@ -190,6 +193,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     # Compiling a notebook costs up to a second of CPU: previews and saves, per learner.
     "notebook_upload": os.environ.get("NOTEBOOK_UPLOAD_RATE", "10/m/user,60/h/user"),
+    # Suspending, unsuspending and reporting cards: plenty for a reader, too few to flood.
+    "card_flag": "30/m/user,300/h/user",
 }
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 # Don't email strangers: a reset for an unknown address sends nothing (the page is the same).
@@ -220,6 +225,9 @@ USE_TZ = True
 
 # Uploads (the data import is the only one): no file is read past 5 MB, wherever it comes from.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# No request body past this is read at all: 413 (saaprep/bodylimit.py). Above the import limit,
+# so a file a little over 5 MB still gets the import form's own message.
+MAX_REQUEST_BODY_BYTES = env_int("DJANGO_MAX_REQUEST_BODY_BYTES", 6 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "saaprep.uploads.SizeCappedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -8,6 +8,7 @@ from . import account_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", views.help_page, name="help"),
     path("i18n/setlang/", accounts_views.language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -49,6 +49,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+@require_safe
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Anyone: how studying works (buckets and daily limits, ratings, leeches, readiness,
+    practice), one anchor per subject for the pages that link to it."""
+    return render(request, "help.html")
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:

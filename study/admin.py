@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Attempt, ReviewState, Showing
+from .models import Attempt, ReviewState, Showing, Suspension
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -79,3 +79,14 @@ class ShowingAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     show_full_result_count = False
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    """Cards learners set aside: many learners suspending one card says it needs a look."""
+
+    list_display = ["user", "question", "created_at"]
+    list_select_related = ["user", "question"]
+    list_filter = ["question__topic__domain"]
+    search_fields = ["user__email", "question__key"]
+    ordering = ["-created_at"]

@@ -79,3 +79,23 @@ def first_error(form: forms.Form) -> str:
         label = (field.label or name) if field is not None else ""
         return f"{label}: {errors[0]}" if label else str(errors[0])
     return str(_("The form was incomplete."))
+
+
+def _retention_choices() -> list[tuple[str, str]]:
+    from .planner import RETENTIONS
+
+    return [(f"{value:.2f}", f"{value:.2f}") for value in RETENTIONS]
+
+
+class PlanApplyForm(forms.Form):
+    """A plan the learner applies to their settings: one of the planner's retention choices and
+    a number of new cards a day the settings accept."""
+
+    retention = forms.TypedChoiceField(choices=_retention_choices, coerce=str)
+    new_per_day = forms.IntegerField(min_value=0, max_value=1000)
+
+
+class ExamOrderForm(forms.Form):
+    """Switch exam-day order on or off."""
+
+    exam_order = forms.ChoiceField(choices=[("on", "on"), ("off", "off")])

@@ -313,3 +313,33 @@ class ExamItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exam_id}#{self.position}"
+
+
+class Suspension(models.Model):
+    """A card the learner set aside (they consider it wrong): the study queue no longer serves
+    it, and its memory state is kept as it was, so unsuspending picks up where it stopped."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="suspensions",
+        verbose_name=_("learner"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="suspensions", verbose_name=_("question")
+    )
+    created_at = models.DateTimeField(_("suspended at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("suspended card")
+        verbose_name_plural = _("suspended cards")
+        constraints = [
+            # The queue's anti-joins look a card up by (user, question): this index serves them.
+            models.UniqueConstraint(
+                fields=["user", "question"], name="study_suspension_unique_user_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.question_id} suspended {self.created_at:%Y-%m-%d}"

@@ -76,14 +76,22 @@ TODAY = """
   (SELECT COUNT(*) FROM study_attempt
     WHERE user_id = %s AND reviewed_at >= %s AND rescheduled = %s AND state_before = %s)"""
 
-# Per deck link: due (re)learning, due review, never answered.
+# A card the learner suspended is in no bucket (and never served): an anti-join on the
+# suspension's unique (user, question) index, so the queue keeps its number of statements.
+NOT_SUSPENDED = """NOT EXISTS (
+    SELECT 1 FROM study_suspension x WHERE x.user_id = %s AND x.question_id = {question_id}
+  )"""
+
+# Per deck link that is not suspended: due (re)learning, due review, never answered. The caller
+# adds its own deck condition after the WHERE (with AND).
 BUCKETS = """
   COALESCE(SUM(CASE WHEN s.state IN (%s, %s) AND s.due <= %s THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN s.state = %s AND s.due <= %s THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN s.id IS NULL THEN 1 ELSE 0 END), 0)
 FROM cards_deck_questions dq
 {question}
-LEFT JOIN study_reviewstate s ON s.question_id = dq.question_id AND s.user_id = %s"""
+LEFT JOIN study_reviewstate s ON s.question_id = dq.question_id AND s.user_id = %s
+WHERE """ + NOT_SUSPENDED.format(question_id="dq.question_id")
 
 
 def _today_params(user_id: int, day_start: dt.datetime) -> list[Any]:
@@ -93,7 +101,7 @@ def _today_params(user_id: int, day_start: dt.datetime) -> list[Any]:
 
 def _bucket_params(user_id: int, kind_params: list[Any], now: dt.datetime) -> list[Any]:
     when = _when(now)
-    return [*LEARNING, when, REVIEW, when, *kind_params, user_id]
+    return [*LEARNING, when, REVIEW, when, *kind_params, user_id, user_id]
 
 
 def started_and_reviewed(*, user_id: int, day_start: dt.datetime) -> tuple[int, int]:
@@ -109,7 +117,7 @@ def bucket_counts(
     question, kind_params = _kinds_join(kinds)
     sql = (
         f"SELECT dq.deck_id, {BUCKETS.format(question=question)}"
-        f" WHERE dq.deck_id IN ({_marks(deck_ids)}) GROUP BY dq.deck_id"
+        f" AND dq.deck_id IN ({_marks(deck_ids)}) GROUP BY dq.deck_id"
     )
     rows = _rows(sql, [*_bucket_params(user_id, kind_params, now), *deck_ids])
     return {
@@ -128,7 +136,7 @@ def day_and_buckets(
     """started_and_reviewed and one deck's bucket_counts in one statement: (started, reviewed,
     learning due, review due, new). An aggregate without GROUP BY always gives one row."""
     question, kind_params = _kinds_join(kinds)
-    sql = f"SELECT {TODAY}, {BUCKETS.format(question=question)} WHERE dq.deck_id = %s"
+    sql = f"SELECT {TODAY}, {BUCKETS.format(question=question)} AND dq.deck_id = %s"
     params = [
         *_today_params(user_id, day_start),
         *_bucket_params(user_id, kind_params, now),
@@ -214,6 +222,9 @@ FROM study_reviewstate s
 JOIN cards_deck_questions dq ON dq.question_id = s.question_id AND dq.deck_id = %s
 {question}
 WHERE s.user_id = %s AND s.due <= %s AND s.state IN ({states})
+  AND NOT EXISTS (
+    SELECT 1 FROM study_suspension x WHERE x.user_id = s.user_id AND x.question_id = s.question_id
+  )
 ORDER BY s.due, s.id
 LIMIT 1
 """
@@ -255,6 +266,9 @@ WHERE dq.deck_id = %s
   AND NOT EXISTS (
     SELECT 1 FROM study_reviewstate s WHERE s.user_id = %s AND s.question_id = q.id
   )
+  AND NOT EXISTS (
+    SELECT 1 FROM study_suspension x WHERE x.user_id = %s AND x.question_id = q.id
+  )
 ORDER BY t."order", q."order", q.id
 LIMIT 1
 """
@@ -270,7 +284,7 @@ def first_new_card(*, user_id: int, deck_id: int, kinds: Sequence[str] | None) -
         key="q.id",
         pick=NEW_QUESTION_SQL.format(kinds=condition),
     )
-    return _card(_rows(sql, [*kind_params, deck_id, user_id]), 0)
+    return _card(_rows(sql, [*kind_params, deck_id, user_id, user_id]), 0)
 
 
 OPEN_SHOWING_SQL = """

@@ -41,9 +41,9 @@ from accounts.models import User
 from cards.models import Certification, Deck, Domain, Question, Topic
 from cards.rules import CHOICE_KINDS
 
-from . import blueprint, planner, progress, queue_sql, scheduling
+from . import blueprint, explain, planner, progress, queue_sql, scheduling
 from .expressions import DaysElapsed
-from .models import Attempt, CardState, Mode, Rating, ReviewState
+from .models import Attempt, CardState, Mode, Rating, ReviewState, Suspension
 
 LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
 ACCURACY_WINDOW = dt.timedelta(days=7)
@@ -131,7 +131,7 @@ class DailyAllowance:
     review: int
 
 
-def _kinds_for(mode: str) -> tuple[str, ...] | None:
+def kinds_for(mode: str) -> tuple[str, ...] | None:
     """Question kinds a mode can show; None means every kind."""
     return None if mode == Mode.FLASHCARD else CHOICE_KINDS
 
@@ -188,12 +188,18 @@ def deck_due_counts(
     return {pk: _capped(counts.get(pk, empty), allowance) for pk in deck_ids}
 
 
+def suspended_ids(user: User) -> QuerySet[Any]:
+    """Ids of the cards the learner suspended, as a subquery: every read that serves cards
+    leaves them out (the study queue's own SQL does the same in study.queue_sql)."""
+    return Suspension.objects.filter(user=user).values("question_id")
+
+
 def _deck_states(*, user: User, deck: Deck, mode: str) -> QuerySet[ReviewState]:
     states = ReviewState.objects.filter(
         user=user,
         question__in=DeckQuestion.objects.filter(deck=deck).values("question_id"),
-    )
-    kinds = _kinds_for(mode)
+    ).exclude(question__in=suspended_ids(user))
+    kinds = kinds_for(mode)
     if kinds is not None:
         states = states.filter(question__kind__in=kinds)
     return states
@@ -203,13 +209,13 @@ def _deck_questions(*, deck: Deck, mode: str) -> QuerySet[Question]:
     questions = Question.objects.filter(
         pk__in=DeckQuestion.objects.filter(deck=deck).values("question_id")
     )
-    kinds = _kinds_for(mode)
+    kinds = kinds_for(mode)
     if kinds is not None:
         questions = questions.filter(kind__in=kinds)
     return questions
 
 
-def _question_with_answers(pk: int) -> Question:
+def question_with_answers(pk: int) -> Question:
     return Question.objects.with_answers().get(pk=pk)
 
 
@@ -241,7 +247,7 @@ def study_queue(
     started, reviewed, *buckets = queue_sql.day_and_buckets(
         user_id=user.pk,
         deck_id=deck.pk,
-        kinds=_kinds_for(mode),
+        kinds=kinds_for(mode),
         now=now,
         day_start=study_day_start(user, now),
     )
@@ -261,7 +267,7 @@ def _next_card(
     """The first card of the first bucket with a card, searching only buckets the counts (capped
     by today's allowance, read at `now`) say are not empty. An answer posted between the two
     reads can empty a bucket; the search then goes on to the next one."""
-    kinds = _kinds_for(mode)
+    kinds = kinds_for(mode)
 
     def due(states: tuple[int, ...]) -> NextCard | None:
         found = queue_sql.first_due_card(
@@ -318,6 +324,7 @@ def practice_card(*, user: User, deck: Deck, mode: str, seed: int) -> Question |
     shuffle = Mod((F("pk") + seed % SHUFFLE_MODULUS) * SHUFFLE_MULTIPLIER, SHUFFLE_MODULUS)
     question_id = (
         _deck_questions(deck=deck, mode=mode)
+        .exclude(pk__in=suspended_ids(user))
         .annotate(last_attempt=_last_attempt(user, question=OuterRef("pk")), shuffle=shuffle)
         .order_by(F("last_attempt").asc(nulls_first=True), "shuffle", "pk")
         .values_list("pk", flat=True)
@@ -325,7 +332,7 @@ def practice_card(*, user: User, deck: Deck, mode: str, seed: int) -> Question |
     )
     if question_id is None:
         return None
-    return _question_with_answers(question_id)
+    return question_with_answers(question_id)
 
 
 def intervals_for(
@@ -543,7 +550,12 @@ def _leech_question_ids(user: User) -> QuerySet[Any]:
     by_lapses = ReviewState.objects.filter(user=user, lapses__gte=progress.LEECH_LAPSES).values(
         "question"
     )
-    return Question.objects.filter(Q(pk__in=by_agains) | Q(pk__in=by_lapses)).values("pk")
+    # A suspended card is set aside, leech or not: not listed, counted or offered to practise.
+    return (
+        Question.objects.filter(Q(pk__in=by_agains) | Q(pk__in=by_lapses))
+        .exclude(pk__in=suspended_ids(user))
+        .values("pk")
+    )
 
 
 def leeches(*, user: User) -> list[Leech]:
@@ -607,7 +619,7 @@ def leech_card(*, user: User) -> tuple[Question, Deck] | None:
     if pick is None:
         return None
     question_id, deck_id = pick
-    return _question_with_answers(question_id), Deck.objects.get(pk=deck_id)
+    return question_with_answers(question_id), Deck.objects.get(pk=deck_id)
 
 
 # The key of the task statement group of a domain's unplaced cards.
@@ -778,4 +790,66 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
         readiness_date=on,
         topics=topics,
         leeches=leeches(user=user),
+    )
+
+
+# --- One card's history, and the cards set aside ---
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    attempt: Attempt
+    interval: dt.timedelta | None  # what the answer gave until the next showing; None: practice
+
+
+@dataclass(frozen=True)
+class CardHistory:
+    rows: list[HistoryRow]  # newest first
+    state: ReviewState | None
+    suspended: Suspension | None
+    facts: explain.CardFacts
+
+
+def card_history(*, user: User, question: Question) -> CardHistory:
+    """Every answer the learner gave to this card, with the interval each gave, their memory
+    state of it and whether they suspended it: three queries, however long the history."""
+    attempts = list(
+        Attempt.objects.filter(user=user, question=question).order_by("-reviewed_at", "-pk")
+    )
+    state = ReviewState.objects.filter(user=user, question=question).first()
+    suspended = Suspension.objects.filter(user=user, question=question).first()
+    rows = [
+        HistoryRow(
+            attempt=attempt,
+            interval=(
+                attempt.due_after - attempt.reviewed_at
+                if attempt.rescheduled and attempt.due_after is not None
+                else None
+            ),
+        )
+        for attempt in attempts
+    ]
+    last = next((a for a in attempts if a.rescheduled and a.due_after is not None), None)
+    facts = explain.CardFacts(
+        state=state.state if state is not None else None,
+        due=state.due if state is not None else None,
+        last_review=state.last_review if state is not None else None,
+        stability=state.stability if state is not None else None,
+        # The interval is read from the state; the rating only when that answer set it.
+        last_rating=(
+            last.rating
+            if last is not None and state is not None and last.due_after == state.due
+            else None
+        ),
+        suspended=suspended is not None,
+    )
+    return CardHistory(rows=rows, state=state, suspended=suspended, facts=facts)
+
+
+def suspended_cards(*, user: User) -> list[Suspension]:
+    """The learner's suspended cards, latest first, with each card's topic: one query."""
+    return list(
+        Suspension.objects.filter(user=user)
+        .select_related("question__topic")
+        .order_by("-created_at", "-pk")
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -23,7 +24,7 @@ from accounts.models import User
 from cards.models import Deck, Question, QuestionKind
 
 from . import queue_sql, scheduling
-from .models import Attempt, CardState, Mode, Rating, ReviewState, Showing
+from .models import Attempt, CardState, Mode, Rating, ReviewState, Showing, Suspension
 from .selectors import deck_visible
 
 # A duration beyond a day is a tab left open, not thinking time; also keeps the column in range.
@@ -415,3 +416,46 @@ def showings_prune(*, before: dt.datetime, batch: int = PRUNE_BATCH) -> int:
                 return deleted
             count, _by_model = stale.filter(pk__in=ids).delete()
             deleted += count
+
+
+# --- Setting a card aside ---
+
+
+def suspension_create(*, user: User, question: Question, now: dt.datetime) -> Suspension:
+    """Suspend `question` for `user`: the study queue, practice and the leech list skip it.
+
+    Idempotent: suspending a suspended card keeps the first suspension (a double click, two
+    tabs). The memory state is left as it is, to be picked up again on unsuspending.
+    """
+    try:
+        with transaction.atomic():
+            suspension, _created = Suspension.objects.get_or_create(
+                user=user, question=question, defaults={"created_at": now}
+            )
+    except IntegrityError:
+        # Another request inserted it between the lookup and the insert: that one stands.
+        suspension = Suspension.objects.get(user=user, question=question)
+    return suspension
+
+
+def suspension_delete(*, user: User, question: Question) -> bool:
+    """Serve `question` to `user` again; False when it was not suspended. A card that fell due
+    while it was suspended is due at once (its due date never moved)."""
+    deleted, _by_model = Suspension.objects.filter(user=user, question=question).delete()
+    return bool(deleted)
+
+
+# --- The exam-day planner ---
+
+
+def plan_apply(*, user: User, retention: Decimal, new_per_day: int) -> None:
+    """Apply a plan to the learner's settings: desired retention and new cards a day. One
+    UPDATE of those two columns, so nothing else of the row (a concurrent login) is lost."""
+    User.objects.filter(pk=user.pk).update(
+        desired_retention=retention, new_cards_per_day=new_per_day
+    )
+
+
+def exam_order_set(*, user: User, on: bool) -> None:
+    """Switch the learner's study queue to exam-day order, or back."""
+    User.objects.filter(pk=user.pk).update(exam_day_order=on)

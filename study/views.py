@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,16 +21,20 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from cards.models import Deck, Question
+from cards import services as card_services
+from cards.access import question_for_user
+from cards.forms import CardReportForm
+from cards.models import CardReport, Deck, Question
 
-from . import portability, selectors, services
+from . import explain, plan_selectors, portability, selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
-from .models import Mode, Rating, Showing
+from .models import Mode, Rating, Showing, Suspension
 from .templatetags.study_tags import study_url
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
@@ -58,8 +63,20 @@ def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     queue = selectors.study_queue(
         user=request.user, deck=deck, mode=mode, practice=practice, now=current
     )
-    question, state = (queue.card.question, queue.card.state) if queue.card else (None, None)
+    card = queue.card
+    exam_order = not practice and plan_selectors.exam_order_active(user=request.user, now=current)
+    # Exam-day order: after due learning steps, and while today's reviews last, the card with
+    # the lowest predicted recall on the exam day, due or not; its answer is rescheduled as usual.
+    if exam_order and queue.counts.learning == 0 and queue.allowance.review > 0:
+        card = (
+            plan_selectors.exam_order_card(
+                user=request.user, deck=deck, kinds=selectors.kinds_for(mode), now=current
+            )
+            or card
+        )
+    question, state = (card.question, card.state) if card else (None, None)
     context: dict[str, Any] = {
+        "exam_order": exam_order,
         "deck": deck,
         "mode": mode,
         "practice": practice,
@@ -369,3 +386,129 @@ def data_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             return HttpResponseRedirect(reverse("study:progress"), status=303)
     return render(request, "study/data.html", {"form": form})
+
+
+# --- One card: its history, setting it aside, reporting it ---
+
+
+def _back_to(request: HttpRequest, default: str) -> str:
+    """The page the form came from (`next`, on this site only), else `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _history_page(
+    request: AuthenticatedHttpRequest,
+    question: Question,
+    *,
+    report_form: CardReportForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    current = timezone.now()
+    history = selectors.card_history(user=request.user, question=question)
+    return render(
+        request,
+        "study/card_history.html",
+        {
+            "question": question,
+            "history": history,
+            "why": explain.why_due(
+                history.facts, now=current, retention=request.user.desired_retention
+            ),
+            "open_report": CardReport.objects.filter(
+                reporter=request.user, question=question, resolved=False
+            ).first(),
+            "report_form": report_form or CardReportForm(),
+            "now": current,
+        },
+        status=status,
+    )
+
+
+def _flag_limit(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """429 past the learner's rate of card writes (ACCOUNT_RATE_LIMITS["card_flag"]), counted
+    in the shared cache like the log-in throttle; None while within it."""
+    limited: HttpResponse | None = ratelimit.consume_or_429(
+        request, action="card_flag", user=request.user
+    )
+    return limited
+
+
+def _card(request: AuthenticatedHttpRequest, pk: int) -> Question:
+    return question_for_user(request.user, pk, Question.objects.select_related("topic__domain"))
+
+
+@require_safe
+@login_required
+def card_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Signed-in learners, on a card they can see: their every answer to it, and why it is due
+    when it is due."""
+    return _history_page(request, _card(request, pk))
+
+
+@require_POST
+@login_required
+def card_suspend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Signed-in learners, on a card they can see: stop studying it until they unsuspend it."""
+    question = _card(request, pk)
+    if (limited := _flag_limit(request)) is not None:
+        return limited
+    services.suspension_create(user=request.user, question=question, now=timezone.now())
+    messages.success(request, _("Card suspended: studying skips it until you unsuspend it."))
+    return HttpResponseRedirect(
+        _back_to(request, reverse("study:card_history", args=[pk])), status=303
+    )
+
+
+@require_POST
+@login_required
+def card_unsuspend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The learner who suspended the card: study it again (their own suspensions only)."""
+    suspension = get_object_or_404(
+        Suspension.objects.select_related("question"), user=request.user, question_id=pk
+    )
+    if (limited := _flag_limit(request)) is not None:
+        return limited
+    services.suspension_delete(user=request.user, question=suspension.question)
+    messages.success(request, _("Card unsuspended: it comes back when it is due."))
+    return HttpResponseRedirect(_back_to(request, reverse("study:suspended_list")), status=303)
+
+
+@require_POST
+@login_required
+def card_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Signed-in learners, on a card they can see: tell the admins what is wrong with it."""
+    question = _card(request, pk)
+    if (limited := _flag_limit(request)) is not None:
+        return limited
+    form = CardReportForm(request.POST)
+    if form.is_valid():
+        try:
+            card_services.card_report_create(
+                user=request.user,
+                question=question,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+                now=timezone.now(),
+            )
+        except card_services.ReportRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Thank you: the admins will look at this card."))
+            return HttpResponseRedirect(reverse("study:card_history", args=[pk]), status=303)
+    return _history_page(request, question, report_form=form, status=400)
+
+
+@require_safe
+@login_required
+def suspended_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Signed-in learners: the cards they suspended, each with a way back into studying."""
+    return render(
+        request,
+        "study/suspended.html",
+        {"suspensions": selectors.suspended_cards(user=request.user)},
+    )

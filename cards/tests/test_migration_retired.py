@@ -1,6 +1,6 @@
 """Adding reviewer's notes and retirement keeps every row, and retires the old "which?" cards.
 
-The database is taken back to the schema before 0007, filled with a learner's history on an old
+The database is taken back to the schema before 0008, filled with a learner's history on an old
 "<topic>-which-<line>" card, then migrated forward: the card and its history are still there,
 retired and out of every deck; the other cards are untouched. Runs on SQLite and PostgreSQL.
 """
@@ -21,7 +21,7 @@ from study.models import Attempt
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MIGRATION = ("cards", "0007_question_note_flags_retired")
+MIGRATION = ("cards", "0008_question_note_flags_retired")
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 

@@ -13,13 +13,22 @@ from django.db import OperationalError, connections, models
 from django.utils import timezone
 
 from cards import services as card_services
-from cards.models import Answer, Deck, Notebook, NotebookVersion, Question, Topic
+from cards.models import Answer, CardReport, Deck, Notebook, NotebookVersion, Question, Topic
 from classrooms import services as classroom_services
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
 from study import exam_services
 from study import services as study_services
-from study.models import Attempt, Exam, ExamItem, ExamScope, Mode, ReviewState, Showing
+from study.models import (
+    Attempt,
+    Exam,
+    ExamItem,
+    ExamScope,
+    Mode,
+    ReviewState,
+    Showing,
+    Suspension,
+)
 
 User = get_user_model()
 
@@ -152,6 +161,8 @@ WATCHED_MODELS: list[type[models.Model]] = [
     ReviewState,
     Exam,
     ExamItem,
+    Suspension,
+    CardReport,
 ]
 USER_FIELDS = [
     "pk",

@@ -23,6 +23,7 @@ from .conftest import World, snapshot
 PUBLIC = {
     "home",
     "healthz",
+    "help",
     "set_language",
     "cards:deck_detail",
     "cards:question_detail",
@@ -49,10 +50,15 @@ STATE_CHANGING = {
     "study:regrade",
     "study:leech_answer",
     "study:data_import",
+    "study:card_suspend",
+    "study:card_unsuspend",
+    "study:card_report",
     "cards:notebook_confirm",
     "study:exam_start",
     "study:exam_save",
     "study:exam_submit",
+    "study:plan_apply",
+    "study:exam_order",
     "classrooms:classroom_rename",
     "classrooms:classroom_archive",
     "classrooms:classroom_rotate_code",
@@ -185,6 +191,12 @@ NOT_OWNED = {
     "account_reset_password_from_key",
 }
 
+
+def notebook_card(world: World) -> int:
+    pk: int = world.notebook.questions.values_list("pk", flat=True).first() or 0
+    return pk
+
+
 # Every URL whose parameters name an owned object: who is the outsider (a learner, or a teacher,
 # who passes the teacher gate), and the owner's object for each parameter.
 OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
@@ -207,6 +219,11 @@ OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "study:exam_confirm": ("learner", lambda w: {"pk": w.exam.pk}),
     "study:exam_submit": ("learner", lambda w: {"pk": w.exam.pk}),
     "study:exam_results": ("learner", lambda w: {"pk": w.submitted_exam.pk}),
+    # A card of the learner's own notebook, which nobody else may see.
+    "study:card_history": ("learner", lambda w: {"pk": notebook_card(w)}),
+    "study:card_suspend": ("learner", lambda w: {"pk": notebook_card(w)}),
+    "study:card_unsuspend": ("learner", lambda w: {"pk": notebook_card(w)}),
+    "study:card_report": ("learner", lambda w: {"pk": notebook_card(w)}),
     "classrooms:class_detail": ("learner", lambda w: {"pk": w.classroom.pk}),
     "classrooms:class_leave": ("learner", lambda w: {"pk": w.classroom.pk}),
     "classrooms:classroom_detail": ("teacher", lambda w: {"pk": w.classroom.pk}),
@@ -220,6 +237,7 @@ OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "classrooms:assignment_create": ("teacher", lambda w: {"pk": w.classroom.pk}),
     "classrooms:assignment_detail": ("teacher", lambda w: {"pk": w.assignment.pk}),
     "classrooms:assignment_csv": ("teacher", lambda w: {"pk": w.assignment.pk}),
+    "classrooms:assignment_edit": ("teacher", lambda w: {"pk": w.assignment.pk}),
     "classrooms:assignment_delete": ("teacher", lambda w: {"pk": w.assignment.pk}),
     "classrooms:deck_detail": ("teacher", lambda w: {"pk": w.deck.pk}),
     "classrooms:deck_edit": ("teacher", lambda w: {"pk": w.deck.pk}),

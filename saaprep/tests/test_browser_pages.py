@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
-from cards.models import Deck, Question
+from cards.models import Answer, Deck, Question
 from cards.tests.factories import make_topic
 from classrooms import services as classroom_services
 from study.models import Attempt, Mode
@@ -164,6 +164,10 @@ def lived_in(world: World, make_user: Callable[..., Any], make_state: Callable[.
                 source_text="* line",
                 order=q,
             )
+            Answer.objects.bulk_create(
+                Answer(question=question, text=text, is_correct=i == 0, order=i)
+                for i, text in enumerate(["Amazon CloudFront", "AWS Global Accelerator"])
+            )
             world.deck.questions.add(question)
             public.questions.add(question)
             days = 3 + 17 * t + 5 * q
@@ -214,6 +218,10 @@ def visits(world: World) -> list[Visit]:
                 found.append(Visit("learner", name, url))
         else:
             found.append(Visit(who, name, url))
+    # Pages no URL name gives: choices (the study page opens on flashcards) and the site's 404.
+    session = reverse("study:session", args=[world.deck.slug])
+    found.append(Visit("learner", "study:session (choices)", f"{session}?mode=choice"))
+    found.append(Visit("anonymous", "page not found", "/no-such-page/"))
     return found
 
 
@@ -303,6 +311,10 @@ def test_every_page_fits_a_phone_and_passes_axe(
             if visit.name in SHOT_PAGES:
                 shot(page, f"{visit.name.replace(':', '-')}-{language}-390")
                 page.set_viewport_size(DESKTOP)
+                problems += [
+                    f"{visit.name} as {visit.who} ({language}, 1280 px): scrolls sideways: {found}"
+                    for found in page.evaluate(OVERFLOW_JS)
+                ]
                 shot(page, f"{visit.name.replace(':', '-')}-{language}-1280")
                 page.set_viewport_size(PHONE)
     finally:

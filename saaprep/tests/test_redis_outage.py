@@ -156,6 +156,22 @@ def test_the_outage_is_logged_once_not_per_request(
     assert outage[0].exc_info is None  # one line, not a traceback per request
 
 
+def test_logging_configured_twice_still_tells_the_outage_once() -> None:
+    saaprep_cache.outage.end()
+    filters = [saaprep_cache.OncePerOutage(), saaprep_cache.OncePerOutage()]
+    records = [
+        logging.LogRecord(
+            "saaprep.cache.redis", logging.ERROR, __file__, 1, "Exception ignored", (), None
+        )
+        for _ in range(3)
+    ]
+
+    passed = [all(f.filter(record) for f in filters) for record in records]
+
+    assert passed == [True, False, False]
+    assert saaprep_cache.outage.end() == 2
+
+
 # --- A real Redis of the test's own: the cache comes back without a restart ---
 
 

@@ -287,3 +287,132 @@ def heat_legend() -> SafeString:
 def meter(value: float | None) -> int:
     """A share 0..1 as a whole percentage for <meter>/<progress> values (0 when unknown)."""
     return 0 if value is None else round(value * 100)
+
+
+# --- Planner charts ---
+
+PLAN_BAR_HEIGHT = 16
+PLAN_ROW_STEP = 44
+PLAN_LABEL_ROOM = 16
+PLAN_WIDTH = 480
+PLAN_DAY_PLOT = 120
+PLAN_DAY_TOP = 16
+PLAN_DAY_BOTTOM = 22
+PLAN_DAY_WIDTH = 600
+
+
+@register.simple_tag
+def plan_recall_chart(outlook: Sequence[Any]) -> SafeString:
+    """Horizontal bars, one pair per domain: the share of its cards expected to be recalled on
+    exam day with the recommended plan, over the share if nothing more were studied."""
+    rows = []
+    described = []
+    for i, row in enumerate(outlook):
+        top = i * PLAN_ROW_STEP
+        label = _("%(group)s: %(plan)s with the plan, %(now)s if you stop now") % {
+            "group": row.group.label,
+            "plan": percent(row.share),
+            "now": percent(row.today_share),
+        }
+        described.append(label)
+        rows.append(
+            format_html(
+                '<g class="plan-row"><title>{}</title>'
+                '<text class="chart-label" x="0" y="{}">{}</text>'
+                '<rect class="plan-track" x="0" y="{}" width="{}" height="{}" rx="3"></rect>'
+                '<rect class="plan-bar" x="0" y="{}" width="{}" height="{}" rx="3"></rect>'
+                '<rect class="plan-now" x="0" y="{}" width="{}" height="4"></rect>'
+                '<text class="chart-count" x="{}" y="{}" text-anchor="end">{}</text></g>',
+                label,
+                top + 12,
+                row.group.label,
+                top + PLAN_LABEL_ROOM,
+                PLAN_WIDTH,
+                PLAN_BAR_HEIGHT,
+                top + PLAN_LABEL_ROOM,
+                round(PLAN_WIDTH * min(1.0, row.share)),
+                PLAN_BAR_HEIGHT,
+                top + PLAN_LABEL_ROOM + PLAN_BAR_HEIGHT - 4,
+                round(PLAN_WIDTH * min(1.0, row.today_share)),
+                PLAN_WIDTH - 4,
+                top + PLAN_LABEL_ROOM + 12,
+                percent(row.share),
+            )
+        )
+    return _svg(
+        css_class="plan-recall-chart",
+        label_id="plan-recall",
+        width=PLAN_WIDTH,
+        height=max(1, len(outlook)) * PLAN_ROW_STEP,
+        title=_("Cards expected to be recalled on exam day, by domain"),
+        desc="; ".join(described),
+        body=mark_safe("".join(rows)),  # noqa: S308 - pieces built by format_html
+    )
+
+
+@register.simple_tag
+def plan_reviews_chart(days: Sequence[Any]) -> SafeString:
+    """Bars: showings planned on each day until the exam (reviews, learning steps and new
+    cards), as the recommended plan simulates them."""
+    count = len(days)
+    if not count:
+        return SafeString("")
+    peak_count = max(day.reviews for day in days)
+    peak = peak_count or 1
+    step = PLAN_DAY_WIDTH / count
+    width = max(1.0, step * 0.7)
+    bars = []
+    described = []
+    for i, day in enumerate(days):
+        height = round(PLAN_DAY_PLOT * day.reviews / peak)
+        label = ngettext(
+            "%(day)s: %(count)d review, %(minutes)d min",
+            "%(day)s: %(count)d reviews, %(minutes)d min",
+            day.reviews,
+        ) % {
+            "day": date_format(day.date, "DATE_FORMAT"),
+            "count": day.reviews,
+            "minutes": round(day.minutes),
+        }
+        described.append(label)
+        bars.append(
+            format_html(
+                '<rect class="plan-day" x="{}" y="{}" width="{}" height="{}"><title>{}</title>'
+                "</rect>",
+                f"{i * step:.1f}",
+                PLAN_DAY_TOP + PLAN_DAY_PLOT - height,
+                f"{width:.1f}",
+                height,
+                label,
+            )
+        )
+    axis = format_html(
+        '<line class="chart-axis" x1="0" x2="{}" y1="{}" y2="{}"></line>'
+        '<text class="chart-label" x="0" y="{}">{}</text>'
+        '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>'
+        '<text class="chart-count" x="0" y="12">{}</text>',
+        PLAN_DAY_WIDTH,
+        PLAN_DAY_TOP + PLAN_DAY_PLOT,
+        PLAN_DAY_TOP + PLAN_DAY_PLOT,
+        PLAN_DAY_TOP + PLAN_DAY_PLOT + 16,
+        date_format(days[0].date, "n/j"),
+        PLAN_DAY_WIDTH,
+        PLAN_DAY_TOP + PLAN_DAY_PLOT + 16,
+        date_format(days[-1].date, "n/j"),
+        _("peak %(count)d") % {"count": peak_count},
+    )
+    total = sum(day.reviews for day in days)
+    return _svg(
+        css_class="plan-reviews-chart",
+        label_id="plan-reviews",
+        width=PLAN_DAY_WIDTH,
+        height=PLAN_DAY_TOP + PLAN_DAY_PLOT + PLAN_DAY_BOTTOM,
+        title=ngettext(
+            "%(count)d review planned over %(days)d days until the exam",
+            "%(count)d reviews planned over %(days)d days until the exam",
+            total,
+        )
+        % {"count": total, "days": count},
+        desc="; ".join(described),
+        body=mark_safe(axis + "".join(bars)),  # noqa: S308 - pieces built by format_html
+    )

@@ -25,7 +25,7 @@ def retire_old_which_questions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cards", "0006_notebooks"),
+        ("cards", "0007_card_reports"),
     ]
 
     operations = [
