@@ -264,19 +264,20 @@ def exam_listing(user: User, fmt: exams.ExamFormat | None) -> ExamListing:
 
 
 def topics_for_exams(user: User) -> QuerySet[Topic]:
-    """Topics the user may see that have choice questions, each with `choice_count`, in the
-    exam's order; counted as an exam on the topic draws them: current, and no "which service?"
-    card."""
-    drawn = (
-        Q(questions__kind__in=CHOICE_KINDS)
-        & Q(questions__retired=False)
-        & ~Q(questions__origin=QuestionOrigin.WHICH)
-    )
+    """Topics the user may see that have current choice questions, in the exam's order, each
+    with `choice_count` (what an exam on the topic draws: no "which service?" card, since the
+    topic names its answer) and `domain_choice_count` (what it adds to a domain or whole exam)."""
+    current = Q(questions__kind__in=CHOICE_KINDS) & Q(questions__retired=False)
     return (
         Topic.objects.visible_to(user)
         .select_related("domain")
-        .annotate(choice_count=Count("questions", filter=drawn))
-        .filter(choice_count__gt=0)
+        .annotate(
+            choice_count=Count(
+                "questions", filter=current & ~Q(questions__origin=QuestionOrigin.WHICH)
+            ),
+            domain_choice_count=Count("questions", filter=current),
+        )
+        .filter(domain_choice_count__gt=0)
         .order_by("domain__order", "order", "name")
     )
 
