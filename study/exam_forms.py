@@ -89,7 +89,7 @@ class ExamStartForm(forms.Form):
         field("task_statement").queryset = TaskStatement.objects.filter(
             domain__certification=guide.certification
         )
-        field("topic").queryset = exam_selectors.topics_for_exams(user).filter(choice_count__gt=0)
+        field("topic").queryset = exam_selectors.topics_for_topic_exams(user)
         field("deck").queryset = exam_selectors.decks_for_exams(user)
         field("domain").widget.choices = [
             (d.pk, f"{d.heading} ({per_domain[d.pk]})") for d in self.domain_options

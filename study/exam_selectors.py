@@ -282,6 +282,14 @@ def topics_for_exams(user: User) -> QuerySet[Topic]:
     )
 
 
+def topics_for_topic_exams(user: User) -> QuerySet[Topic]:
+    """The topics an exam on one topic may be made of: those with cards beyond "which
+    service?" ones."""
+    # The annotation is topics_for_exams'; spelled as a dict, since the type checker cannot
+    # follow an annotation across functions.
+    return topics_for_exams(user).filter(**{"choice_count__gt": 0})
+
+
 def task_statement_choice_counts(user: User) -> dict[int, int]:
     """Choice questions the user may see per task statement id, counting each by the one it
     tests (one query)."""

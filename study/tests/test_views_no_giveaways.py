@@ -183,3 +183,18 @@ def test_the_check_catches_a_name_left_on_the_page(content: list[Question]) -> N
     assert giveaways('<p class="meta">Single choice · Lambda</p>', question, catalog)
     assert giveaways('<div data-topic="람다"></div>', question, catalog)
     assert not giveaways('<ol class="options"><li>AWS Lambda</li></ol>', question, catalog)
+
+
+def test_an_exam_on_one_topic_has_no_which_card_but_a_domain_exam_does(
+    learner: Any, content: list[Question]
+) -> None:
+    """An exam titled by a topic would name the answer of its "which service?" cards."""
+    lambda_topic = next(q.topic for q in content if q.topic.slug == "lambda")
+    on_topic = exam_services.exam_questions(user=learner, scope="topic", topic=lambda_topic)
+    assert on_topic.exists()
+    assert not on_topic.filter(origin=QuestionOrigin.WHICH).exists()
+    on_domain = exam_services.exam_questions(
+        user=learner, scope="domain", domain=lambda_topic.domain
+    )
+    assert on_domain.filter(origin=QuestionOrigin.WHICH, topic=lambda_topic).exists()
+    assert not on_domain.filter(retired=True).exists()
