@@ -20,6 +20,7 @@ kept by a line-aware SafeLoader.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -192,9 +193,9 @@ class QuestionSpec:
     # Set when the question tests another task statement of the domain than its topic's.
     task_statement: str = ""
     task_statement_line: int = 0
-    # A question whose wording had to change keeps its key and history but is no longer shown;
-    # the corrected wording is a new question with a new key.
-    retired: bool = False
+    # A question whose wording had to change keeps its key and history but is no longer shown
+    # from this day ("YYYY-MM-DD"); the corrected wording is a new question with a new key.
+    retired: str = ""
 
 
 @dataclass(frozen=True)
@@ -360,10 +361,14 @@ def _read_question(reader: _Reader, line: int, value: Any) -> QuestionSpec | Non
         ("key", "topic", "kind", "cites", "prompt", "prompt_en", "answers"),
         ("explanation", "explanation_en", "task_statement", "retired"),
     )
-    retired = data.get("retired", False)
-    if not isinstance(retired, bool):
-        reader.problem(reader.line(data, "retired"), "'retired' must be true or false")
-        retired = False
+    retired = ""
+    if "retired" in data:
+        value = data["retired"]
+        # YAML reads an unquoted 2026-12-04 as a date; a datetime is a date too, but not one day.
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            retired = value.isoformat()
+        else:
+            reader.problem(reader.line(data, "retired"), "'retired' must be a date: YYYY-MM-DD")
     key = reader.text(data, "key", required=True)
     if key and (not KEY_RE.fullmatch(key) or len(key) > MAX_KEY):
         reader.problem(
@@ -981,7 +986,7 @@ def _question(
     source: Source,
     first: int,
     last: int,
-    retired: bool = False,
+    retired: str = "",
 ) -> Record:
     """A question record; its `order` within the topic is set when the topic is assembled.
 
@@ -1007,7 +1012,8 @@ def _question(
             "source_text": text,
             "source_hash": sha256(text),
             "note_flags": [flag.record() for flag in flags],
-            "retired": retired,
+            # Midnight UTC of the day the YAML gives: a date, so the build stays clock-free.
+            "retired_at": f"{retired}T00:00:00Z" if retired else None,
             "order": 0,
         },
     }
@@ -1448,7 +1454,7 @@ def compile_source(
         # A deck named after a service must not hold the questions whose answer it names: the
         # "which service?" questions go only to the deck of the whole domain, which mixes
         # services. A retired question is kept for its history but is in no deck.
-        current = [q["fields"] for q in built.questions if not q["fields"]["retired"]]
+        current = [q["fields"] for q in built.questions if q["fields"]["retired_at"] is None]
         deck["fields"]["questions"] = [[q["key"]] for q in current if q["origin"] != "which"]
         whole["fields"]["questions"].extend([q["key"]] for q in current)
         decks.append(deck)

@@ -389,9 +389,10 @@ EFFECTIVE_TASK_STATEMENT = Coalesce(F("task_statement_id"), F("topic__task_state
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
-    def current(self) -> QuestionQuerySet:
-        """Questions still shown: a retired one is kept only for the history of its answers."""
-        return self.filter(retired=False)
+    def active(self) -> QuestionQuerySet:
+        """Questions still served: not retired, by a new version of their notebook or, for
+        built-in content, by the build (its wording changed under a new key)."""
+        return self.filter(retired_at__isnull=True)
 
     def visible_to(self, user: User | AnonymousUser | None) -> QuestionQuerySet:
         """Built-in questions for everyone; a notebook's questions for its owner, and for the
@@ -480,14 +481,6 @@ class Question(models.Model):
             "{line, kind, correction, correction_en, url}, kind being fact, outdated or typo."
         ),
     )
-    retired = models.BooleanField(
-        _("retired"),
-        default=False,
-        help_text=_(
-            "Kept for the history of those who answered it, but no longer shown: a corrected "
-            "question with a new key replaces it."
-        ),
-    )
     order = models.PositiveIntegerField(_("order"), default=0)
     notebook = models.ForeignKey(
         Notebook,
@@ -497,6 +490,26 @@ class Question(models.Model):
         related_name="questions",
         verbose_name=_("notebook"),
         help_text=_("Empty for built-in content; set, the card is private to the notebook."),
+    )
+    retired_at = models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When it stopped being served, its history kept: a new version of its notebook no "
+            "longer had its lines, or the build replaced it (built-in) under a new key."
+        ),
+    )
+    source_changed_at = models.DateTimeField(
+        _("source changed"),
+        null=True,
+        blank=True,
+        help_text=_("When a new version of its notebook changed its text."),
+    )
+    previous_text = models.TextField(
+        _("source lines before the change"),
+        blank=True,
+        help_text=_("Shown beside the new lines on the card's next showing after the change."),
     )
 
     objects = QuestionManager.from_queryset(QuestionQuerySet)()

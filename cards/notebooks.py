@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from .content import Compiled, compile_notes
 from .examfiles import exam_files
 from .models import Domain, Notebook, Question, TaskStatement, in_ui_language
-from .notes import Problem, SourceError, decode_utf8, split_lines
+from .notes import Problem, SourceError, bullet_text, decode_utf8, split_lines
+from .revisions import NOTE, Card, Plan, match_cards
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -102,8 +103,36 @@ class PreviewTopic:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A card whose notes changed: its lines before and after."""
+
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What a new version does to the notebook's cards, for the preview and the save."""
+
+    plan: Plan
+    changes: tuple[Change, ...]
+    new: tuple[str, ...]  # prompts of the new cards
+    retired: tuple[str, ...]  # prompts of the retired cards
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "kept": len(self.plan.kept),
+            "changed": len(self.plan.changed),
+            "new": len(self.plan.new),
+            "retired": len(self.plan.retired),
+        }
+
+
+@dataclass(frozen=True)
 class Draft:
-    """A compiled upload: saved by notebook_create only when it has no errors."""
+    """A compiled upload: saved by notebook_create (or notebook_revise, with its `revision`)
+    only when it has no errors."""
 
     title: str
     text: str
@@ -111,6 +140,7 @@ class Draft:
     errors: tuple[Located, ...]
     warnings: tuple[Located, ...]
     topics: tuple[PreviewTopic, ...] = field(default=())
+    revision: Revision | None = None
 
     @property
     def ok(self) -> bool:
@@ -172,7 +202,9 @@ def _preview(compiled: Compiled) -> tuple[PreviewTopic, ...]:
     return tuple(topics)
 
 
-def _limit_errors(user: User, draft_cards: int, *, new_notebook: bool) -> list[Located]:
+def _limit_errors(
+    user: User, draft_cards: int, *, new_notebook: bool, replacing: Notebook | None = None
+) -> list[Located]:
     errors = []
     if new_notebook:
         most = settings.NOTEBOOK_MAX_PER_USER
@@ -186,7 +218,10 @@ def _limit_errors(user: User, draft_cards: int, *, new_notebook: bool) -> list[L
                 )
             )
     most_cards = settings.NOTEBOOK_MAX_CARDS_PER_USER
-    existing = Question.objects.filter(notebook__owner=user).count()
+    held = Question.objects.active().filter(notebook__owner=user)
+    if replacing is not None:
+        held = held.exclude(notebook=replacing)  # the new version replaces its cards
+    existing = held.count()
     if existing + draft_cards > most_cards:
         errors.append(
             Located(
@@ -235,4 +270,86 @@ def notebook_draft(*, user: User, title: str, text: str) -> Draft:
         errors=tuple(errors),
         warnings=_located(compiled.warnings, lines),
         topics=_preview(compiled) if compiled.ok else (),
+    )
+
+
+def question_cards(records: tuple[dict[str, Any], ...]) -> list[Card]:
+    """The compiled questions as matching sees them; `ref` is the index among the questions."""
+    answers: dict[str, list[str]] = {}
+    for record in records:
+        if record["model"] == "cards.answer":
+            answers.setdefault(record["fields"]["question"][0], []).append(record["fields"]["text"])
+    questions = [record["fields"] for record in records if record["model"] == "cards.question"]
+    return [
+        Card(
+            ref=index,
+            origin=fields["origin"],
+            prompt=fields["prompt"],
+            answers=tuple(answers.get(fields["key"], ())) if fields["origin"] == NOTE else (),
+            bullet="" if fields["origin"] == NOTE else bullet_text(fields["source_text"]),
+            first_line=fields["source_first_line"],
+            last_line=fields["source_last_line"],
+        )
+        for index, fields in enumerate(questions)
+    ]
+
+
+def stored_cards(notebook: Notebook) -> dict[int, Question]:
+    """The notebook's cards still served, with their answers, by id (two queries)."""
+    return {
+        question.pk: question
+        for question in Question.objects.active()
+        .filter(notebook=notebook)
+        .prefetch_related("answers")
+        .order_by("pk")
+    }
+
+
+def _stored_card(question: Question) -> Card:
+    note = question.origin == NOTE
+    return Card(
+        ref=question.pk,
+        origin=question.origin,
+        prompt=question.prompt,
+        answers=tuple(a.text for a in sorted(question.answers.all(), key=lambda a: a.order))
+        if note
+        else (),
+        bullet="" if note else bullet_text(question.source_text),
+        first_line=question.source_first_line,
+        last_line=question.source_last_line,
+    )
+
+
+def revision_of(notebook: Notebook, compiled: Compiled) -> Revision:
+    """How the compiled new version maps onto the notebook's cards."""
+    stored = stored_cards(notebook)
+    news = [r["fields"] for r in compiled.records if r["model"] == "cards.question"]
+    plan = match_cards([_stored_card(q) for q in stored.values()], question_cards(compiled.records))
+    return Revision(
+        plan=plan,
+        changes=tuple(
+            Change(stored[old].source_text, news[new]["source_text"])
+            for old, new in plan.changed
+            if stored[old].origin == NOTE
+        ),
+        new=tuple(news[index]["prompt"] for index in plan.new),
+        retired=tuple(stored[old].prompt for old in plan.retired),
+    )
+
+
+def notebook_revision_draft(*, notebook: Notebook, text: str) -> Draft:
+    """Compile a new version of the notebook and match its cards; nothing is saved."""
+    compiled = compile_text(text, notebook.title)
+    lines = split_lines(text.removeprefix("\ufeff"))
+    errors = list(_located(compiled.problems, lines))
+    cards = sum(1 for r in compiled.records if r["model"] == "cards.question")
+    errors += _limit_errors(notebook.owner, cards, new_notebook=False, replacing=notebook)
+    return Draft(
+        title=notebook.title,
+        text=text,
+        compiled=compiled,
+        errors=tuple(errors),
+        warnings=_located(compiled.warnings, lines),
+        topics=_preview(compiled) if compiled.ok else (),
+        revision=revision_of(notebook, compiled) if compiled.ok else None,
     )

@@ -151,6 +151,12 @@ def _answer_text(line: str) -> str | None:
     return None
 
 
+def bullet_text(line: str) -> str:
+    """The text of an answer bullet line (either form), or the line itself stripped."""
+    text = _answer_text(line)
+    return text if text is not None else line.strip()
+
+
 def parse_notes(text: str, path: str) -> Notes:
     """Parse notes text; raise SourceError listing every problem found, in line order."""
     lines = split_lines(text.removeprefix("\ufeff"))

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core import serializers
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -30,7 +32,14 @@ from .models import (
     TaskStatement,
     Topic,
 )
-from .notebooks import FIRST_TOPIC_ORDER, NotebookRefused, notebook_draft
+from .notebooks import (
+    FIRST_TOPIC_ORDER,
+    NotebookRefused,
+    Revision,
+    notebook_draft,
+    notebook_revision_draft,
+)
+from .revisions import Plan
 
 BLUEPRINT_MODELS = (Certification, Domain, TaskStatement)
 # Questions compiled from the notes, as opposed to those written in the admin.
@@ -57,7 +66,7 @@ class SeedReport:
         return text
 
 
-def content_seed(*, fixture_path: Path) -> SeedReport:
+def content_seed(*, fixture_path: Path, now: dt.datetime | None = None) -> SeedReport:
     """Insert the content of a fixture that the database lacks; never overwrite a card.
 
     `loaddata` would reset every seeded card to the fixture on each start, losing edits made
@@ -72,12 +81,13 @@ def content_seed(*, fixture_path: Path) -> SeedReport:
     which or exam) and the fixture no longer has it (its wording changed under a new key). A
     reviewer's notes on the cited lines are kept equal to the fixture, like the blueprint, and
     a "which service?" question leaves a built-in deck that the fixture no longer puts it in
-    (such a question never sits in a deck named after its answer).
+    (such a question never sits in a deck named after its answer). `now` (default: the clock)
+    dates the retirement of those the fixture no longer has.
     """
     report = SeedReport()
     new_question_ids: set[int] = set()
     fixture_keys: set[str] = set()
-    overlays: dict[int, tuple[bool, Any]] = {}  # question pk -> (retired, note_flags)
+    overlays: dict[int, tuple[dt.datetime | None, Any]] = {}  # pk -> (retired_at, note_flags)
     builtin_which: dict[int, set[int]] = {}  # built-in deck pk -> its which-questions' pks
     with fixture_path.open(encoding="utf-8") as stream, transaction.atomic():
         # Objects are built lazily, so each natural key resolves against rows saved before it.
@@ -97,7 +107,7 @@ def content_seed(*, fixture_path: Path) -> SeedReport:
             if instance.pk is not None:
                 report.kept += 1
                 if isinstance(instance, Question):
-                    overlays[instance.pk] = (instance.retired, instance.note_flags)
+                    overlays[instance.pk] = (instance.retired_at, instance.note_flags)
                 if isinstance(instance, Deck):
                     report.linked += _deck_link_new(instance, item.m2m_data, new_question_ids)
                     if instance.owner_id is None:
@@ -115,31 +125,33 @@ def content_seed(*, fixture_path: Path) -> SeedReport:
                 new_question_ids.add(instance.pk)
             report.created[label] += 1
         _sync_overlays(overlays)
-        report.retired += _retire_missing(fixture_keys)
+        report.retired += _retire_missing(fixture_keys, now=now or timezone.now())
         report.unlinked += _unlink_stale(builtin_which)
     return report
 
 
-def _sync_overlays(overlays: Mapping[int, tuple[bool, Any]]) -> None:
+def _sync_overlays(overlays: Mapping[int, tuple[dt.datetime | None, Any]]) -> None:
     """Existing questions take the fixture's retirement and reviewer's notes."""
-    for pk, (retired, flags) in overlays.items():
-        Question.objects.filter(pk=pk).exclude(retired=retired, note_flags=flags).update(
-            retired=retired, note_flags=flags
+    for pk, (retired_at, flags) in overlays.items():
+        Question.objects.filter(pk=pk).exclude(retired_at=retired_at, note_flags=flags).update(
+            retired_at=retired_at, note_flags=flags
         )
 
 
-def _retire_missing(fixture_keys: set[str]) -> int:
+def _retire_missing(fixture_keys: set[str], *, now: dt.datetime) -> int:
     """Retire the built questions the fixture no longer has; return how many."""
     # A notebook's questions are its owner's, published from the notebook, not the fixture's.
-    built = Question.objects.filter(origin__in=BUILT_ORIGINS, retired=False, notebook__isnull=True)
-    return built.exclude(key__in=fixture_keys).update(retired=True)
+    built = Question.objects.active().filter(origin__in=BUILT_ORIGINS, notebook__isnull=True)
+    return built.exclude(key__in=fixture_keys).update(retired_at=now)
 
 
 def _unlink_stale(builtin_which: Mapping[int, set[int]]) -> int:
     """Take retired questions out of every deck, and "which service?" questions out of the
     built-in decks the fixture no longer puts them in."""
     links = Deck.questions.through.objects
-    removed, _by_model = links.filter(question__retired=True).delete()
+    # A notebook's retired cards are its publishing's business (cards.services, below).
+    retired = links.filter(question__retired_at__isnull=False, question__notebook__isnull=True)
+    removed, _by_model = retired.delete()
     for deck_pk, wanted in builtin_which.items():
         stale = links.filter(deck_id=deck_pk, question__origin=QuestionOrigin.WHICH).exclude(
             question_id__in=wanted
@@ -229,98 +241,254 @@ def _scoped(prefix: str, value: str, limit: int) -> str:
     return scoped if len(scoped) <= limit else f"{prefix}-{sha256(value)[:24]}"
 
 
-def _notebook_records_save(
-    *, notebook: Notebook, version: NotebookVersion, records: Sequence[Record]
+@dataclass(frozen=True)
+class _Blueprint:
+    """Natural keys of the blueprint's rows, as the compiler writes them, to their ids."""
+
+    domains: dict[tuple[Any, ...], int]
+    tasks: dict[tuple[Any, ...], int]
+
+    @classmethod
+    def load(cls) -> _Blueprint:
+        return cls(
+            domains={
+                (code, number): pk
+                for code, number, pk in Domain.objects.values_list(
+                    "certification__code", "number", "pk"
+                )
+            },
+            tasks={
+                (code, task): pk
+                for code, task, pk in TaskStatement.objects.values_list(
+                    "domain__certification__code", "code", "pk"
+                )
+            },
+        )
+
+    def domain(self, key: Sequence[Any]) -> int:
+        return self.domains[tuple(key)]
+
+    def task(self, key: Sequence[Any] | None) -> int | None:
+        return self.tasks[tuple(key)] if key else None
+
+
+def _by_model(records: Sequence[Record]) -> dict[str, list[Record]]:
+    found: dict[str, list[Record]] = {}
+    for record in records:
+        found.setdefault(record["model"], []).append(record)
+    return found
+
+
+def _answer_rows(records: Sequence[Record]) -> dict[str, list[dict[str, Any]]]:
+    """Each compiled question key's answer fields, in order."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        fields = dict(record["fields"])
+        rows.setdefault(fields.pop("question")[0], []).append(fields)
+    return rows
+
+
+def _question_fields(
+    fields: Record, *, notebook: Notebook, topic_id: int, blueprint: _Blueprint
+) -> dict[str, Any]:
+    """A compiled question's fields as model fields, less its key."""
+    values = dict(fields)
+    values.pop("key")
+    values.pop("topic")
+    values["task_statement_id"] = blueprint.task(values.pop("task_statement"))
+    values["topic_id"] = topic_id
+    values["source_file"] = notebook.title[:200]
+    return values
+
+
+def _topic_fields(fields: Record, blueprint: _Blueprint) -> dict[str, Any]:
+    return {
+        "name": fields["name"],
+        "domain_id": blueprint.domain(fields["domain"]),
+        "task_statement_id": blueprint.task(fields["task_statement"]),
+        "service": fields["service"],
+        "order": fields["order"],
+    }
+
+
+def _new_topic(
+    *, notebook: Notebook, fields: Record, blueprint: _Blueprint, taken: set[str]
+) -> Topic:
+    """A topic of the notebook, with a slug no topic of it has had (slugs name its deck)."""
+    prefix = f"nb{notebook.pk}"
+    slug = _scoped(prefix, fields["slug"], MAX_SLUG)
+    counter = 1
+    while slug in taken:
+        counter += 1
+        slug = _scoped(f"{prefix}-{counter}", fields["slug"], MAX_SLUG)
+    taken.add(slug)
+    return Topic.objects.create(slug=slug, notebook=notebook, **_topic_fields(fields, blueprint))
+
+
+def _topic_deck_save(*, notebook: Notebook, topic: Topic, fields: Record) -> Deck:
+    """The topic's deck (slug: the topic's), created or brought up to date."""
+    deck, _created = Deck.objects.update_or_create(
+        slug=topic.slug,
+        defaults={
+            "name": topic.name,
+            "name_en": topic.name,
+            "description": fields["description"],
+            "description_en": fields["description_en"],
+            "owner_id": notebook.owner_id,
+            "notebook": notebook,
+            "domain_id": topic.domain_id,
+            "order": topic.order,
+        },
+    )
+    return deck
+
+
+def _whole_deck_save(*, notebook: Notebook, domain_id: int) -> Deck:
+    deck, _created = Deck.objects.update_or_create(
+        slug=f"nb{notebook.pk}",
+        defaults={
+            "name": notebook.title,
+            "name_en": notebook.title,
+            "owner_id": notebook.owner_id,
+            "notebook": notebook,
+            "domain_id": domain_id,
+            "order": FIRST_TOPIC_ORDER - 1,
+        },
+    )
+    return deck
+
+
+def _notebook_save(
+    *,
+    notebook: Notebook,
+    version: NotebookVersion,
+    records: Sequence[Record],
+    plan: Plan | None = None,
+    now: dt.datetime,
 ) -> None:
-    """Save a compiled notebook's records under keys of the notebook's own.
+    """Save a compiled version of a notebook under keys of the notebook's own.
 
     The compiler names rows as the fixture does (topic slugs from headings, question keys from
     them): unique in one file, not across learners. Here every slug and key gets the notebook's
-    prefix, and a question's also the version that created it, so a card made by a later
-    upload never takes the key of one kept from an earlier one.
-    """
-    owner = notebook.owner
-    domains = {
-        (code, number): pk
-        for code, number, pk in Domain.objects.values_list("certification__code", "number", "pk")
-    }
-    tasks = {
-        (code, task): pk
-        for code, task, pk in TaskStatement.objects.values_list(
-            "domain__certification__code", "code", "pk"
-        )
-    }
-    prefix = f"nb{notebook.pk}"
-    by_model: dict[str, list[Record]] = {}
-    for record in records:
-        by_model.setdefault(record["model"], []).append(record)
+    prefix, and a question's also the version that made it, so a card made by a later upload
+    never takes the key of one kept from an earlier one.
 
-    topic_ids: dict[str, int] = {}
+    With a `plan` (a new version, cards matched by cards.revisions), kept and changed cards are
+    updated in place, so their review states and attempts stay theirs; the cards the plan
+    retires leave every deck and keep their history.
+    """
+    blueprint = _Blueprint.load()
+    by_model = _by_model(records)
+    answers = _answer_rows(by_model.get("cards.answer", []))
+    compiled_questions = [record["fields"] for record in by_model.get("cards.question", [])]
+    matched = plan.matched if plan is not None else {}
+    stored = (
+        {
+            question.pk: question
+            for question in Question.objects.filter(pk__in=matched.values()).prefetch_related(
+                "answers"
+            )
+        }
+        if plan is not None
+        else {}
+    )
+
+    # Topics: the same heading is the same topic; a renamed one is the old topic most of whose
+    # matched cards it now holds (so its deck, and a class's assignment of it, stay).
+    old_topics = {topic.name: topic for topic in notebook.topics.all()}
+    taken = {topic.slug for topic in old_topics.values()}
+    topics: dict[str, Topic] = {}
+    unmatched: list[Record] = []
     for record in by_model.get("cards.topic", []):
         fields = record["fields"]
-        task = fields["task_statement"]
-        topic = Topic.objects.create(
-            slug=_scoped(prefix, fields["slug"], MAX_SLUG),
-            name=fields["name"],
-            domain_id=domains[tuple(fields["domain"])],
-            task_statement_id=tasks[tuple(task)] if task else None,
-            service=fields["service"],
-            order=fields["order"],
-            notebook=notebook,
+        if fields["name"] in old_topics:
+            topics[fields["slug"]] = old_topics.pop(fields["name"])
+        else:
+            unmatched.append(fields)
+    spare = {topic.pk: topic for topic in old_topics.values()}
+    for fields in unmatched:
+        votes = Counter(
+            stored[old].topic_id
+            for new, old in matched.items()
+            if compiled_questions[new]["topic"][0] == fields["slug"]
+            and stored[old].topic_id in spare
         )
-        topic_ids[fields["slug"]] = topic.pk
-
-    question_prefix = f"{prefix}-v{version.number}"
-    new_questions = []
-    for record in by_model.get("cards.question", []):
-        fields = dict(record["fields"])
-        task = fields.pop("task_statement")
-        topic_id = topic_ids[fields.pop("topic")[0]]
-        fields["key"] = _scoped(question_prefix, fields["key"], MAX_KEY)
-        fields["source_file"] = notebook.title[:200]
-        new_questions.append(
-            Question(
-                **fields,
-                topic_id=topic_id,
-                task_statement_id=tasks[tuple(task)] if task else None,
-                notebook=notebook,
+        if votes:
+            topics[fields["slug"]] = spare.pop(votes.most_common(1)[0][0])
+        else:
+            topics[fields["slug"]] = _new_topic(
+                notebook=notebook, fields=fields, blueprint=blueprint, taken=taken
             )
-        )
-    compiled_keys = [record["fields"]["key"] for record in by_model.get("cards.question", [])]
-    saved = Question.objects.bulk_create(new_questions)
-    question_ids = {key: q.pk for key, q in zip(compiled_keys, saved, strict=True)}
-    answers = []
-    for record in by_model.get("cards.answer", []):
-        fields = dict(record["fields"])
-        question_id = question_ids[fields.pop("question")[0]]
-        answers.append(Answer(**fields, question_id=question_id))
-    Answer.objects.bulk_create(answers)
+    for record in by_model.get("cards.topic", []):
+        topic = topics[record["fields"]["slug"]]
+        for name, value in _topic_fields(record["fields"], blueprint).items():
+            setattr(topic, name, value)
+        topic.save()
 
-    topic_decks = by_model.get("cards.deck", [])[1:]  # the first is the whole file's deck
-    whole = Deck.objects.create(
-        slug=prefix,
-        name=notebook.title,
-        name_en=notebook.title,
-        owner=owner,
-        notebook=notebook,
-        domain_id=domains[tuple(by_model["cards.deck"][0]["fields"]["domain"])],
-        order=FIRST_TOPIC_ORDER - 1,
-    )
-    whole.questions.add(*question_ids.values())
-    for record in topic_decks:
-        fields = record["fields"]
-        deck = Deck.objects.create(
-            slug=_scoped(prefix, fields["slug"], MAX_SLUG),
-            name=fields["name"],
-            name_en=fields["name_en"],
-            description=fields["description"],
-            description_en=fields["description_en"],
-            owner=owner,
+    # Questions: matched ones updated in place, the rest created.
+    changed = {new for _old, new in plan.changed} if plan is not None else set()
+    question_prefix = f"nb{notebook.pk}-v{version.number}"
+    ids: dict[str, int] = {}  # compiled key -> question id
+    creating: list[tuple[str, Question]] = []
+    for index, fields in enumerate(compiled_questions):
+        values = _question_fields(
+            fields,
             notebook=notebook,
-            domain_id=domains[tuple(fields["domain"])],
-            order=fields["order"],
+            topic_id=topics[fields["topic"][0]].pk,
+            blueprint=blueprint,
         )
-        deck.questions.add(*(question_ids[key] for [key] in fields["questions"]))
+        rows = answers.get(fields["key"], [])
+        if index not in matched:
+            question = Question(
+                key=_scoped(question_prefix, fields["key"], MAX_KEY), notebook=notebook, **values
+            )
+            creating.append((fields["key"], question))
+            continue
+        question = stored[matched[index]]
+        old_rows = [
+            (a.text, a.is_correct) for a in sorted(question.answers.all(), key=lambda a: a.order)
+        ]
+        if index in changed:
+            values["source_changed_at"] = now
+            values["previous_text"] = question.source_text
+        for name, value in values.items():
+            setattr(question, name, value)
+        question.save()
+        if old_rows != [(row["text"], row["is_correct"]) for row in rows] or index in changed:
+            # A kept note question has the same answers: untouched, so the ids its attempts
+            # chose stay valid. Generated options and edited answers are written afresh.
+            question.answers.all().delete()
+            Answer.objects.bulk_create(Answer(question=question, **row) for row in rows)
+        else:
+            for answer, row in zip(
+                sorted(question.answers.all(), key=lambda a: a.order), rows, strict=True
+            ):
+                Answer.objects.filter(pk=answer.pk).update(**row)
+        ids[fields["key"]] = question.pk
+    saved = Question.objects.bulk_create([question for _key, question in creating])
+    for (key, _question), question in zip(creating, saved, strict=True):
+        ids[key] = question.pk
+    Answer.objects.bulk_create(
+        Answer(question_id=ids[key], **row) for key, _q in creating for row in answers.get(key, [])
+    )
+    if plan is not None and plan.retired:
+        Question.objects.filter(pk__in=plan.retired).update(retired_at=now)
+
+    # Decks: one per topic, one for the notebook; retired cards leave them.
+    decks = by_model["cards.deck"]
+    whole = _whole_deck_save(
+        notebook=notebook, domain_id=blueprint.domain(decks[0]["fields"]["domain"])
+    )
+    whole.questions.set(ids.values())
+    in_use: set[int] = set()
+    for record in decks[1:]:
+        fields = record["fields"]
+        topic = topics[fields["slug"]]
+        deck = _topic_deck_save(notebook=notebook, topic=topic, fields=fields)
+        deck.questions.set([ids[key] for [key] in fields["questions"]])
+        in_use.add(deck.pk)
+    for deck in notebook.decks.exclude(pk__in=[whole.pk, *in_use]):
+        deck.questions.clear()
 
 
 def notebook_create(*, user: User, title: str, text: str, now: dt.datetime) -> Notebook:
@@ -333,9 +501,62 @@ def notebook_create(*, user: User, title: str, text: str, now: dt.datetime) -> N
         draft = notebook_draft(user=user, title=title, text=text)
         if not draft.ok:
             raise NotebookRefused(draft.errors[0].message)
-        notebook = Notebook.objects.create(owner=user, title=title, created=now)
+        notebook = Notebook.objects.create(owner=user, title=draft.title, created=now)
         version = NotebookVersion.objects.create(
             notebook=notebook, number=1, text=text, created=now
         )
-        _notebook_records_save(notebook=notebook, version=version, records=draft.compiled.records)
+        _notebook_save(notebook=notebook, version=version, records=draft.compiled.records, now=now)
     return notebook
+
+
+def notebook_revise(
+    *, notebook: Notebook, text: str, base_version: int | None = None, now: dt.datetime
+) -> Revision:
+    """Save a new version of the notebook: compiled again, its cards matched to the notebook's
+    by their text (kept, changed, new, retired), in one transaction. NotebookRefused if it has
+    errors, or if another version was saved since `base_version` (the one the preview showed).
+    """
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=notebook.owner_id).first()
+        latest = notebook.versions.order_by("-number").values_list("number", flat=True).first()
+        number = (latest or 0) + 1
+        if base_version is not None and latest != base_version:
+            raise NotebookRefused(
+                gettext("A newer version of this notebook was saved meanwhile. Upload again.")
+            )
+        draft = notebook_revision_draft(notebook=notebook, text=text)
+        if not draft.ok or draft.revision is None:
+            raise NotebookRefused(draft.errors[0].message if draft.errors else "")
+        version = NotebookVersion.objects.create(
+            notebook=notebook, number=number, text=text, created=now
+        )
+        _notebook_save(
+            notebook=notebook,
+            version=version,
+            records=draft.compiled.records,
+            plan=draft.revision.plan,
+            now=now,
+        )
+    return draft.revision
+
+
+class NotebookInUse(Exception):
+    """The notebook's decks are assigned in a classroom: it cannot be deleted."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def notebook_delete(*, notebook: Notebook) -> None:
+    """Delete the notebook, its versions, topics, cards and decks, and every learner's history of
+    its cards (their review states and answers go with the cards); refused while one of its
+    decks is assigned in a classroom."""
+    with transaction.atomic():
+        if Deck.objects.filter(notebook=notebook, assignments__isnull=False).exists():
+            raise NotebookInUse(
+                gettext("A class is assigned a deck of this notebook. Delete the assignment first.")
+            )
+        # Questions before topics: a question protects its topic from a cascade.
+        Question.objects.filter(notebook=notebook).delete()
+        notebook.delete()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +24,7 @@ from accounts.http import AuthenticatedHttpRequest
 from . import services
 from .forms import CardSearchForm, NotebookUploadForm
 from .models import Deck, Notebook, NotebookVersion, Question
-from .notebooks import Draft, NotebookRefused, notebook_draft
+from .notebooks import Draft, NotebookRefused, notebook_draft, notebook_revision_draft
 
 # The preview hands the learner's text back to the browser signed: the confirmation compiles it
 # again, so nothing the browser sends is trusted but the text the learner wrote.
@@ -99,23 +101,32 @@ def notebook_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _preview(
-    request: AuthenticatedHttpRequest, form: NotebookUploadForm, draft: Draft, status: int = 200
+    request: AuthenticatedHttpRequest,
+    form: NotebookUploadForm,
+    draft: Draft,
+    notebook: Notebook | None = None,
 ) -> HttpResponse:
-    token = (
-        signing.dumps(
-            {"user": request.user.pk, "title": draft.title, "text": draft.text},
-            salt=DRAFT_SALT,
-            compress=True,
-        )
-        if draft.ok
-        else ""
-    )
+    signed: dict[str, Any] = {"user": request.user.pk, "title": draft.title, "text": draft.text}
+    if notebook is not None:
+        signed["notebook"] = notebook.pk
+        signed["base"] = notebook.versions.order_by("-number").values_list("number", flat=True)[0]
+    token = signing.dumps(signed, salt=DRAFT_SALT, compress=True) if draft.ok else ""
     return render(
         request,
         "cards/notebook_preview.html",
-        {"form": form, "draft": draft, "token": token},
-        status=status,
+        {"form": form, "draft": draft, "token": token, "notebook": notebook},
     )
+
+
+def _signed_draft(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
+    """The draft the preview signed for this user, or None (tampered, expired, someone else's)."""
+    try:
+        draft = signing.loads(request.POST.get("draft", ""), salt=DRAFT_SALT, max_age=DRAFT_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(draft, dict) or draft.get("user") != request.user.pk:
+        return None
+    return draft
 
 
 @login_required
@@ -169,11 +180,93 @@ def notebook_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notebook = _owned_notebook(request, pk)
     decks = notebook.decks.with_card_counts().order_by("order", "name")
     versions = notebook.versions.order_by("-number").only("number", "created", "notebook_id")
+    form = NotebookUploadForm(initial={"title": notebook.title})
     return render(
         request,
         "cards/notebook_detail.html",
-        {"notebook": notebook, "decks": decks, "versions": versions},
+        {"notebook": notebook, "decks": decks, "versions": versions, "form": form},
     )
+
+
+@login_required
+@require_POST
+def notebook_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The notebook's owner: a new version of its notes, previewed (kept, changed, new,
+    retired); nothing is saved."""
+    notebook = _owned_notebook(request, pk)
+    limited = ratelimit.consume_or_429(request, action="notebook_upload", user=request.user)
+    if limited is not None:
+        return limited
+    form = NotebookUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "cards/notebook_detail.html",
+            {
+                "notebook": notebook,
+                "decks": notebook.decks.with_card_counts().order_by("order", "name"),
+                "versions": notebook.versions.order_by("-number"),
+                "form": form,
+            },
+            status=400,
+        )
+    draft = notebook_revision_draft(notebook=notebook, text=form.cleaned_data["notes"])
+    return _preview(request, NotebookUploadForm(initial={"text": draft.text}), draft, notebook)
+
+
+@login_required
+@require_POST
+def notebook_revise_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The notebook's owner: save the new version they previewed (compiled again)."""
+    notebook = _owned_notebook(request, pk)
+    limited = ratelimit.consume_or_429(request, action="notebook_upload", user=request.user)
+    if limited is not None:
+        return limited
+    draft = _signed_draft(request)
+    if draft is None or draft.get("notebook") != notebook.pk:
+        return HttpResponseBadRequest(_("This preview has expired. Upload the notes again."))
+    try:
+        revision = services.notebook_revise(
+            notebook=notebook, text=draft["text"], base_version=draft["base"], now=timezone.now()
+        )
+    except NotebookRefused as refused:
+        messages.error(request, refused.message)
+        return HttpResponseRedirect(notebook.get_absolute_url(), status=303)
+    messages.success(
+        request,
+        _(
+            "New version saved: %(kept)d kept, %(changed)d changed, %(new)d new, "
+            "%(retired)d retired."
+        )
+        % revision.counts,
+    )
+    return HttpResponseRedirect(notebook.get_absolute_url(), status=303)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notebook_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The notebook's owner: what deleting it removes (GET), and deleting it (POST); refused
+    with a 409 while a class is assigned one of its decks."""
+    notebook = _owned_notebook(request, pk)
+    counts = {
+        "cards": notebook.questions.count(),
+        "versions": notebook.versions.count(),
+        "decks": notebook.decks.count(),
+    }
+    if request.method == "POST":
+        try:
+            services.notebook_delete(notebook=notebook)
+        except services.NotebookInUse as refused:
+            return render(
+                request,
+                "cards/notebook_delete.html",
+                {"notebook": notebook, "counts": counts, "refused": refused.message},
+                status=409,
+            )
+        messages.success(request, _("The notebook is deleted."))
+        return HttpResponseRedirect(reverse("cards:notebook_list"), status=303)
+    return render(request, "cards/notebook_delete.html", {"notebook": notebook, "counts": counts})
 
 
 @login_required

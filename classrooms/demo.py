@@ -5,7 +5,8 @@
 
 - a learner who studied most evenings of the last four weeks, through the same queue, services
   and FSRS scheduler as the study pages (so the progress page shows what real use would: due
-  cards, a streak, a heatmap, one leech), with a finished and an open practice exam;
+  cards, a streak, a heatmap, one leech), with a finished and an open practice exam, and an exam
+  date a few weeks ahead;
 - a teacher with a class of that learner and three students at different paces, a deck of the
   teacher's own and an assignment of it with a memory goal.
 
@@ -52,6 +53,7 @@ SESSION_HOUR = 20  # local time each evening's session starts
 MAX_ANSWERS_PER_SESSION = 18
 SECONDS_PER_ANSWER = (20, 70)
 LEARNER_NEW_PER_DAY = 3  # slow enough that some decks are still new
+EXAM_IN_DAYS = 24  # the learner's exam date, from today
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,15 @@ def _people_create(now: dt.datetime) -> dict[str, User]:
             display_name=person.display_name,
             password=password,
             time_zone=ZONE,
-            **({"new_cards_per_day": LEARNER_NEW_PER_DAY} if person == LEARNER else {}),
+            **(
+                {
+                    "new_cards_per_day": LEARNER_NEW_PER_DAY,
+                    "exam_date": now.astimezone(ZoneInfo(ZONE)).date()
+                    + dt.timedelta(days=EXAM_IN_DAYS),
+                }
+                if person == LEARNER
+                else {}
+            ),
             date_joined=now - dt.timedelta(days=HISTORY_DAYS + 1),
         )
         user.save()

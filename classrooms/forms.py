@@ -93,7 +93,12 @@ class GoalForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("goal") == Goal.RECALL and data.get("target_percent") is None:
+        # One cause, one message: a share the field refused (101, "abc") has its message already.
+        if (
+            data.get("goal") == Goal.RECALL
+            and data.get("target_percent") is None
+            and "target_percent" not in self.errors
+        ):
             self.add_error("target_percent", _("Give the share of the deck to remember."))
         if data.get("goal") == Goal.ANSWER_ALL:
             data["target_percent"] = None

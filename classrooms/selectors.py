@@ -34,7 +34,8 @@ from django.db.models import (
 
 from accounts.models import User
 from cards.models import EFFECTIVE_TASK_STATEMENT, Answer, Deck, Domain, Question, TaskStatement
-from study import blueprint
+from study import blueprint, planner
+from study import selectors as study_selectors
 from study.expressions import DaysElapsed
 from study.history import HistoryCounts, history_counts
 from study.models import Attempt, ReviewState
@@ -338,6 +339,21 @@ class StudentRow:
     correct: int
     time_ms: int
     last_activity: dt.datetime | None
+    # Cards of the deck this student answered before the assignment was set (before joining the
+    # class, or earlier in it): their progress counts that study, their activity columns do not.
+    answered_before: int = 0
+    # A memory goal before its due date: where the student's recent pace leads on that day.
+    projection: planner.GoalProjection | None = None
+
+    @property
+    def nudge_rank(self) -> tuple[int, float, int]:
+        """Students who will miss first, the furthest out of reach first (no number of extra
+        minutes found), then by extra minutes and cards short; those on course last."""
+        projection = self.projection
+        if projection is None or not projection.will_miss:
+            return (1, 0.0, 0)
+        extra = projection.extra_minutes
+        return (0, -(extra if extra is not None else float("inf")), -projection.gap)
 
     @property
     def student(self) -> User:
@@ -387,6 +403,11 @@ class Dashboard:
     def domains(self) -> int:
         return len({row.domain.pk for row in self.by_task_statement})
 
+    @property
+    def projected(self) -> bool:
+        """Whether the rows carry projections (a memory goal before its due date)."""
+        return any(row.projection is not None for row in self.rows)
+
 
 def _deck_cards(deck_id: int) -> QuerySet[Any]:
     return DeckQuestion.objects.filter(deck_id=deck_id).values("question_id")
@@ -397,9 +418,17 @@ def assignment_rows(
 ) -> list[StudentRow]:
     """One row per student of the class: three queries however many students and cards.
 
-    Accuracy, time spent and last activity count the answers to the deck's cards given since
-    the assignment was set; "answered" counts any answer ever given to a card.
+    The page states the one rule: progress counts everything the student knows of the deck's
+    cards, however long ago they studied them ("answered" counts any answer ever given to a
+    card, the memory goal every review); accuracy, answers, time spent and last activity count
+    the answers given since the assignment was set. answered_before says when the two differ.
+
+    A memory goal before its due date also gets each student's projection (planner's
+    goal_projection): their cards of the deck simulated with their own settings until the due
+    date, at their pace on the deck over the last PACE_DAYS days, and the extra minutes a day
+    that would meet the goal. Those rows come first, the students who need a nudge on top.
     """
+    projecting = assignment.goal == Goal.RECALL and now < assignment.due_at
     members = list(
         Membership.objects.filter(classroom_id=assignment.classroom_id)
         .select_related("student")
@@ -420,9 +449,15 @@ def assignment_rows(
             correct=Count("pk", filter=since & Q(correct=True)),
             time_ms=Sum("duration_ms", filter=since),
             last=Max("reviewed_at", filter=since),
+            answered_before=Count("question", distinct=True, filter=~since),
+            timed=Count("pk", filter=since & Q(duration_ms__gt=0)),
+            recent_ms=Sum(
+                "duration_ms", filter=Q(reviewed_at__gte=now - dt.timedelta(days=PACE_DAYS))
+            ),
         )
     }
     recalled: Counter[int] = Counter()
+    studied: dict[int, list[planner.PlanCard]] = defaultdict(list)
     if assignment.goal == Goal.RECALL:
         dues = [assignment.due_at]
         for row in (
@@ -440,10 +475,28 @@ def assignment_rows(
                     question=OuterRef("question_id"),
                 )
             )
-            .values("user_id", "stability", *_columns(dues, now))
+            .values(
+                "user_id",
+                "stability",
+                *_columns(dues, now),
+                # The whole FSRS state only when it is simulated.
+                *(("state", "step", "difficulty", "due", "last_review") if projecting else ()),
+            )
         ):
             [counts] = _recalled_on(row, row["stability"], dues, now)
             recalled[row["user_id"]] += counts
+            if projecting:
+                studied[row["user_id"]].append(
+                    planner.PlanCard(
+                        key="",
+                        state=row["state"],
+                        step=row["step"],
+                        stability=row["stability"],
+                        difficulty=row["difficulty"],
+                        due=row["due"],
+                        last_review=row["last_review"],
+                    )
+                )
     rows = []
     for membership in members:
         data = activity.get(membership.student_id, {})
@@ -465,9 +518,64 @@ def assignment_rows(
                 correct=data.get("correct", 0),
                 time_ms=data.get("time_ms") or 0,
                 last_activity=data.get("last"),
+                answered_before=data.get("answered_before", 0),
+                projection=(
+                    _projection(
+                        assignment=assignment,
+                        student=membership.student,
+                        cards=studied.get(membership.student_id, []),
+                        card_count=card_count,
+                        activity=data,
+                        now=now,
+                    )
+                    if projecting
+                    else None
+                ),
             )
         )
+    if projecting:
+        rows.sort(key=lambda row: row.nudge_rank)  # stable: names stay in order within a rank
     return rows
+
+
+# The pace a projection assumes: the student's minutes a day on the deck over these last days.
+PACE_DAYS = 7
+
+
+def _projection(
+    *,
+    assignment: Assignment,
+    student: User,
+    cards: list[planner.PlanCard],
+    card_count: int,
+    activity: dict[str, Any],
+    now: dt.datetime,
+) -> planner.GoalProjection:
+    """The student's memory goal projected to the due date (see assignment_rows)."""
+    timed = activity.get("timed", 0)
+    time_ms = activity.get("time_ms") or 0
+    # The mean of the timed answers since the assignment was set, as the grouped query gives
+    # it; planner's default until there are enough of them.
+    if timed >= planner.MIN_DURATIONS:
+        seconds = min(
+            max(time_ms / timed / 1000, planner.SECONDS_PER_REVIEW_MIN),
+            planner.SECONDS_PER_REVIEW_MAX,
+        )
+    else:
+        seconds = planner.DEFAULT_SECONDS_PER_REVIEW
+    return planner.goal_projection(
+        cards=cards,
+        new_cards=max(0, card_count - len(cards)),
+        start=now.astimezone(study_selectors.user_zone(student)),
+        due=assignment.due_at,
+        target_percent=assignment.target_percent or 100,
+        retention=float(student.desired_retention),
+        new_per_day=student.new_cards_per_day,
+        seconds_per_review=seconds,
+        minutes_per_day=(activity.get("recent_ms") or 0) / 60_000 / PACE_DAYS,
+        seed=student.pk,
+        max_reviews_per_day=student.max_reviews_per_day,
+    )
 
 
 def most_missed(*, assignment: Assignment, limit: int = MOST_MISSED) -> list[MissedQuestion]:
@@ -606,7 +714,7 @@ def search_questions(
 ) -> tuple[list[Question], int]:
     """Built-in questions matching the filters (first `limit`, in deck order) and how many
     match: nobody's notebook is searchable, nor a retired question."""
-    questions = Question.objects.current().filter(notebook__isnull=True).select_related("topic")
+    questions = Question.objects.active().filter(notebook__isnull=True).select_related("topic")
     if text:
         questions = questions.filter(Q(prompt__icontains=text) | Q(prompt_en__icontains=text))
     if topic is not None:

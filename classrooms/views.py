@@ -369,7 +369,11 @@ def _csv_column_labels() -> list[str]:
     time_spent = DASHBOARD_COLUMNS.index("time_spent")
     labels[time_spent] = _("Time spent (minutes)")
     labels[cards : cards + 1] = [_("Cards done"), _("Cards in the goal")]
-    return labels
+    return [
+        *labels,
+        _("Projected on the due date (%)"),
+        _("Extra minutes a day to meet the goal"),
+    ]
 
 
 def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
@@ -401,10 +405,25 @@ def _dashboard_csv(assignment: Any, *, zone: Any, now: datetime) -> str:
                     if row.last_activity
                     else "",
                     str(row.status.label),
+                    *_projection_cells(row.projection),
                 )
             ]
         )
     return out.getvalue()
+
+
+def _projection_cells(projection: Any) -> tuple[Any, Any]:
+    """The projection's two CSV cells: the share in whole percent and the extra minutes a day
+    (0 on course, "out of reach" when none found); blank for a goal with no projection."""
+    if projection is None:
+        return "", ""
+    if not projection.will_miss:
+        extra: Any = 0
+    elif projection.extra_minutes is None:
+        extra = _("out of reach")
+    else:
+        extra = projection.extra_minutes
+    return round(projection.share * 100), extra
 
 
 @require_POST

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",
-    "allauth.account",
+    "accounts.apps.SignInEmailsConfig",  # allauth.account, titled for the admin
     "csp",
     "accounts",
     "cards",
@@ -197,6 +197,10 @@ ACCOUNT_RATE_LIMITS = {
     "card_flag": "30/m/user,300/h/user",
 }
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth prefixes subjects with the site's name, which without the sites framework is the host
+# the request came to ("[127.0.0.1:8000] ..."): name the product instead.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[saaprep] "
 # Don't email strangers: a reset for an unknown address sends nothing (the page is the same).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 LOGIN_REDIRECT_URL = "/"

@@ -116,7 +116,8 @@ class ExamStartForm(forms.Form):
         }
         if scope in needs:
             name, message = needs[scope]
-            if data.get(name) is None:
+            # One cause, one message: a choice the field refused has its message already.
+            if data.get(name) is None and name not in self.errors:
                 self.add_error(name, message)
         return data
 

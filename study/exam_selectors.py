@@ -136,6 +136,10 @@ class ExamResults:
     by_task: list[BreakdownRow]
     by_topic: list[BreakdownRow]
 
+    @property
+    def wrong(self) -> int:
+        return self.total - self.correct - self.unanswered
+
 
 def _review_row(item: ExamItem) -> ReviewRow:
     answers = list(item.question.answers.all())
@@ -267,7 +271,7 @@ def topics_for_exams(user: User) -> QuerySet[Topic]:
     """Topics the user may see that have current choice questions, in the exam's order, each
     with `choice_count` (what an exam on the topic draws: no "which service?" card, since the
     topic names its answer) and `domain_choice_count` (what it adds to a domain or whole exam)."""
-    current = Q(questions__kind__in=CHOICE_KINDS) & Q(questions__retired=False)
+    current = Q(questions__kind__in=CHOICE_KINDS) & Q(questions__retired_at__isnull=True)
     return (
         Topic.objects.visible_to(user)
         .select_related("domain")
@@ -296,7 +300,7 @@ def task_statement_choice_counts(user: User) -> dict[int, int]:
     return {
         row["tested"]: row["n"]
         for row in Question.objects.visible_to(user)
-        .current()
+        .active()
         .filter(kind__in=CHOICE_KINDS)
         .annotate(tested=EFFECTIVE_TASK_STATEMENT)
         .filter(tested__isnull=False)

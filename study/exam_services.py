@@ -60,9 +60,8 @@ def exam_questions(
     task_statement: TaskStatement | None = None,
 ) -> QuerySet[Question]:
     """The choice questions the user may see that an exam of this scope draws from (flashcards
-    never go into exams, nor retired questions; an exam on one topic, titled by it, has no
-    "which service?" card)."""
-    questions = Question.objects.visible_to(user).current().filter(kind__in=CHOICE_KINDS)
+    never go into exams)."""
+    questions = Question.objects.visible_to(user).active().filter(kind__in=CHOICE_KINDS)
     if scope == ExamScope.EXAM:
         return questions
     if scope == ExamScope.DOMAIN:

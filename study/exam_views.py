@@ -62,12 +62,19 @@ def refuse(
     return render(request, "400.html", {"message": message, "back_url": back_url}, status=400)
 
 
+REVIEW_FILTERS = ("all", "wrong", "unanswered")
+
+
 def clock_context(exam: Exam, current: datetime) -> dict[str, Any]:
     left = exams.seconds_left(exam.deadline, current)
+    low_below = (
+        exams.low_time_below(exam.deadline - exam.started_at) if exam.deadline is not None else 0
+    )
     return {
         "seconds_left": left,
         "clock": exams.format_clock(left) if left is not None else "",
-        "clock_low": left is not None and left < 5 * 60,
+        "clock_low_below": low_below,
+        "clock_low": left is not None and left < low_below,
     }
 
 
@@ -285,8 +292,14 @@ def exam_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # exam and every preference the page shows, and the results, like the exam's format they are
     # scored in, are only read when the cache has no copy.
     user = request.user
+    # Which questions the review lists (a GET parameter, so the choice works without scripts):
+    # all, closed, by default; or only the wrong or unanswered ones, open. Anything else is "all".
+    show = request.GET.get("show", "")
+    if show not in REVIEW_FILTERS:
+        show = "all"
     cache_key = (
         f"{exam.pk}:{exam.submitted_at}:{get_language()}:{user.card_language}:{user.time_zone}"
+        f":{show}"
     )
     fmt: Any = SimpleLazyObject(_format_or_404)
     return render(
@@ -296,6 +309,7 @@ def exam_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "exam": exam,
             "format": fmt,
             "results": SimpleLazyObject(lambda: exam_selectors.exam_results(exam, fmt)),
+            "show": show,
             "pass_scaled": SimpleLazyObject(lambda: fmt.passing_score),
             "cache_seconds": settings.PAGE_CACHE_SECONDS,
             "cache_key": cache_key,

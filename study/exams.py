@@ -66,6 +66,15 @@ def seconds_left(deadline: datetime | None, now: datetime) -> int | None:
     return max(0, math.floor((deadline - now).total_seconds()))
 
 
+LOW_TIME_SECONDS = 5 * 60
+
+
+def low_time_below(time_allowed: timedelta) -> int:
+    """Seconds left under which the clock turns red: the last five minutes, or the last quarter
+    of an exam shorter than twenty minutes, so that a short exam does not start red."""
+    return min(LOW_TIME_SECONDS, math.floor(time_allowed.total_seconds() / 4))
+
+
 def format_clock(seconds: int) -> str:
     """ "mm:ss", minutes not wrapped into hours: a full exam starts at "130:00"."""
     seconds = max(0, seconds)

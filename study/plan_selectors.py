@@ -136,23 +136,19 @@ class GroupOutlook:
 
 @dataclass(frozen=True)
 class ExamPlan:
-    """The planner page: the date, the learner's pace, every plan of the grid, the pick."""
+    """The planner page: the date, the learner's pace, every plan of the grid, the pick. Plain
+    values only (no cards, no rows), so the page can keep it in the cache."""
 
     on: ReadinessDate
-    inputs: PlanInputs
+    review_time: planner.ReviewTime
     minutes_per_day: int
-    recommendation: planner.Recommendation
+    studied: int
+    total: int
+    plans: tuple[planner.Plan, ...]  # the whole grid
+    best: planner.Plan | None
     by_retention: list[planner.Plan]  # the best plan of each retention choice
     outlook: list[GroupOutlook]
     exam_order_open: bool
-
-    @property
-    def best(self) -> planner.Plan | None:
-        return self.recommendation.best
-
-    @property
-    def total(self) -> int:
-        return len(self.inputs.cards) + sum(self.inputs.new_cards.values())
 
 
 def exam_plan(*, user: User, now: dt.datetime) -> ExamPlan:
@@ -177,31 +173,31 @@ def exam_plan(*, user: User, now: dt.datetime) -> ExamPlan:
         if held is None or planner.plan_rank(plan) > planner.plan_rank(held):
             by_retention[plan.retention] = plan
     now_by_key: dict[str, float] = {}
+    totals: dict[str, int] = dict(inputs.new_cards)
     for card in inputs.cards:
+        totals[card.key] = totals.get(card.key, 0) + 1
         now_by_key[card.key] = now_by_key.get(card.key, 0.0) + planner.predicted_recall(
             stability=card.stability, last_review=card.last_review, on=on.on
         )
     best = recommendation.best
-    outlook = []
-    for group in inputs.groups:
-        total = sum(1 for card in inputs.cards if card.key == group.key) + inputs.new_cards.get(
-            group.key, 0
+    outlook = [
+        GroupOutlook(
+            group=group,
+            total=totals[group.key],
+            expected=best.expected_by_key.get(group.key, 0.0) if best else 0.0,
+            today=now_by_key.get(group.key, 0.0),
         )
-        if not total:
-            continue
-        outlook.append(
-            GroupOutlook(
-                group=group,
-                total=total,
-                expected=best.expected_by_key.get(group.key, 0.0) if best else 0.0,
-                today=now_by_key.get(group.key, 0.0),
-            )
-        )
+        for group in inputs.groups
+        if totals.get(group.key)
+    ]
     return ExamPlan(
         on=on,
-        inputs=inputs,
+        review_time=inputs.review_time,
         minutes_per_day=user.study_minutes_per_day,
-        recommendation=recommendation,
+        studied=len(inputs.cards),
+        total=sum(totals.values()),
+        plans=recommendation.plans,
+        best=best,
         by_retention=[by_retention[key] for key in sorted(by_retention)],
         outlook=outlook,
         exam_order_open=exam_order_open(user=user, now=now),

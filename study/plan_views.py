@@ -3,20 +3,24 @@ to apply in one click; the switch to exam-day order in the last days."""
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 
-from . import plan_selectors, planner, services
+from . import plan_selectors, planner, progress, selectors, services
 from .forms import ExamOrderForm, PlanApplyForm
 
 
@@ -24,7 +28,35 @@ from .forms import ExamOrderForm, PlanApplyForm
 @login_required
 def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in learners: their own exam-day plan."""
-    exam = plan_selectors.exam_plan(user=request.user, now=timezone.now())
+    current = timezone.now()
+    user = request.user
+    # The plan (plain values, no cards) is cached under what it is computed from: the
+    # learner's latest answer and history reset, every setting the simulation or the page
+    # reads, and the local day (the plan's days start today). It is only simulated when the
+    # cache has no copy for that key. The page itself is rendered every time: it holds forms,
+    # whose CSRF tokens must be the requester's.
+    key = ":".join(
+        str(part)
+        for part in (
+            user.pk,
+            selectors.latest_attempt_id(user),
+            user.history_reset_at,
+            get_language(),
+            user.time_zone,
+            progress.local_date(current, selectors.user_zone(user)),
+            user.exam_date,
+            user.study_minutes_per_day,
+            user.max_reviews_per_day,
+            user.exam_day_order,
+        )
+    )
+    pages = caches["pages"]
+    cache_key = "plan:" + hashlib.sha256(key.encode()).hexdigest()
+    exam = pages.get(cache_key)
+    if exam is None:
+        exam = plan_selectors.exam_plan(user=user, now=current)
+        if settings.PAGE_CACHE_SECONDS:
+            pages.set(cache_key, exam, settings.PAGE_CACHE_SECONDS)
     return render(
         request,
         "study/plan.html",

@@ -381,7 +381,7 @@ def _topics_with_totals(user: User) -> list[Topic]:
     """
     totals = (
         Question.objects.visible_to(user)
-        .current()
+        .active()
         .filter(topic=OuterRef("pk"))
         .order_by()
         .values("topic")

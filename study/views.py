@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -32,9 +32,9 @@ from cards.access import question_for_user
 from cards.forms import CardReportForm
 from cards.models import CardReport, Deck, Question
 
-from . import explain, plan_selectors, portability, selectors, services
+from . import explain, plan_selectors, portability, scheduling, selectors, services
 from .forms import AnswerForm, ImportForm, RegradeForm, first_error
-from .models import Mode, Rating, Showing, Suspension
+from .models import Mode, Rating, ReviewState, Showing, Suspension
 from .templatetags.study_tags import study_url
 
 STUDY_MODES = (Mode.FLASHCARD, Mode.CHOICE)
@@ -104,9 +104,22 @@ def session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context.update(
         question=question,
         showing=showing,
+        source_changed=_source_changed_since(question, state),
         **_card_context(question, showing, intervals),
     )
     return render(request, "study/session.html", context)
+
+
+def _source_changed_since(question: Question, state: ReviewState | None) -> bool:
+    """Whether the learner studied this card before its notebook's notes changed it and has not
+    answered it since: its old and new lines are shown once, until they answer it."""
+    changed = question.source_changed_at
+    return bool(
+        changed is not None
+        and state is not None
+        and state.last_review is not None
+        and state.last_review < changed
+    )
 
 
 def _card_context(
@@ -178,6 +191,8 @@ def _result_page(
             a for a in answers if a.id not in showing.option_order
         ]
     chosen = set(attempt.chosen_answer_ids or [])
+    # Only a right choice answer that moved the schedule can be re-graded: never practice.
+    regrade = showing.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled
     return render(
         request,
         "study/result.html",
@@ -188,8 +203,16 @@ def _result_page(
             "question": showing.question,
             "answers": [(answer, answer.id in chosen) for answer in answers],
             "rating_label": Rating(attempt.rating).label,
-            # Only a right choice answer that moved the schedule can be re-graded: never practice.
-            "regrade": showing.mode == Mode.CHOICE and attempt.correct and attempt.rescheduled,
+            "regrade": regrade,
+            # What each re-grade would do: the card as it was before the answer, answered at the
+            # same moment with each rating (as attempt_regrade computes it).
+            "regrade_intervals": scheduling.preview_intervals(
+                scheduling.card_from_dict(attempt.card_before),
+                attempt.reviewed_at,
+                request.user.desired_retention,
+            )
+            if regrade and attempt.card_before
+            else None,
             "now": timezone.now(),
             "next_url": next_url,
         },
@@ -361,6 +384,15 @@ def data_export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     return response
 
 
+def imported_message(*, states: int, attempts: int, exams: int) -> str:
+    """What an import brought in, each count with its own plural ("1 exam", "2 exams")."""
+    return _("Imported %(states)s, %(attempts)s and %(exams)s.") % {
+        "states": ngettext("%(n)d card state", "%(n)d card states", states) % {"n": states},
+        "attempts": ngettext("%(n)d answer", "%(n)d answers", attempts) % {"n": attempts},
+        "exams": ngettext("%(n)d exam", "%(n)d exams", exams) % {"n": exams},
+    }
+
+
 @require_POST
 @login_required
 def data_import(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -377,12 +409,9 @@ def data_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Imported %(states)d card states, %(attempts)d answers and %(exams)d exams.")
-                % {
-                    "states": counts.review_states,
-                    "attempts": counts.attempts,
-                    "exams": counts.exams,
-                },
+                imported_message(
+                    states=counts.review_states, attempts=counts.attempts, exams=counts.exams
+                ),
             )
             return HttpResponseRedirect(reverse("study:progress"), status=303)
     return render(request, "study/data.html", {"form": form})

@@ -104,6 +104,37 @@ def test_login_form_uses_the_site_form_style_and_offers_a_reset_link(client: Cli
 # Sign up.
 
 
+@pytest.mark.parametrize(
+    ("name", "signed_in", "term"),
+    [
+        ("account_login", False, "Log in"),
+        ("account_signup", False, "Sign up"),
+        ("account_logout", True, "Log out"),
+    ],
+)
+def test_english_account_pages_say_one_term_for_each_action(
+    client: Client, student, name: str, signed_in: bool, term: str
+):
+    if signed_in:
+        client.force_login(student)
+    html = client.get(reverse(name)).content.decode()
+    assert f"<h1>{term}</h1>" in html
+    for other in ("Sign In", "Sign in", "Sign Up", "Signup", "Sign Out", "sign out"):
+        assert other not in html, other
+
+
+def test_the_login_and_signup_pages_link_to_each_other_keeping_next(client: Client, db: None):
+    login = client.get(reverse("account_login") + "?next=/classes/").content.decode()
+    assert (
+        'No account yet? <a href="/accounts/signup/?next=%2Fclasses%2F">Sign up</a> first.' in login
+    )
+    signup = client.get(reverse("account_signup") + "?next=/classes/").content.decode()
+    assert (
+        'Already have an account? <a href="/accounts/login/?next=%2Fclasses%2F">Log in</a>.'
+        in signup
+    )
+
+
 def test_signup_creates_a_user_and_logs_them_in(client: Client, db: None):
     client.get(reverse("account_signup"))
     response = client.post(

@@ -96,6 +96,16 @@ def test_the_sign_up_confirmation_link_works(visitor: Client, language: str) -> 
     assert EmailAddress.objects.get(email="new@example.com").verified
 
 
+def test_subjects_name_saaprep_not_the_host(visitor: Client, language: str) -> None:
+    visitor.post(
+        reverse("account_signup"),
+        {"email": "new@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    (message,) = mail.outbox
+    assert message.subject.startswith("[saaprep] ")
+    assert "testserver" not in message.subject
+
+
 def test_a_resent_confirmation_link_works(learner: Any, language: str) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(learner)

@@ -72,3 +72,27 @@ def test_the_settings_page_saves_the_interface_language(student: Any) -> None:
     assert response.status_code == 200
     assert "ui_language" in response.context["form"].errors
     assert User.objects.get(pk=student.pk).ui_language == "en"
+
+
+@pytest.mark.parametrize(("header", "cards"), [("en-US,en;q=0.9", "en"), ("ko", "ko")])
+def test_cards_first_follow_the_interface_language_at_sign_up(
+    db: None, header: str, cards: str
+) -> None:
+    password = "a long passphrase for a new learner"
+    response = Client(HTTP_ACCEPT_LANGUAGE=header).post(
+        reverse("account_signup"),
+        {"email": "new@example.com", "password1": password, "password2": password},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="new@example.com").card_language == cards
+
+
+def test_signing_up_after_switching_to_english_gives_english_cards(db: None) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    password = "a long passphrase for a new learner"
+    client.post(
+        reverse("account_signup"),
+        {"email": "new@example.com", "password1": password, "password2": password},
+    )
+    assert User.objects.get(email="new@example.com").card_language == "en"

@@ -4,6 +4,7 @@ Also picks which language of a card's text a reader sees first (`bilingual`); th
 toggle that shows the other language is `templates/cards/bilingual.html`.
 """
 
+import re
 from typing import Any
 
 from django import template
@@ -39,27 +40,46 @@ def _link_open(
 _md.add_render_rule("link_open", _link_open)
 
 
+# The block markers a notes line may start with: quotes (">") and bullets ("* ", "- ", "+ "),
+# in any order and number ("> * answer", "* > answer", "    > * answer"). A star glued to a
+# word ("*emphasis*") is not a bullet.
+_BLOCK_MARKERS = re.compile(r"^\s*(?:>\s*|[*+-]\s+)+")
+
+
+def _unmarked(line: str) -> tuple[str, bool]:
+    """The line without its block markers, and whether one of them was a quote."""
+    found = _BLOCK_MARKERS.match(line)
+    if found is None:
+        return line.strip(), False
+    return line[found.end() :].strip(), ">" in found.group()
+
+
 def render_note_markdown(text: str) -> str:
-    """One line renders inline; several lines become block-displayed spans, and a line starting
-    with `>` a quote. Spans, not <p>/<blockquote>, so the result is valid inside a heading."""
-    lines = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
+    """One line renders inline; several lines become block-displayed spans, and a quoted line
+    (`>`) a quote. Spans, not <p>/<blockquote>, so the result is valid inside a heading. The
+    lines' own Markdown markers (`>`, `* `) are never shown."""
+    lines = [_unmarked(line) for line in (text or "").strip().splitlines() if line.strip()]
     if len(lines) <= 1:
-        return _md.renderInline(text or "").strip()
+        return _md.renderInline(lines[0][0] if lines else "").strip()
     parts = []
-    for line in lines:
-        if line.startswith(">"):
-            inner = _md.renderInline(line.lstrip(">").strip()).strip()
-            parts.append(f'<span class="note-quote">{inner}</span>')
-        else:
-            parts.append(f'<span class="note-line">{_md.renderInline(line).strip()}</span>')
+    for line, quoted in lines:
+        inner = _md.renderInline(line).strip()
+        css = "note-quote" if quoted else "note-line"
+        parts.append(f'<span class="{css}">{inner}</span>')
     return "".join(parts)
 
 
 def note_plain_text(text: str) -> str:
-    """The words of a note line without its Markdown: a link becomes its label."""
+    """The words of a note without its Markdown: a link becomes its label, and the lines' `>`
+    and `* ` markers go (for lists, titles and previews)."""
     words: list[str] = []
-    for block in _md.parseInline(text or ""):
-        words.extend(child.content for child in block.children or [] if child.type in _TEXT_TOKENS)
+    for line in (text or "").splitlines():
+        unmarked, _quoted = _unmarked(line)
+        for block in _md.parseInline(unmarked):
+            words.extend(
+                child.content for child in block.children or [] if child.type in _TEXT_TOKENS
+            )
+        words.append(" ")
     return " ".join("".join(words).split())
 
 

@@ -267,5 +267,7 @@ def test_committed_fixture_loads_and_reloads_in_place() -> None:
     assert list(first[:4]) == expected
     assert Deck.objects.filter(owner__isnull=True).count() == expected[3]
     domain = Deck.objects.get(slug="design-high-performing-architectures")
-    current = [r for r in records if r["model"] == "cards.question" and not r["fields"]["retired"]]
+    current = [
+        r for r in records if r["model"] == "cards.question" and r["fields"]["retired_at"] is None
+    ]
     assert domain.questions.count() == len(current)

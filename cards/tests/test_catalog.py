@@ -519,7 +519,7 @@ def test_without_a_domain_no_task_statement_is_chosen(catalog: Catalog) -> None:
 SEED_HEADINGS = [
     ("Lambda", "aws-lambda"),
     ("AWS Global Accelerator", "aws-global-accelerator"),
-    ("Amazon RedShift", "amazon-redshift"),
+    ("Amazon Redshift", "amazon-redshift"),
     ("Network Load Balancer", "network-load-balancer"),
     ("EC2", "amazon-ec2"),
     ("AWS DataSync", "aws-datasync"),
@@ -535,6 +535,10 @@ def test_every_seed_topic_heading_matches_its_one_service(catalog: Catalog) -> N
     assert [(heading, service.slug if service else None) for heading, service in found] == (
         SEED_HEADINGS
     )
+    # A heading that is a service's full name spells it as AWS does ("Redshift", not "RedShift").
+    for heading, service in found:
+        if service is not None and heading.lower() == service.name.lower():
+            assert heading == service.name
 
 
 # Where the seed's .exam.yaml and the guide's text part ways; the catalog file's header and

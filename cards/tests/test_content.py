@@ -214,7 +214,7 @@ def test_note_question_cites_its_lines_and_answers_keep_links() -> None:
         "source_text": source_text,
         "source_hash": hashlib.sha256(source_text.encode()).hexdigest(),
         "note_flags": [],
-        "retired": False,
+        "retired_at": None,
         "order": 1,
     }
     assert answers(records, "lambda-note-1") == [

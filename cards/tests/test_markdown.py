@@ -28,7 +28,10 @@ SAFE_REL = 'rel="noopener noreferrer"'
         ("`s3:GetObject`", "<code>s3:GetObject</code>"),
         ("A & B", "A &amp; B"),
         ("람다는 서버 없이 코드를 실행합니다.", "람다는 서버 없이 코드를 실행합니다."),
-        ("> * User data는 root 권한으로 실행됨.", "&gt; * User data는 root 권한으로 실행됨."),
+        ("> * User data는 root 권한으로 실행됨.", "User data는 root 권한으로 실행됨."),
+        ("* > A FIFO queue keeps the order.", "A FIFO queue keeps the order."),
+        ("*emphasis* first", "<em>emphasis</em> first"),
+        ("a * b > c", "a * b &gt; c"),
         ("", ""),
     ],
 )
@@ -56,6 +59,9 @@ def test_script_links_are_never_linked(text: str) -> None:
         ("**bold**  and\n`code`", "bold and code"),
         ("<script>alert(1)</script>", "<script>alert(1)</script>"),
         ("람다 &amp; 서버", "람다 & 서버"),
+        ("다음 서비스는?\n\n> ＿＿는 *완전 관리형*", "다음 서비스는? ＿＿는 완전 관리형"),
+        ("* question\n    > * answer one\n    * > answer two", "question answer one answer two"),
+        ("- a bullet", "a bullet"),
     ],
 )
 def test_note_plain_text_keeps_the_words_only(text: str, expected: str) -> None:
@@ -86,7 +92,14 @@ def test_filters_accept_none() -> None:
             '<span class="note-line">Which service?</span>'
             '<span class="note-quote">＿＿ runs &lt;code&gt;</span>',
         ),
-        ("> one line stays literal", "&gt; one line stays literal"),
+        ("> one line loses its marker", "one line loses its marker"),
+        (
+            "* question?\n    > * [SQS](https://aws.amazon.com/sqs/) queue\n    * > FIFO",
+            '<span class="note-line">question?</span>'
+            f'<span class="note-quote"><a href="https://aws.amazon.com/sqs/" {SAFE_REL}>SQS</a>'
+            " queue</span>"
+            '<span class="note-quote">FIFO</span>',
+        ),
         ("one line\n", "one line"),
     ],
 )

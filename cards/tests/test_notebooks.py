@@ -152,7 +152,7 @@ def test_a_failure_mid_save_leaves_nothing(student: Any, monkeypatch: Any) -> No
     def broken(*args: Any, **kwargs: Any) -> None:
         raise IntegrityError("boom")
 
-    monkeypatch.setattr(services.Deck.objects, "create", broken)
+    monkeypatch.setattr(services.Deck.objects, "update_or_create", broken)
     with pytest.raises(IntegrityError):
         make_notebook(student)
     assert not Notebook.objects.exists()

@@ -19,7 +19,7 @@ NOTES_FILE = "design-high-performing-architectures.md"
 EXPECTED = [
     ("Lambda", 5, 8, 3),
     ("AWS Global Accelerator", 12, 13, 1),
-    ("Amazon RedShift", 17, 19, 2),
+    ("Amazon Redshift", 17, 19, 2),
     ("Network Load Balancer", 23, 24, 1),
     ("EC2", 28, 30, 2),
     ("AWS DataSync", 34, 37, 3),

@@ -123,7 +123,24 @@ def test_single_choice_page_shows_verdicts_explanations_and_citation(
     assert "Correct" in html and "Wrong" in html
     assert "why: Amazon EC2" in html
     assert "notes/design-high-performing-architectures.md, lines 5–8" in html
-    assert "<pre>* source line</pre>" in html
+    assert '<blockquote lang="ko" class="note-source">source line</blockquote>' in html
+
+
+def test_the_citation_shows_the_note_lines_without_their_markdown(
+    client: Client, topic: Topic, make_question: Callable[..., Question]
+) -> None:
+    question = make_question(
+        topic,
+        prompt="다음 설명에 해당하는 서비스는?\n\n> ＿＿＿는 코드를 실행",
+        source_text="* 질문\n    > * [AWS Lambda](https://aws.amazon.com/lambda/) 답\n    * > 둘째",
+    )
+    html = client.get(question_url(question)).content.decode()
+    assert '<span class="note-line">질문</span>' in html
+    assert '">AWS Lambda</a> 답</span>' in html
+    assert '<span class="note-quote">둘째</span>' in html
+    assert "&gt; *" not in html and "* &gt;" not in html
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "&gt;" not in title and "다음 설명에 해당하는 서비스는? ＿＿＿는" in title
 
 
 def test_flashcard_page_lists_the_note_bullets_without_verdicts(

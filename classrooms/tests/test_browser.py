@@ -85,7 +85,7 @@ def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password
     teacher.goto(f"{base}/accounts/login/?next=/classrooms/")
     teacher.locator("[name='login']").fill("lee@example.com")
     teacher.locator("[name='password']").fill(password)
-    submit(teacher, "Sign In")
+    submit(teacher, "Log in")
     expect(teacher).to_have_url(f"{base}/classrooms/")
     expect(teacher.locator(".site-nav")).to_contain_text("Classrooms")
     teacher.get_by_role("link", name="New class").click()
@@ -94,11 +94,16 @@ def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password
     expect(teacher.locator("h1")).to_have_text("3학년 1반")
     join_url = teacher.locator(".join-url").input_value()
     assert re.fullmatch(rf"{re.escape(base)}/join/[\w-]{{8,}}/", join_url)
+    # copy.js shows the copy button; a click says what happened (copied, or copy by hand).
+    copy = teacher.get_by_role("button", name="Copy the link")
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(teacher.locator("#join-url-status")).not_to_be_empty()
 
-    # A new student opens the link, signs up through it and confirms.
+    # A new student opens the link: who invites them, and a way in that comes back here.
     student.goto(join_url)
-    expect(student).to_have_url(re.compile(r"/accounts/login/\?next=/join/"))
-    student.get_by_role("link", name="sign up", exact=True).click()  # keeps ?next=
+    expect(student.locator("main")).to_contain_text("이 선생님 invites you to the class 3학년 1반")
+    student.locator("main").get_by_role("link", name="Sign up", exact=True).click()
     form = student.locator("form:has([name='password1'])")
     form.locator("[name='email']").fill(STUDENT_EMAIL)
     form.locator("[name='password1']").fill(STUDENT_PASSWORD)
@@ -161,7 +166,7 @@ def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     assert STUDENT_EMAIL in text
-    assert ",66,2/3,50,2," in text
+    assert ",66,2,3,50,2," in text  # done and total cards: two numbers, not "2/3"
 
     # The teacher's class page shows the completion count.
     teacher.goto(f"{base}/classrooms/{assignment.classroom_id}/")

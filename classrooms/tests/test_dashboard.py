@@ -73,6 +73,7 @@ def test_one_row_per_student_with_progress_accuracy_time_and_status(
     assert mine.time_ms == 120_000
     assert mine.last_activity == frozen - HOUR
     assert mine.status == "on_track"  # 66 % done, 30 % of the time gone
+    assert mine.answered_before == 1
 
     theirs = rows[other_student]
     assert (theirs.progress.answered, theirs.attempts, theirs.time_ms) == (0, 0, 0)
@@ -92,6 +93,25 @@ def test_one_row_per_student_with_progress_accuracy_time_and_status(
         "late": 0,
         "missing": 0,
     }
+
+
+def test_a_late_joiners_earlier_study_counts_for_progress_not_activity_and_says_so(
+    as_teacher, week, other_student, record, frozen
+):
+    q1, q2, _q3 = week.deck.questions.order_by("pk")
+    # Studied before the assignment (before joining, say): two cards, nothing since.
+    record(other_student, q1, at=week.assigned_at - 5 * DAY)
+    record(other_student, q2, at=week.assigned_at - 5 * DAY)
+    response = as_teacher.get(dashboard_url(week))
+    row = {row.student: row for row in response.context["board"].rows}[other_student]
+    assert (row.progress.percent, row.attempts, row.last_activity) == (66, 0, None)
+    assert row.answered_before == 2
+    html = response.content.decode()
+    assert "also what they studied before this assignment or before joining the class" in html
+    assert "count only the answers given since the assignment was set" in html
+    line = html[html.index(f'data-student="{other_student.pk}"') :]
+    assert "incl. earlier study" in line[: line.index("</tr>")]
+    assert html.count("data-earlier") == 1  # the other student studied only since
 
 
 def test_memory_goal_counts_cards_at_recall_of_at_least_90_percent(
@@ -161,6 +181,42 @@ def test_after_the_due_date_a_memory_goal_is_judged_as_it_stood_on_that_day(
     [row] = as_teacher.get(dashboard_url(assignment)).context["board"].rows
     assert row.progress.recalled == 1
     assert row.status == "done"
+
+
+def test_students_projected_to_miss_a_memory_goal_come_first_with_their_extra_minutes(
+    as_teacher, classroom, membership, deck, student, other_student, enrol, record, frozen
+):
+    enrol(classroom, other_student)
+    assignment = services.assignment_create(
+        classroom=classroom,
+        deck=deck,
+        goal=Goal.RECALL,
+        target_percent=80,  # 4 of the 5 cards
+        due_at=frozen + 14 * DAY,
+        now=frozen - DAY,
+    )
+    # `other_student` knows every card well; `student` studied nothing and has no pace.
+    for question in deck.questions.all():
+        record(other_student, question, at=frozen - HOUR, stability=400.0)
+
+    response = as_teacher.get(dashboard_url(assignment))
+
+    board = response.context["board"]
+    assert [row.student for row in board.rows] == [student, other_student]
+    behind, fine = board.rows
+    assert behind.projection.will_miss
+    assert behind.projection.recalled == 0
+    assert behind.projection.extra_minutes is not None and behind.projection.extra_minutes > 0
+    assert not fine.projection.will_miss
+    assert fine.projection.share == 1.0
+    html = response.content.decode()
+    assert "Projected on the due date" in html
+    assert f"+{behind.projection.extra_minutes}" in html
+
+    _header, *rows = read_csv(as_teacher.get(csv_url(assignment)))
+    by_email = {row[1]: row for row in rows}
+    assert by_email[student.email][-2:] == ["0", str(behind.projection.extra_minutes)]
+    assert by_email[other_student.email][-2:] == ["100", "0"]
 
 
 def test_late_and_missing_after_the_due_date(
@@ -292,6 +348,8 @@ def test_csv_has_the_dashboard_columns_and_one_row_per_student(
         "Time spent (minutes)",
         "Last activity",
         "Status",
+        "Projected on the due date (%)",
+        "Extra minutes a day to meet the goal",
     ]
     by_email = {row[1]: row for row in rows}
     assert len(rows) == 2
@@ -307,8 +365,12 @@ def test_csv_has_the_dashboard_columns_and_one_row_per_student(
         "10.0",
         "2026-03-02 17:00",
         "On track",
+        "",  # an "answer every card" goal has no memory projection
+        "",
     ]
-    assert by_email[other_student.email][2:] == ["0", "0", "3", "", "0", "0.0", "", "Behind"]
+    assert by_email[other_student.email][2:] == [
+        "0", "0", "3", "", "0", "0.0", "", "Behind", "", "",
+    ]  # fmt: skip
 
 
 def test_csv_cells_cannot_start_a_formula(as_teacher, classroom, week, now, make_user, enrol):

@@ -102,6 +102,7 @@ def _the_learner_has_weeks_of_history_from_the_scheduler(frozen):
     assert ReviewState.objects.filter(user=learner, due__lte=frozen).exists()  # due today
     assert ReviewState.objects.filter(user=learner).count() < 18  # some cards still new
     assert attempts.filter(reviewed_at__gte=frozen - dt.timedelta(days=2)).exists()
+    assert learner.exam_date == frozen.date() + dt.timedelta(days=demo.EXAM_IN_DAYS)
     exams = Exam.objects.filter(user=learner)
     assert exams.filter(submitted_at__isnull=False).count() == 1
     assert exams.filter(submitted_at__isnull=True).count() == 1
@@ -147,7 +148,13 @@ def _the_demo_accounts_sign_in_and_their_pages_render():
         reverse("account_login"), {"login": "learner@demo.test", "password": demo.DEMO_PASSWORD}
     )
     assert response.status_code == 302
-    for name in ("home", "study:progress", "study:exam_list", "classrooms:my_classes"):
+    for name in (
+        "home",
+        "study:progress",
+        "study:plan",
+        "study:exam_list",
+        "classrooms:my_classes",
+    ):
         assert client.get(reverse(name)).status_code == 200, name
     client.force_login(demo_users().get(email="teacher@demo.test"))
     assignment = Assignment.objects.get()

@@ -200,6 +200,28 @@ def test_bad_assignments_rerender_with_errors_and_no_write(as_teacher, classroom
     assert not Assignment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("150", "Ensure this value is less than or equal to 100."),
+        ("abc", "Enter a whole number."),
+        ("", "Give the share of the deck to remember."),
+    ],
+)
+def test_a_bad_share_gets_one_message(as_teacher, classroom, deck, target, message):
+    url = reverse("classrooms:assignment_create", args=[classroom.pk])
+    response = as_teacher.post(url, assignment_data(deck, goal="recall", target_percent=target))
+    assert response.context["form"].errors["target_percent"] == [message]
+
+
+def test_a_required_field_in_korean_speaks_like_the_app(as_teacher, classroom, deck):
+    url = reverse("classrooms:assignment_create", args=[classroom.pk])
+    response = as_teacher.post(url, assignment_data(deck, due_at=""), HTTP_ACCEPT_LANGUAGE="ko")
+    html = response.content.decode()
+    assert "꼭 입력해 주세요." in html
+    assert "필수 항목입니다." not in html
+
+
 def test_another_teachers_deck_cannot_be_assigned_by_id(as_teacher, classroom, other_teacher):
     theirs = services.deck_create(owner=other_teacher, name="Theirs")
     url = reverse("classrooms:assignment_create", args=[classroom.pk])

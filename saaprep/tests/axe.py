@@ -6,7 +6,8 @@ kept in `.cache/` (git-ignored). axe-core is MPL-2.0; it runs only inside the te
 neither committed nor served by the site. AXE_CORE_JS points at another copy of axe.min.js
 (offline machines).
 
-The page's CSP forbids injected <script> tags, so the tests evaluate the source in the page.
+The page's CSP forbids injected <script> tags: the tests add the source as a Playwright init
+script, which the CSP does not govern.
 """
 
 import base64

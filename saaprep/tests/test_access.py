@@ -54,6 +54,8 @@ STATE_CHANGING = {
     "study:card_unsuspend",
     "study:card_report",
     "cards:notebook_confirm",
+    "cards:notebook_revise",
+    "cards:notebook_revise_confirm",
     "study:exam_start",
     "study:exam_save",
     "study:exam_submit",
@@ -202,6 +204,9 @@ def notebook_card(world: World) -> int:
 OWNED: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "cards:deck_detail": ("learner", lambda w: {"slug": w.deck.slug}),
     "cards:notebook_detail": ("learner", lambda w: {"pk": w.notebook.pk}),
+    "cards:notebook_revise": ("learner", lambda w: {"pk": w.notebook.pk}),
+    "cards:notebook_revise_confirm": ("learner", lambda w: {"pk": w.notebook.pk}),
+    "cards:notebook_delete": ("learner", lambda w: {"pk": w.notebook.pk}),
     "cards:notebook_version_download": (
         "learner",
         lambda w: {"pk": w.notebook.pk, "number": 1},

@@ -76,7 +76,7 @@ def test_korean_first_then_english_kept_across_logins_and_browsers(
 
     page.goto(f"{base}/accounts/login/")
     expect(html).to_have_attribute("lang", "ko")
-    expect(page.locator("h1")).to_have_text(korean("Sign In"))  # allauth's own catalog
+    expect(page.locator("h1")).to_have_text(korean("Log in"))
     expect(page.get_by_role("link", name=korean("Forgot your password?"))).to_be_visible()
     shot(page, "language-02-login-ko")
 

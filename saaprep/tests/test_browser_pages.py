@@ -19,10 +19,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+from playwright.sync_api import Browser, BrowserContext, Page, Response, ViewportSize
+from playwright.sync_api import Error as PlaywrightError
 
 from cards.models import Answer, Deck, Question
 from cards.tests.factories import make_topic
@@ -244,14 +246,24 @@ def anonymous_context(browser: Browser, language: str) -> BrowserContext:
     )
 
 
-def check(page: Page, axe: str) -> list[str]:
-    """The problems of the page now in `page`."""
+def check(page: Page) -> list[str]:
+    """The problems of the page now in `page` (axe-core is already in it: an init script)."""
     problems = [f"scrolls sideways: {found}" for found in page.evaluate(OVERFLOW_JS)]
     page.keyboard.press("Shift+Tab")  # the keyboard's modality, as a keyboard user has it
     problems += [f"no visible focus: {found}" for found in page.evaluate(FOCUS_JS)]
-    page.evaluate(axe)
     problems += [f"axe: {found}" for found in page.evaluate(AXE_JS, WCAG_AA_TAGS)]
     return problems
+
+
+def goto(page: Page, url: str, name: str) -> Response:
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" in str(error):
+            raise AssertionError(f"{name} is a download, not a page: add it to NOT_PAGES") from None
+        raise
+    assert response is not None
+    return response
 
 
 def shot(page: Page, name: str) -> None:
@@ -278,6 +290,8 @@ def test_every_page_fits_a_phone_and_passes_axe(
     make_state: Callable[..., Any],
     language: str,
 ) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("layout and axe do not depend on the database: run once, on SQLite")
     axe = axe_source()
     lived_in(world, make_user, make_state)
     base = live_server.url
@@ -286,27 +300,28 @@ def test_every_page_fits_a_phone_and_passes_axe(
         "learner": signed_in_context(browser, world.learner, language, base),
         "teacher": signed_in_context(browser, world.teacher, language, base),
     }
+    for context in contexts.values():
+        # In every page before its own scripts: the CSP does not apply, and axe is parsed
+        # faster than by evaluating it again after each load.
+        context.add_init_script(script=axe)
     pages = {who: context.new_page() for who, context in contexts.items()}
     problems: list[str] = []
     seen = visits(world)
     try:
         for visit in seen:
             page = pages[visit.who]
-            response = page.goto(base + visit.url)
-            assert response is not None
+            response = goto(page, base + visit.url, visit.name)
             if response.status == 403 and visit.who == "learner":
                 # A teacher's page the walker cannot tell apart: the teacher sees it.
                 visit.who = "teacher"
                 page = pages[visit.who]
-                response = page.goto(base + visit.url)
-                assert response is not None
+                response = goto(page, base + visit.url, visit.name)
             if response.status >= 500:
                 problems.append(f"{visit.name} as {visit.who}: answered {response.status}")
                 continue
             assert page.locator("html").get_attribute("lang") == language, visit.name
             problems += [
-                f"{visit.name} as {visit.who} ({language}): {problem}"
-                for problem in check(page, axe)
+                f"{visit.name} as {visit.who} ({language}): {problem}" for problem in check(page)
             ]
             if visit.name in SHOT_PAGES:
                 shot(page, f"{visit.name.replace(':', '-')}-{language}-390")
@@ -336,13 +351,20 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
 def test_a_card_answered_with_the_keyboard_alone_announces_its_result(
     browser: Browser, live_server: Any, world: World
 ) -> None:
-    """Tab to an option, Enter: the result page's live region gets the verdict after the page
-    has loaded (so a screen reader announces it), and Tab then Enter go on to the next card."""
+    """The first Tab shows the skip link; Tab to an option, Enter: the result page's live region
+    gets the verdict after the page has loaded (so a screen reader announces it), and Tab then
+    Enter go on to the next card."""
     base = live_server.url
     context = signed_in_context(browser, world.learner, "en", base)
     try:
         page = context.new_page()
         page.goto(f"{base}{reverse('study:session', args=[world.deck.slug])}?mode=choice")
+        # The first Tab shows the skip link, on screen.
+        page.keyboard.press("Tab")
+        skip = page.locator(".skip-link")
+        assert skip.evaluate("(el) => el === document.activeElement")
+        box = skip.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["y"] >= 0
         tab_to(page, "button.option")
         with page.expect_navigation():
             page.keyboard.press("Enter")
@@ -359,3 +381,40 @@ def test_a_card_answered_with_the_keyboard_alone_announces_its_result(
         assert "/result/" not in page.url
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_forms_showing_their_errors_fit_a_phone_and_pass_axe(
+    browser: Browser, live_server: Any, student: Any, language: str
+) -> None:
+    """A wrong password and a sign-up with mismatched passwords, submitted from the keyboard:
+    the errors are tied to their fields and the pages pass the same checks."""
+    base = live_server.url
+    context = anonymous_context(browser, language)
+    context.add_init_script(script=axe_source())
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        page.goto(f"{base}{reverse('account_login')}")
+        page.locator("[name='login']").fill(student.email)
+        page.locator("[name='password']").fill("not the password at all")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator(".errorlist").count() > 0
+        problems += [f"login: {problem}" for problem in check(page)]
+
+        page.goto(f"{base}{reverse('account_signup')}")
+        page.locator("[name='email']").fill("someone.new@example.com")
+        page.locator("[name='password1']").fill("a long passphrase for someone new")
+        page.locator("[name='password2']").fill("a different long passphrase")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        invalid = page.locator("[aria-invalid='true']")
+        assert invalid.count() > 0
+        for field in invalid.all():
+            described = (field.get_attribute("aria-describedby") or "").split()
+            assert any(page.locator(f"#{id_}.errorlist").count() for id_ in described)
+        problems += [f"signup: {problem}" for problem in check(page)]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)

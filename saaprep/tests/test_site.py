@@ -293,6 +293,19 @@ def test_home_lists_builtin_decks_with_card_counts(
     assert "Teacher&#x27;s own deck" not in html
 
 
+def test_home_shows_each_deck_in_the_interface_language(client: Client, deck: Deck) -> None:
+    deck.name, deck.name_en = "람다 덱", "Lambda deck"
+    deck.description, deck.description_en = "서버리스 카드", "Serverless cards"
+    deck.save()
+    english = client.get(reverse("home")).content.decode()
+    assert "Serverless cards" in english
+    assert "서버리스 카드" not in english
+    assert '<a href="/decks/' in english and 'lang="en">Lambda deck</a>' in english
+    korean = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "서버리스 카드" in korean
+    assert "Serverless cards" not in korean
+
+
 def test_home_for_a_signed_in_learner(client: Client, deck: Deck, student: Any) -> None:
     client.force_login(student)
     response = client.get(reverse("home"))

@@ -414,10 +414,11 @@ def test_key_pages_speak_the_browsers_language(
         assert shown not in english_page
 
 
-def test_allauth_pages_are_translated_by_allauth(db: None) -> None:
+def test_allauth_pages_are_translated(db: None) -> None:
     page = Client(HTTP_ACCEPT_LANGUAGE="ko").get(reverse("account_login")).content.decode()
-    assert korean("Sign In") in page  # allauth's own msgid, translated by its ko catalog
-    assert "Sign In" not in page
+    assert korean("Log in") in page  # our wording of allauth's page
+    assert korean("Forgot your password?") in page  # allauth's own msgid, its ko catalog
+    assert "Log in" not in page
 
 
 def test_counts_use_the_languages_plural_forms(world: Any, deck: Deck) -> None:
@@ -433,3 +434,31 @@ def test_dates_are_written_the_korean_way(world: Any) -> None:
     english_page = visit("en", "learner", world, url).content.decode()
     assert f"{due.year}년 {due.month}월 {due.day}일" in korean_page
     assert f"{due.day}, {due.year}" in english_page  # "Nov. 27, 2026, 9:00 a.m."
+
+
+def test_the_listed_stock_messages_are_still_djangos() -> None:
+    """saaprep/stock_messages.py retranslates Django's own form messages: each must still be a
+    message of Django's catalog, or the override silently stops applying."""
+    from django.conf import locale as django_locale
+
+    def msgids(po: str, *, source: str | None = None) -> set[str]:
+        found = set()
+        for block in po.replace('"\n"', "").split("\n\n"):
+            if source is not None and source not in block:
+                continue
+            match = re.search(r'^msgid "(.+)"$', block, re.M)
+            if match:
+                found.add(match.group(1))
+        return found
+
+    ours = msgids(
+        (BASE_DIR / "locale" / "ko" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"),
+        source="saaprep/stock_messages.py",
+    )
+    djangos = msgids(
+        (Path(django_locale.__file__).parent / "ko" / "LC_MESSAGES" / "django.po").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert len(ours) >= 14
+    assert ours <= djangos, ours - djangos

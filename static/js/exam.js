@@ -17,12 +17,14 @@
   if (clock !== null) {
     var text = clock.querySelector(".clock-text") || clock;
     var end = Date.now() + Number(clock.getAttribute("data-seconds-left")) * 1000;
+    // Red for the last five minutes, or the last quarter of a short exam (the server decides).
+    var lowBelow = Number(clock.getAttribute("data-low-below") || 300);
     var timer = null;
     var tick = function () {
       var left = Math.max(0, Math.floor((end - Date.now()) / 1000));
       // Only the mm:ss inside the translated sentence changes, whatever the language.
       text.textContent = text.textContent.replace(/\d+:\d\d/, pad(Math.floor(left / 60)) + ":" + pad(left % 60));
-      clock.classList.toggle("is-low", left < 300);
+      clock.classList.toggle("is-low", left < lowBelow);
       if (left === 0 && timer !== null) {
         window.clearInterval(timer);
         timer = null;

@@ -69,6 +69,20 @@ def test_the_clock_shows_whole_minutes_and_seconds_left(left, seconds, clock):
     assert exams.format_clock(seconds) == clock
 
 
+@pytest.mark.parametrize(
+    ("allowed", "low_below"),
+    [
+        (timedelta(minutes=130), 300),  # a full exam: the last five minutes
+        (timedelta(minutes=20), 300),
+        (timedelta(minutes=10), 150),  # shorter: the last quarter
+        (timedelta(minutes=2), 30),  # one question: not red from the start
+    ],
+)
+def test_the_clock_turns_red_late_enough_for_short_exams(allowed, low_below):
+    assert exams.low_time_below(allowed) == low_below
+    assert exams.low_time_below(allowed) < allowed.total_seconds()
+
+
 def test_an_untimed_exam_has_no_seconds_left():
     assert exams.seconds_left(None, T0) is None
 

@@ -26,6 +26,7 @@ from study.models import (
     ReviewState,
     Showing,
 )
+from study.views import imported_message
 
 pytestmark = pytest.mark.django_db
 
@@ -628,6 +629,19 @@ def test_review_states_keep_their_state(learner, other_student):
         ReviewState.objects.filter(user=other_student).order_by("question_id").values_list(*fields)
     ) == list(ReviewState.objects.filter(user=learner).order_by("question_id").values_list(*fields))
     assert ReviewState.objects.filter(user=other_student, state=CardState.REVIEW).exists()
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ((1, 1, 1), "Imported 1 card state, 1 answer and 1 exam."),
+        ((12, 40, 2), "Imported 12 card states, 40 answers and 2 exams."),
+        ((3, 5, 0), "Imported 3 card states, 5 answers and 0 exams."),
+    ],
+)
+def test_the_import_message_counts_in_the_plural_only_when_there_are_several(counts, message):
+    states, attempts, exams = counts
+    assert imported_message(states=states, attempts=attempts, exams=exams) == message
 
 
 # --- Implausible moments and inconsistent exams are refused ---

@@ -227,6 +227,28 @@ def test_an_impossible_exam_re_renders_the_form_and_writes_nothing(
     assert not Exam.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"scope": "topic", "topic": "999999"}, "topic"),
+        ({"scope": "domain", "domain": "abc"}, "domain"),
+        ({"scope": "topic"}, "topic"),
+    ],
+)
+def test_one_cause_gives_one_message(client, learner, bank, clock, data, field):
+    response = client.post(url("exam_start"), data)
+    assert len(response.context["form"].errors[field]) == 1
+
+
+def test_the_stock_korean_messages_speak_like_the_app(client, learner, bank, clock):
+    response = client.post(
+        url("exam_start"), {"scope": "topic", "topic": "999999"}, HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    html = response.content.decode()
+    assert "목록에 없는 항목이에요. 목록에서 골라 주세요." in html
+    assert "선택가능항목" not in html
+
+
 def test_a_deck_of_another_teacher_cannot_be_chosen(
     client, learner, teacher, topic, make_question, clock
 ):
@@ -553,6 +575,42 @@ def test_the_results_show_score_estimate_breakdown_and_every_question(
     assert html.count("why: AWS Lambda") == 4  # every option's explanation, every question
     assert "Not answered" in html
     assert 'style="' not in html
+    # Every question listed, each closed, with a jump list of all five numbers.
+    assert html.count('<details class="card review-item') == 5
+    assert " open>" not in html
+    assert html.count('<a href="#q') == 5
+    assert "All (5)" in html and "Wrong (1)" in html and "Unanswered (1)" in html
+
+
+def submitted_with_one_of_each(client, learner, clock):
+    """A three-question exam: question 1 right, 2 wrong, 3 unanswered."""
+    exam = new_exam(learner, clock, count=3)
+    for position, pick in ((1, right), (2, wrong)):
+        chosen = pick(item_at(exam, position).question)[:1]
+        client.post(url("exam_save", exam), {"position": str(position), "answer": chosen})
+    client.post(url("exam_submit", exam))
+    return exam
+
+
+@pytest.mark.parametrize(
+    ("show", "listed"),
+    [("wrong", ["q2"]), ("unanswered", ["q3"]), ("all", ["q1", "q2", "q3"]), ("nonsense", None)],
+)
+def test_the_results_list_only_the_questions_asked_for(client, learner, bank, clock, show, listed):
+    client.force_login(learner)
+    exam = submitted_with_one_of_each(client, learner, clock)
+    response = client.get(url("exam_results", exam), {"show": show})
+    assert response.status_code == 200
+    html = response.content.decode()
+    found = [m for m in ("q1", "q2", "q3") if f'<li id="{m}"' in html]
+    assert found == (listed or ["q1", "q2", "q3"])
+    if show in ("wrong", "unanswered"):
+        assert html.count(" open>") == 1  # what was asked for opens
+        assert '<a href="?show=all#q1"' in html  # the jump list reaches every question
+        assert f'href="?show={show}#every-question" aria-current="page"' in html
+    else:
+        assert " open>" not in html
+        assert 'href="?show=all#every-question" aria-current="page"' in html
 
 
 def test_the_list_plots_past_scores_as_an_accessible_svg(client, learner, bank, clock):
@@ -685,3 +743,13 @@ def test_the_results_cache_key_changes_with_every_preference_the_page_shows(
     keys.add(key())  # the interface language the account chose
     assert len(keys) == 5
     assert str(exam.pk) in first
+
+
+def test_a_short_timed_exam_does_not_start_with_the_red_clock(client, learner, bank, clock):
+    exam = new_exam(learner, clock, count=2)  # 4 minutes: under the usual five-minute warning
+    client.force_login(learner)
+    html = client.get(url("exam_take", exam)).content.decode()
+    assert 'class="exam-clock"' in html
+    assert 'data-low-below="60"' in html
+    clock.shift(timedelta(minutes=3, seconds=1))
+    assert 'class="exam-clock is-low"' in client.get(url("exam_take", exam)).content.decode()

@@ -57,7 +57,7 @@ def content(tmp_path: Path) -> list[Question]:
     which = list(
         Question.objects.with_answers()
         .select_related("topic")
-        .filter(origin=QuestionOrigin.WHICH, retired=False)
+        .filter(origin=QuestionOrigin.WHICH, retired_at__isnull=True)
     )
     assert len(which) >= 10  # both files: the seed's and the second domain's
     return which
@@ -197,4 +197,4 @@ def test_an_exam_on_one_topic_has_no_which_card_but_a_domain_exam_does(
         user=learner, scope="domain", domain=lambda_topic.domain
     )
     assert on_domain.filter(origin=QuestionOrigin.WHICH, topic=lambda_topic).exists()
-    assert not on_domain.filter(retired=True).exists()
+    assert not on_domain.filter(retired_at__isnull=False).exists()

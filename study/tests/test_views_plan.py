@@ -69,8 +69,8 @@ def test_the_pick_is_the_argmax_of_the_grid_the_page_shows(
 
     exam = response.context["exam"]
     assert exam.total == Question.objects.visible_to(student).count()
-    assert len(exam.inputs.cards) == 3
-    best = max(exam.recommendation.plans, key=planner.plan_rank)
+    assert exam.studied == 3
+    best = max(exam.plans, key=planner.plan_rank)
     assert exam.best == best
     html = response.content.decode()
     assert f'data-plan-pick="{best.retention:.2f}:{best.new_per_day}"' in html
@@ -95,8 +95,9 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(
         for _ in range(count):
             question = make_question(topic)
             make_state(student, question, last_review=now - DAY, due=now + DAY)
-        # Session and user, the blueprint, the states, the unstudied counts, the answer times.
-        with django_assert_max_num_queries(6):
+        # Session and user, the cache key's latest answer, the blueprint, the states, the
+        # unstudied counts, the answer times.
+        with django_assert_max_num_queries(7):
             assert client.get(PLAN).status_code == 200
 
 
@@ -216,3 +217,15 @@ def test_without_exam_day_order_the_queue_is_unchanged(
     response = client.get(reverse("study:session", args=[deck.slug]))
     assert response.context["question"] != first  # not due: a new card comes instead
     assert response.context["exam_order"] is False
+
+
+def test_a_cached_plan_is_served_until_an_answer_or_a_setting_changes(
+    client: Client, student, deck, page_cache, clock, now, django_assert_max_num_queries
+) -> None:
+    client.force_login(student)
+    first = client.get(PLAN).context["exam"]
+    # Session, user and the latest answer: the plan itself comes from the cache.
+    with django_assert_max_num_queries(3):
+        assert client.get(PLAN).context["exam"] == first
+    client.post(APPLY, {"retention": "0.80", "new_per_day": "3"})
+    assert "retention 0.80, 3 new cards a day" in client.get(PLAN).content.decode()

@@ -651,3 +651,14 @@ def test_leech_answer_needs_csrf(student):
     client = Client(enforce_csrf_checks=True)
     client.force_login(student)
     assert client.post(reverse("study:leech_answer"), {"token": "x"}).status_code == 403
+
+
+def test_leeches_are_listed_without_the_notes_markdown(
+    client, student, topic, make_question, make_state, clock
+):
+    question = make_question(topic, prompt="다음 설명에 해당하는 서비스는?\n\n> ＿＿＿는 *관리형*")
+    make_state(student, question, due=timezone.now() + timedelta(days=1), lapses=9)
+    client.force_login(student)
+    html = client.get(reverse("study:progress")).content.decode()
+    assert "다음 설명에 해당하는 서비스는? ＿＿＿는 관리형" in html
+    assert "&gt; ＿＿＿" not in html

@@ -294,6 +294,20 @@ def test_choice_flow_right_answer_is_good_and_offers_regrade(client, learner, de
     assert 'name="rating" value="4"' in html
 
 
+def test_the_regrade_buttons_say_what_each_does_to_the_schedule(client, learner, deck):
+    showing = show(client, deck, "choice")
+    client.post(answer_url(deck), {"token": showing.token, "answer": correct_ids(showing)})
+    response = client.get(result_url(deck, showing.token))
+    intervals = response.context["regrade_intervals"]
+    assert intervals[2] < intervals[3] < intervals[4]
+    html = response.content.decode()
+    good_due = ReviewState.objects.get().due
+    assert good_due == Attempt.objects.get().reviewed_at + intervals[3]  # what Good gave
+    assert "A right answer counts as Good: the card comes back in" in html
+    assert "“I guessed” rates it Hard and brings it back sooner" in html
+    assert "“Easy” sends it away for" in html
+
+
 def test_choice_flow_wrong_answer_is_again_and_marks_the_choice(client, learner, deck):
     showing = show(client, deck, "choice")
     wrong = wrong_ids(showing)[0]

@@ -1,6 +1,7 @@
 import re
 
 from django.db import migrations, models
+from django.utils import timezone
 
 # The "which service?" questions keyed "<topic>-which-<line>" showed their answer on the page and
 # offered the file's other topics as wrong options. The build now makes them afresh under
@@ -12,20 +13,15 @@ OLD_WHICH_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-which-[0-9]+$")
 def retire_old_which_questions(apps, schema_editor):
     Question = apps.get_model("cards", "Question")
     Deck = apps.get_model("cards", "Deck")
-    old = [
-        pk
-        for pk, key in Question.objects.filter(origin="which", notebook__isnull=True).values_list(
-            "pk", "key"
-        )
-        if OLD_WHICH_KEY.match(key)
-    ]
-    Question.objects.filter(pk__in=old).update(retired=True)
+    built = Question.objects.filter(origin="which", notebook__isnull=True, retired_at__isnull=True)
+    old = [pk for pk, key in built.values_list("pk", "key") if OLD_WHICH_KEY.match(key)]
+    Question.objects.filter(pk__in=old).update(retired_at=timezone.now())
     Deck.questions.through.objects.filter(question_id__in=old).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cards", "0007_card_reports"),
+        ("cards", "0008_notebook_revisions"),
     ]
 
     operations = [
@@ -43,15 +39,17 @@ class Migration(migrations.Migration):
                 verbose_name="reviewer's notes",
             ),
         ),
-        migrations.AddField(
+        migrations.AlterField(
             model_name="question",
-            name="retired",
-            field=models.BooleanField(
-                default=False,
+            name="retired_at",
+            field=models.DateTimeField(
+                blank=True,
                 help_text=(
-                    "Kept for the history of those who answered it, but no longer shown: a "
-                    "corrected question with a new key replaces it."
+                    "When it stopped being served, its history kept: a new version of its "
+                    "notebook no longer had its lines, or the build replaced it (built-in) under "
+                    "a new key."
                 ),
+                null=True,
                 verbose_name="retired",
             ),
         ),
