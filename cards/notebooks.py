@@ -12,6 +12,7 @@ learner can act on, before anything is compiled or saved.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +119,9 @@ class Revision:
     changes: tuple[Change, ...]
     new: tuple[str, ...]  # prompts of the new cards
     retired: tuple[str, ...]  # prompts of the retired cards
+    # The learner's own questions, which are what they edit, apart from the generated ones.
+    note_counts: dict[str, int] = field(default_factory=dict)
+    generated_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -151,11 +155,15 @@ class Draft:
         return sum(1 for record in self.compiled.records if record["model"] == "cards.question")
 
 
+# The build's hint to give a task statement in the notes' YAML companion: a notebook has none.
+YAML_HINT_RE = re.compile(r" \(give one in [^)]*\.exam\.yaml\)$")
+
+
 def _located(problems: tuple[Problem, ...], lines: list[str]) -> tuple[Located, ...]:
     def quote(line: int | None) -> str:
         return lines[line - 1] if line is not None and 1 <= line <= len(lines) else ""
 
-    return tuple(Located(p.line, p.message, quote(p.line)) for p in problems)
+    return tuple(Located(p.line, YAML_HINT_RE.sub("", p.message), quote(p.line)) for p in problems)
 
 
 def _preview(compiled: Compiled) -> tuple[PreviewTopic, ...]:
@@ -325,7 +333,21 @@ def revision_of(notebook: Notebook, compiled: Compiled) -> Revision:
     stored = stored_cards(notebook)
     news = [r["fields"] for r in compiled.records if r["model"] == "cards.question"]
     plan = match_cards([_stored_card(q) for q in stored.values()], question_cards(compiled.records))
+
+    def counts(note: bool) -> dict[str, int]:
+        def mine(origin: str) -> bool:
+            return (origin == NOTE) == note
+
+        return {
+            "kept": sum(mine(news[new]["origin"]) for _old, new in plan.kept),
+            "changed": sum(mine(news[new]["origin"]) for _old, new in plan.changed),
+            "new": sum(mine(news[new]["origin"]) for new in plan.new),
+            "retired": sum(mine(stored[old].origin) for old in plan.retired),
+        }
+
     return Revision(
+        note_counts=counts(True),
+        generated_counts=counts(False),
         plan=plan,
         changes=tuple(
             Change(stored[old].source_text, news[new]["source_text"])

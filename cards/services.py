@@ -235,10 +235,17 @@ def card_report_create(
             raise ReportRefused(_("This card is already reported.")) from error
 
 
+# Room kept for a notebook's prefix ("nb<id>-v<version>" or "nb<id>-<n>") in its slugs and keys.
+# Whether a value is digested depends on the value alone, never on the prefix: a notebook
+# restored from a data export under another id gets the same keys but for the prefix.
+PREFIX_RESERVE = 24
+
+
 def _scoped(prefix: str, value: str, limit: int) -> str:
-    """`prefix-value`, or `prefix-<digest of value>` when that would not fit in `limit`."""
-    scoped = f"{prefix}-{value}"
-    return scoped if len(scoped) <= limit else f"{prefix}-{sha256(value)[:24]}"
+    """`prefix-value`, or `prefix-<digest of value>` for a value too long to keep whole."""
+    if len(value) <= limit - PREFIX_RESERVE:
+        return f"{prefix}-{value}"
+    return f"{prefix}-{sha256(value)[:24]}"
 
 
 @dataclass(frozen=True)

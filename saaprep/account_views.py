@@ -45,7 +45,11 @@ def history_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/history_reset.html",
-        {"form": form, "counts": history.history_counts(user)},
+        {
+            "form": form,
+            "counts": history.history_counts(user),
+            "flags": history.card_flags(user),
+        },
     )
 
 
@@ -73,5 +77,5 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account_delete.html",
-        {"form": form, "footprint": footprint},
+        {"form": form, "footprint": footprint, "flags": history.card_flags(user)},
     )

@@ -2,7 +2,10 @@
 
 History is everything studying wrote for one learner: their answers (Attempt), the memory state
 of each card (ReviewState), their practice exams with their questions (Exam, ExamItem) and the
-card showings (Showing). Their account, settings and class memberships are not history.
+card showings (Showing). Their account, settings and class memberships are not history; nor
+are the cards they suspended or reported (Suspension, cards.CardReport), which say what they
+think of the cards, not how well they know them: a reset keeps them, deleting the account
+removes them with it (their rows cascade from the user).
 Deleting the whole account (classrooms.services.account_delete) starts with the same deletion.
 """
 
@@ -14,8 +17,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
+from cards.models import CardReport
 
-from .models import Attempt, Exam, ReviewState, Showing
+from .models import Attempt, Exam, ReviewState, Showing, Suspension
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,21 @@ class HistoryCounts:
     @property
     def is_empty(self) -> bool:
         return not (self.attempts or self.review_states or self.exams or self.card_showings)
+
+
+@dataclass(frozen=True)
+class CardFlags:
+    """The cards a learner set aside, and the reports they sent the admins about cards."""
+
+    suspensions: int
+    reports: int
+
+
+def card_flags(user: User) -> CardFlags:
+    return CardFlags(
+        suspensions=Suspension.objects.filter(user=user).count(),
+        reports=CardReport.objects.filter(reporter=user).count(),
+    )
 
 
 def history_counts(user: User) -> HistoryCounts:

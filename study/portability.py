@@ -12,9 +12,10 @@ import csv
 import datetime as dt
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -26,10 +27,33 @@ from django.utils.translation import gettext as _
 
 from accounts.forms import SettingsForm
 from accounts.models import User
-from cards.models import Answer, Certification, Deck, Domain, Question, TaskStatement, Topic
+from cards import services as card_services
+from cards.models import (
+    Answer,
+    CardReport,
+    Certification,
+    Deck,
+    Domain,
+    Notebook,
+    NotebookVersion,
+    Question,
+    TaskStatement,
+    Topic,
+)
+from cards.notebooks import NotebookRefused, notes_text
 
 from . import scheduling
-from .models import Attempt, CardState, Exam, ExamItem, ExamScope, Mode, Rating, ReviewState
+from .models import (
+    Attempt,
+    CardState,
+    Exam,
+    ExamItem,
+    ExamScope,
+    Mode,
+    Rating,
+    ReviewState,
+    Suspension,
+)
 from .selectors import user_zone
 from .services import MAX_DURATION_MS
 from .spreadsheet import csv_safe
@@ -38,6 +62,7 @@ FORMAT = "saaprep-export"
 VERSION = 1
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ERRORS_SHOWN = 20
+MAX_NOTEBOOK_VERSIONS = 200
 # Every object and list of an export is part of a record that spells out its field names: even
 # the densest part, an exam's items (three containers in some 100 bytes of compact JSON), has
 # fewer than one per 30 bytes. A file with more than one per 16 bytes (a million `{}` in 5 MB) is
@@ -79,6 +104,7 @@ class ImportCounts:
     review_states: int
     attempts: int
     exams: int
+    suspensions: int = 0
 
 
 # --- Export ---
@@ -172,6 +198,15 @@ def history_export(*, user: User, now: dt.datetime) -> dict[str, Any]:
         )
         item_ref[item["pk"]] = {"exam": exam_index[item["exam_id"]], "position": item["position"]}
 
+    notebooks = Notebook.objects.filter(owner=user).order_by("created", "pk")
+    versions: dict[int, list[dict[str, Any]]] = {notebook.pk: [] for notebook in notebooks}
+    for version in NotebookVersion.objects.filter(notebook__owner=user).order_by(
+        "notebook_id", "number"
+    ):
+        versions[version.notebook_id].append(
+            {"number": version.number, "created": _iso(version.created), "text": version.text}
+        )
+
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -220,6 +255,38 @@ def history_export(*, user: User, now: dt.datetime) -> dict[str, Any]:
             for row in attempts.values(
                 "question__key", "chosen_answer_ids", "card_before", "exam_item_id", *ATTEMPT_FIELDS
             )
+        ],
+        # Cards the learner set aside: imported again, so studying skips them there too.
+        "suspensions": [
+            {"question": key, "suspended_at": _iso(at)}
+            for key, at in Suspension.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values_list("question__key", "created_at")
+        ],
+        # What the learner told this site's admins about its cards: theirs to keep, but not
+        # imported (the admins of another site did not receive them).
+        "card_reports": [
+            {
+                "question": row["question__key"],
+                "reason": row["reason"],
+                "text": row["text"],
+                "reported_at": _iso(row["created_at"]),
+                "resolved": row["resolved"],
+            }
+            for row in CardReport.objects.filter(reporter=user)
+            .order_by("created_at", "pk")
+            .values("question__key", "reason", "text", "created_at", "resolved")
+        ],
+        # Every version's Markdown as uploaded: an import replays them, which rebuilds the same
+        # cards; their keys differ only by the prefix, named here.
+        "notebooks": [
+            {
+                "key_prefix": f"nb{notebook.pk}",
+                "title": notebook.title,
+                "created": _iso(notebook.created),
+                "versions": versions[notebook.pk],
+            }
+            for notebook in notebooks
         ],
     }
 
@@ -613,12 +680,72 @@ ITEM_CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+NOTEBOOK_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "key_prefix": _text(24),
+    "title": _text(120),
+    "created": _Moment(),
+    "versions": lambda value: value,  # read record by record below
+}
+VERSION_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "number": _int(1, INT_MAX),
+    "created": _Moment(),
+    "text": _text(MAX_IMPORT_BYTES),
+}
+KEY_PREFIX_RE = re.compile(r"nb[0-9]{1,18}")
+
+
 @dataclass
 class _Parsed:
     settings: dict[str, Any]
     states: list[tuple[str, dict[str, Any]]]
     exams: list[tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]]
     attempts: list[tuple[str, dict[str, Any], tuple[int, int] | None]]
+    suspensions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    notebooks: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
+
+
+def _parse_notebooks(
+    reader: _Reader, document: dict[str, Any]
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The notebooks of the file (absent from exports made before notebooks): each with its
+    versions, numbered 1, 2, ... in order, each text a notebook the site would take."""
+    if "notebooks" not in document:
+        return []
+    found: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    prefixes: set[str] = set()
+    for path, record in reader.records(document, "notebooks"):
+        if len(found) >= settings.NOTEBOOK_MAX_PER_USER:
+            reader.error("notebooks", _("holds more notebooks than one learner may keep"))
+            break
+        notebook = reader.read(record, path, NOTEBOOK_CHECKS)
+        prefix = notebook.get("key_prefix")
+        if prefix is not None and (not KEY_PREFIX_RE.fullmatch(prefix) or prefix in prefixes):
+            reader.error(f"{path}.key_prefix", _("must be nb and a number, once per notebook"))
+        prefixes.add(prefix or "")
+        versions = []
+        raw = record.get("versions")
+        if not isinstance(raw, list) or not raw or len(raw) > MAX_NOTEBOOK_VERSIONS:
+            reader.error(
+                f"{path}.versions",
+                _("must be a list of 1 to %(n)d versions") % {"n": MAX_NOTEBOOK_VERSIONS},
+            )
+            raw = []
+        for i, entry in enumerate(raw):
+            where = f"{path}.versions[{i}]"
+            value = reader.record(entry, where)
+            if value is None:
+                continue
+            version = reader.read(value, where, VERSION_CHECKS)
+            if "number" in version and version["number"] != i + 1:
+                reader.error(f"{where}.number", _("must be %(n)d") % {"n": i + 1})
+            if "text" in version:
+                try:
+                    notes_text(version["text"].encode("utf-8"))
+                except NotebookRefused as refused:
+                    reader.error(f"{where}.text", refused.message)
+            versions.append(version)
+        found.append((notebook, versions))
+    return found
 
 
 def _parse_settings(reader: _Reader, document: dict[str, Any]) -> dict[str, Any]:
@@ -761,6 +888,29 @@ def _schedulable(state: dict[str, Any]) -> bool:
     return True
 
 
+# Absent from exports made before cards could be suspended: an empty list then.
+SUSPENSION_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "question": _question_key,
+    "suspended_at": _Moment(),
+}
+
+
+def _parse_suspensions(
+    reader: _Reader, document: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    if "suspensions" not in document:
+        return []
+    suspensions = []
+    seen: set[str] = set()
+    for path, record in reader.records(document, "suspensions"):
+        suspension = reader.read(record, path, SUSPENSION_CHECKS)
+        if suspension.get("question") in seen:
+            reader.error(f"{path}.question", _("appears twice"))
+        seen.add(suspension.get("question", ""))
+        suspensions.append((path, suspension))
+    return suspensions
+
+
 def _min_record_bytes(fields: Iterable[str]) -> int:
     """The shortest a record with these fields can be as JSON: its names, one-digit values."""
     return len(json.dumps(dict.fromkeys(fields, 0), separators=(",", ":")))
@@ -770,6 +920,7 @@ def _min_record_bytes(fields: Iterable[str]) -> int:
 # the lists' lengths before any record is read.
 MAX_RECORDS = {
     "review_states": MAX_IMPORT_BYTES // _min_record_bytes(STATE_CHECKS),
+    "suspensions": MAX_IMPORT_BYTES // _min_record_bytes(SUSPENSION_CHECKS),
     "exams": MAX_IMPORT_BYTES // _min_record_bytes([*EXAM_CHECKS, "items"]),
     "attempts": MAX_IMPORT_BYTES // _min_record_bytes(ATTEMPT_CHECKS),
 }
@@ -825,14 +976,24 @@ def _parse(document: Any, *, now: dt.datetime) -> _Parsed:
             reader.error(path, _("is not a card state the scheduler can use"))
     exams = _parse_exams(reader, document)
     attempts = _parse_attempts(reader, document, exams)
+    suspensions = _parse_suspensions(reader, document)
+    notebooks = _parse_notebooks(reader, document)
     reader.refuse_if_any()
-    return _Parsed(settings=settings_data, states=states, exams=exams, attempts=attempts)
+    return _Parsed(
+        settings=settings_data,
+        states=states,
+        exams=exams,
+        attempts=attempts,
+        suspensions=suspensions,
+        notebooks=notebooks,
+    )
 
 
 def _question_keys(parsed: _Parsed) -> set[str]:
     keys = {state["question"] for _path, state in parsed.states}
     keys |= {attempt["question"] for _path, attempt, _ref in parsed.attempts}
     keys |= {item["question"] for _p, _e, items in parsed.exams for _path, item in items}
+    keys |= {suspension["question"] for _path, suspension in parsed.suspensions}
     return keys
 
 
@@ -852,7 +1013,49 @@ def _has_history(user: User) -> bool:
         ReviewState.objects.filter(user=user).exists()
         or Attempt.objects.filter(user=user).exists()
         or Exam.objects.filter(user=user).exists()
+        or Notebook.objects.filter(owner=user).exists()
     )
+
+
+def _notebooks_restore(*, user: User, parsed: _Parsed) -> None:
+    """Replay each notebook's versions, as they were uploaded: the same compiler and matching
+    give the same cards, under this account's own notebook prefix. The file's card keys are
+    then renamed to them, so its states, answers and exams find their cards."""
+    renamed: dict[str, str] = {}
+    for notebook_data, versions in parsed.notebooks:
+        first, *later = versions
+        try:
+            notebook = card_services.notebook_create(
+                user=user, title=notebook_data["title"], text=first["text"], now=first["created"]
+            )
+            for version in later:
+                card_services.notebook_revise(
+                    notebook=notebook, text=version["text"], now=version["created"]
+                )
+        except NotebookRefused as refused:
+            raise DataImportError([f"{notebook_data['title']}: {refused.message}"]) from refused
+        Notebook.objects.filter(pk=notebook.pk).update(created=notebook_data["created"])
+        renamed[notebook_data["key_prefix"]] = f"nb{notebook.pk}"
+    if not renamed:
+        return
+
+    def rename(value: str | None) -> str | None:
+        if value is None:
+            return None
+        head, dash, rest = value.partition("-")
+        return renamed[head] + dash + rest if head in renamed else value
+
+    for _path, state in parsed.states:
+        state["question"] = rename(state["question"])
+    for _path, attempt, _ref in parsed.attempts:
+        attempt["question"] = rename(attempt["question"])
+    for _path, exam, items in parsed.exams:
+        exam["deck"] = rename(exam.get("deck"))
+        exam["topic"] = rename(exam.get("topic"))
+        for _item_path, item in items:
+            item["question"] = rename(item["question"])
+    for _path, suspension in parsed.suspensions:
+        suspension["question"] = rename(suspension["question"])
 
 
 def _write(*, user: User, parsed: _Parsed, now: dt.datetime) -> ImportCounts:
@@ -1003,7 +1206,25 @@ def _write(*, user: User, parsed: _Parsed, now: dt.datetime) -> ImportCounts:
         if ref is not None:
             attempt_row.exam_item_id = item_ids[(exams[ref[0]][0].pk, ref[1])]
     Attempt.objects.bulk_create([row for row, _ref in attempts], batch_size=500)
-    return ImportCounts(review_states=len(states), attempts=len(attempts), exams=len(exams))
+    # Suspensions are not history: a fresh account may have set the same card aside already.
+    suspended = Suspension.objects.bulk_create(
+        [
+            Suspension(
+                user=user,
+                question_id=question_ids[suspension["question"]],
+                created_at=suspension["suspended_at"],
+            )
+            for _path, suspension in parsed.suspensions
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return ImportCounts(
+        review_states=len(states),
+        attempts=len(attempts),
+        exams=len(exams),
+        suspensions=len(suspended),
+    )
 
 
 def history_import(*, user: User, document: Any, now: dt.datetime) -> ImportCounts:
@@ -1027,6 +1248,7 @@ def history_import(*, user: User, document: Any, now: dt.datetime) -> ImportCoun
                         )
                     ]
                 )
+            _notebooks_restore(user=locked, parsed=parsed)
             return _write(user=locked, parsed=parsed, now=now)
     except IntegrityError as error:
         raise DataImportError(

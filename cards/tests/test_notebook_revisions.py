@@ -292,7 +292,8 @@ def test_reupload_preview_lists_what_changes_then_saves(
     preview = client.post(reverse("cards:notebook_revise", args=[notebook.pk]), {"text": text})
     page = preview.content.decode()
     assert preview.status_code == 200
-    assert "3 kept, 2 changed, 2 new, 0 retired" in page
+    assert "1 kept, 1 changed, 1 new, 0 retired" in page  # the learner's questions
+    assert "2 kept, 1 changed, 1 new, 0 retired" in page  # the generated ones
     assert "Before" in page and "never loses one" in page
     token = page.split('name="draft" value="')[1].split('"')[0]
     response = client.post(

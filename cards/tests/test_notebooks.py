@@ -82,6 +82,8 @@ def test_draft_lists_topics_questions_generated_and_a_warning(student: Any) -> N
     # One "which service?" per answer bullet that names its service: the FIFO bullet does not.
     assert len(sqs.generated) == 1
     assert [(w.line, w.quoted) for w in draft.warnings] == [(8, "## My own thoughts")]
+    assert "names no service" in draft.warnings[0].message
+    assert "exam.yaml" not in draft.warnings[0].message  # a notebook has no YAML companion
     assert draft.card_count == 3
     assert Topic.objects.filter(notebook__isnull=False).count() == 0  # nothing saved
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -13,7 +14,10 @@ from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
-from cards.models import Deck, TaskStatement
+from cards import services as card_services
+from cards.models import Deck, Notebook, Question, TaskStatement
+from cards.tests.test_notebook_revisions import BASE as NOTEBOOK
+from cards.tests.test_notebook_revisions import LAMBDA_SECTION as NOTEBOOK_MORE
 from study import portability, scheduling, selectors, services
 from study.models import (
     Attempt,
@@ -184,6 +188,95 @@ def test_importing_an_export_reproduces_every_figure(client, learner, other_stud
     copy_export, original_export = export_of(other_student), export_of(learner)
     assert copy_export.pop("account") != original_export.pop("account")
     assert copy_export == original_export
+
+
+def test_round_trip_restores_notebooks_their_versions_cards_and_progress(learner, other_student):
+    notebook = card_services.notebook_create(
+        user=learner, title="My notes", text=NOTEBOOK, now=NOW - timedelta(days=10)
+    )
+    deck = notebook.decks.get(slug=f"nb{notebook.pk}")
+    for i, question in enumerate(deck.questions.order_by("pk")):
+        answer(learner, deck, question, NOW - timedelta(days=6, minutes=-i), right=i % 2 == 0)
+    card_services.notebook_revise(
+        notebook=notebook,
+        text=NOTEBOOK.replace("## Amazon Route 53", "## Route 53 failover").replace(
+            "keeps the order and processes each message exactly once", "keeps the order"
+        )
+        + NOTEBOOK_MORE,
+        now=NOW - timedelta(days=5),
+    )
+    deck = notebook.decks.get(slug=f"nb{notebook.pk}")
+    for i, question in enumerate(deck.questions.order_by("pk")):
+        answer(learner, deck, question, NOW - timedelta(days=2, minutes=-i))
+    Exam.objects.create(
+        user=learner,
+        scope=ExamScope.DECK,
+        deck=deck,
+        title="Notebook exam",
+        question_count=1,
+        timed=False,
+        started_at=NOW - timedelta(days=1),
+    )
+    document = json.loads(json.dumps(export_of(learner)))
+    assert [v["number"] for v in document["notebooks"][0]["versions"]] == [1, 2]
+
+    portability.history_import(user=other_student, document=document, now=NOW)
+
+    copy = Notebook.objects.get(owner=other_student)
+    assert (copy.title, copy.created) == (notebook.title, notebook.created)
+    assert list(copy.versions.order_by("number").values_list("number", "text", "created")) == list(
+        notebook.versions.order_by("number").values_list("number", "text", "created")
+    )
+
+    def cards(owner):
+        return sorted(
+            Question.objects.filter(notebook__owner=owner).values_list(
+                "origin", "prompt", "source_first_line", "retired_at", "source_changed_at"
+            )
+        )
+
+    assert cards(other_student) == cards(learner)
+    exam_deck = Exam.objects.get(user=other_student, title="Notebook exam").deck
+    assert exam_deck is not None and exam_deck.notebook == copy
+    # The copy's export is the original's, but for the account and the notebook's prefix.
+    copied = json.dumps(export_of(other_student)["review_states"])
+    original = json.dumps(export_of(learner)["review_states"])
+    assert re.sub(rf"\bnb{copy.pk}(?=[-\"])", f"nb{notebook.pk}", copied) == original
+    copied_attempts = export_of(other_student)["attempts"]
+    assert len(copied_attempts) == len(export_of(learner)["attempts"])
+
+
+def test_a_notebook_whose_notes_do_not_compile_refuses_the_whole_import(learner, other_student):
+    card_services.notebook_create(user=learner, title="My notes", text=NOTEBOOK, now=NOW)
+    document = export_of(learner)
+    document["notebooks"][0]["versions"][0]["text"] = "## no domain heading\n* q\n  > * a\n"
+
+    with pytest.raises(portability.DataImportError):
+        portability.history_import(user=other_student, document=document, now=NOW)
+
+    assert history_rows(other_student) == (0, 0, 0)
+    assert not Notebook.objects.filter(owner=other_student).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda nb: nb.update(key_prefix="x1"), "key_prefix"),
+        (lambda nb: nb["versions"][0].update(number=2), "must be 1"),
+        (lambda nb: nb.update(versions=[]), "versions"),
+        (lambda nb: nb["versions"][0].update(text=""), "empty"),
+    ],
+)
+def test_a_bad_notebook_record_is_refused(learner, other_student, change, message):
+    card_services.notebook_create(user=learner, title="My notes", text=NOTEBOOK, now=NOW)
+    document = export_of(learner)
+    change(document["notebooks"][0])
+
+    with pytest.raises(portability.DataImportError) as refused:
+        portability.history_import(user=other_student, document=document, now=NOW)
+
+    assert message in str(refused.value)
+    assert not Notebook.objects.filter(owner=other_student).exists()
 
 
 def test_round_trip_keeps_exams_items_and_their_attempt(learner, other_student):
@@ -799,6 +892,8 @@ def test_more_records_than_a_5_mb_export_holds_are_refused_unread(
 
 def test_a_real_export_stays_within_the_caps(learner):
     """A real export, compact or as downloaded, holds far fewer containers than refused."""
+    question = Attempt.objects.filter(user=learner).earliest("pk").question
+    services.suspension_create(user=learner, question=question, now=NOW)
     document = export_of(learner)
     for raw in (
         json.dumps(document, separators=(",", ":")).encode(),
