@@ -6,12 +6,15 @@ Test data is built here and in the tests, never loaded from the committed fixtur
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.test import Client
 from django.utils import translation
 from time_machine import TimeMachineFixture
@@ -27,14 +30,17 @@ User = get_user_model()
 PASSWORD = "correct horse battery staple"
 # A Monday, 18:00 in Seoul: the moment most tests' data is built around.
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
 
 
 def _new_user(email: str, *, teacher: bool = False, **fields: Any) -> Any:
     """A user who signs in with `email` and PASSWORD; a teacher is in the Teachers group, which a
-    data migration of the classrooms app creates."""
+    data migration of the classrooms app creates. The address is confirmed, as production
+    requires before signing in (mandatory verification)."""
     user = User.objects.create_user(
         username=email.split("@")[0], email=email, password=PASSWORD, **fields
     )
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     if teacher:
         user.groups.add(Group.objects.get(name="Teachers"))
     return user
@@ -100,6 +106,42 @@ def frozen(clock: TimeMachineFixture, now: dt.datetime) -> dt.datetime:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+def confirmation_link(email: str) -> str:
+    """The path of the newest email-confirmation link mailed to `email` (the locmem outbox)."""
+    for message in reversed(mail.outbox):
+        if message.to == [email]:
+            found = CONFIRM_LINK.search(str(message.body))
+            if found:
+                return found.group(1)
+    raise AssertionError(f"no confirmation link mailed to {email}")
+
+
+@pytest.fixture
+def confirm_email() -> Callable[[Client, str], Any]:
+    """Open the confirmation link mailed to an address, as its owner would, in `client`:
+    confirm_email(client, email) returns the response to confirming (a redirect)."""
+
+    def confirm(client: Client, email: str) -> Any:
+        return client.post(confirmation_link(email))
+
+    return confirm
+
+
+@pytest.fixture
+def confirm_in_browser(live_server: Any) -> Callable[[Any, str], None]:
+    """Open the confirmation link mailed to an address in a Playwright page and confirm:
+    confirm_in_browser(page, email). The page ends where sign-up was headed (signed in)."""
+
+    def confirm(page: Any, email: str) -> None:
+        page.goto(f"{live_server.url}{confirmation_link(email)}")
+        # The form's own key is signed afresh when the page renders: match on the path only.
+        form = page.locator("main form[action^='/accounts/confirm-email/']")
+        with page.expect_navigation():
+            form.locator("[type='submit']").first.click()
+
+    return confirm
 
 
 @pytest.fixture

@@ -179,7 +179,20 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Sign-up must not tell whether an address already has an account. allauth can only hide it when
+# verification is mandatory: a sign-up with a taken address then answers exactly like a new one
+# ("we sent you an email") and mails the owner instead. So production makes it mandatory; the
+# development server (DEBUG, `make run`, console email) keeps it optional, so a newcomer can sign
+# up and study at once. Confirming in the browser that signed up signs in.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
+    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
+).strip()
+if ACCOUNT_EMAIL_VERIFICATION not in {"mandatory", "optional", "none"}:
+    sys.exit(
+        "saaprep: ACCOUNT_EMAIL_VERIFICATION must be mandatory, optional or none, "
+        f"not {ACCOUNT_EMAIL_VERIFICATION!r}."
+    )
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = True

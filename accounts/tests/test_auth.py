@@ -1,9 +1,12 @@
 """Signing up, in and out, passwords and throttling: allauth as saaprep configures it."""
 
 import re
+import runpy
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -135,18 +138,62 @@ def test_the_login_and_signup_pages_link_to_each_other_keeping_next(client: Clie
     )
 
 
-def test_signup_creates_a_user_and_logs_them_in(client: Client, db: None):
+def sign_up(client: Client, email: str) -> Any:
     client.get(reverse("account_signup"))
-    response = client.post(
+    return client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        follow=True,
     )
-    assert response.status_code == 302
+
+
+def test_signup_creates_a_user_who_is_in_once_the_address_is_confirmed(
+    client: Client, db: None, confirm_email: Any
+):
+    response = sign_up(client, "new@example.com")
+
+    assert response.redirect_chain == [(reverse("account_email_verification_sent"), 302)]
     user = User.objects.get(email="new@example.com")
     assert user.check_password(NEW_PASSWORD)
+    assert signed_in_user_id(client) is None  # not before the address is confirmed
+
+    confirmed = confirm_email(client, "new@example.com")
+
+    assert confirmed.status_code == 302
     assert signed_in_user_id(client) == str(user.pk)
     home = client.get(reverse("home"))
     assert user.shown_name in home.content.decode()  # the header names who is signed in
+
+
+@pytest.mark.parametrize(
+    ("debug", "verification"), [("0", "mandatory"), ("1", "optional")], ids=["production", "dev"]
+)
+def test_email_verification_is_mandatory_in_production_and_optional_for_make_run(
+    monkeypatch: pytest.MonkeyPatch, debug: str, verification: str
+):
+    monkeypatch.setenv("DJANGO_DEBUG", debug)
+    monkeypatch.delenv("ACCOUNT_EMAIL_VERIFICATION", raising=False)
+
+    built = runpy.run_path(str(Path(settings.BASE_DIR) / "saaprep" / "settings.py"))
+
+    assert built["ACCOUNT_EMAIL_VERIFICATION"] == verification
+    assert built["ACCOUNT_PREVENT_ENUMERATION"] is True
+
+
+def test_signing_up_with_a_taken_email_answers_exactly_like_a_new_one(
+    client: Client, student, password: str
+):
+    taken = sign_up(Client(HTTP_ACCEPT_LANGUAGE="en"), student.email)
+    new = sign_up(Client(HTTP_ACCEPT_LANGUAGE="en"), "new@example.com")
+
+    assert taken.redirect_chain == new.redirect_chain
+    assert taken.status_code == new.status_code == 200
+    assert without_tokens(taken.content.decode(), student.email) == without_tokens(
+        new.content.decode(), "new@example.com"
+    )
+    # Nothing changed for the owner but an email saying someone tried; they still sign in.
+    assert User.objects.filter(email__iexact=student.email).count() == 1
+    assert login(client, student.email, password).status_code == 302
 
 
 @pytest.mark.parametrize(

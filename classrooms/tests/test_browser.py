@@ -77,7 +77,9 @@ def submit(page: Page, button: str) -> None:
         page.get_by_role("button", name=button).first.click()
 
 
-def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password, tmp_path):
+def test_a_cohort_end_to_end(
+    two_people, live_server, cohort_deck, lee, password, tmp_path, confirm_in_browser
+):
     base = live_server.url
     teacher, student = two_people
 
@@ -110,6 +112,8 @@ def test_a_cohort_end_to_end(two_people, live_server, cohort_deck, lee, password
     form.locator("[name='password2']").fill(STUDENT_PASSWORD)
     with student.expect_navigation():
         form.locator("[type='submit']").first.click()
+    expect(student).to_have_url(f"{base}/accounts/confirm-email/")  # "check your email"
+    confirm_in_browser(student, STUDENT_EMAIL)  # the link in that email, then back to the class
     expect(student).to_have_url(join_url)
     submit(student, "Join the class")
     expect(student.locator("h1")).to_have_text("3학년 1반")

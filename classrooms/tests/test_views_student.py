@@ -77,9 +77,11 @@ def test_the_login_page_passes_the_join_link_on_to_signup(client, classroom):
     assert f"{reverse('account_signup')}?next={quote(url, safe='')}" in login
 
 
-def test_signing_up_through_the_link_comes_back_to_the_join_page(client, classroom, frozen):
+def test_signing_up_through_the_link_comes_back_to_the_join_page(
+    client, classroom, frozen, confirm_email
+):
     url = join_url(classroom)
-    response = client.post(
+    signed_up = client.post(
         f"{reverse('account_signup')}?next={url}",
         {
             "email": "new@example.com",
@@ -88,6 +90,8 @@ def test_signing_up_through_the_link_comes_back_to_the_join_page(client, classro
             "next": url,
         },
     )
+    assert signed_up["Location"] == reverse("account_email_verification_sent")
+    response = confirm_email(client, "new@example.com")  # the link mailed to the new address
     assert response.status_code == 302
     assert response["Location"] == url
     confirm = client.get(url)

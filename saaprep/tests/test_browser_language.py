@@ -57,7 +57,7 @@ def korean_context(browser: Browser) -> Any:
 
 
 def test_korean_first_then_english_kept_across_logins_and_browsers(
-    live_server: Any, korean_context: Any
+    live_server: Any, korean_context: Any, confirm_in_browser: Any
 ) -> None:
     base = live_server.url
     page = korean_context()
@@ -88,6 +88,8 @@ def test_korean_first_then_english_kept_across_logins_and_browsers(
     form.locator("[name='password2']").fill(PASSWORD)
     with page.expect_navigation():
         form.locator("[type='submit']").first.click()
+    expect(page).to_have_url(f"{base}/accounts/confirm-email/")  # "check your email"
+    confirm_in_browser(page, EMAIL)
     expect(header.get_by_role("button", name=korean("Log out"))).to_be_visible()
     expect(page.locator("h1")).to_have_text(korean("Your decks"))
 

@@ -121,7 +121,7 @@ def rate_flashcard(page: Page, rating: str) -> None:
 
 
 def test_sign_up_study_five_cards_by_keyboard_and_come_back_tomorrow(
-    page: Page, site, korean_deck, time_machine
+    page: Page, site, korean_deck, time_machine, confirm_in_browser
 ):
     base = site.url
 
@@ -133,6 +133,8 @@ def test_sign_up_study_five_cards_by_keyboard_and_come_back_tomorrow(
     form.locator("[name='password2']").fill(PASSWORD)
     with page.expect_navigation():
         form.locator("[type='submit']").first.click()
+    expect(page).to_have_url(f"{base}/accounts/confirm-email/")  # "check your email"
+    confirm_in_browser(page, EMAIL)
     expect(page).to_have_url(f"{base}/")
     expect(page.locator(".study-decks .pill-new strong")).to_have_text("5")
     shot(page, "00-home")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -51,9 +52,12 @@ def content(tmp_path: Path) -> None:
 
 @pytest.fixture
 def learner(db: None) -> Any:
-    return get_user_model().objects.create_user(
+    user = get_user_model().objects.create_user(
         username="twodomains", email=EMAIL, password=PASSWORD, display_name="두 도메인"
     )
+    # Confirmed, as production requires before signing in.
+    EmailAddress.objects.create(user=user, email=EMAIL, primary=True, verified=True)
+    return user
 
 
 def shots(page: Page, name: str, *parts: str) -> None:

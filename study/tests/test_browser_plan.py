@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, ViewportSize, expect
@@ -34,6 +35,8 @@ def learner(topic: Any, make_question: Any, make_state: Any) -> Any:
     user = get_user_model().objects.create_user(
         username="planner", email=EMAIL, password=PASSWORD, display_name="계획하는 학생"
     )
+    # Confirmed, as production requires before signing in.
+    EmailAddress.objects.create(user=user, email=EMAIL, primary=True, verified=True)
     now = timezone.now()
     for i in range(12):
         question = make_question(topic, prompt=f"Planner question {i}")
