@@ -92,7 +92,7 @@ def _owned_notebook(request: AuthenticatedHttpRequest, pk: int) -> Notebook:
 @require_safe
 def notebook_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in users: their notebooks, and the form to add one."""
-    notebooks = Notebook.objects.filter(owner=request.user).prefetch_related("decks")
+    notebooks = Notebook.objects.filter(owner=request.user)
     return render(
         request,
         "cards/notebook_list.html",

@@ -170,6 +170,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Django's and allauth's backends, loading the user with their teacher role (for the header).
+# A session remembers its backend's path: sessions made under other paths end (sign in again).
 AUTHENTICATION_BACKENDS = [
     "classrooms.backends.ModelBackend",
     "classrooms.backends.AuthenticationBackend",

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from cards.models import Notebook, Question, Topic
 from cards.tests.factories import ensure_blueprint
-from cards.tests.test_notebooks import NOTES, make_notebook
+from cards.tests.test_notebooks import NOTES, NOW, make_notebook
 from cards.views import DRAFT_SALT
 from study.models import Exam
 
@@ -338,3 +338,21 @@ def test_teachers_cannot_put_someone_elses_notebook_cards_in_their_decks(
     assert not deck.questions.exists()
     search = client.get(reverse("classrooms:deck_detail", args=[deck.pk]), {"q": "retries"})
     assert "learn about retries" not in search.content.decode()
+
+
+def test_notebook_pages_do_not_query_more_with_more_versions(
+    client: Client, student: Any, django_assert_max_num_queries: Any
+) -> None:
+    from cards import services
+
+    notebook = make_notebook(student)
+    for extra in range(3):
+        services.notebook_revise(
+            notebook=notebook, text=NOTES + f"\n## Topic {extra}\n* q{extra}?\n  > * a.\n", now=NOW
+        )
+        make_notebook(student, title=f"Other {extra}")
+    client.force_login(student)
+    with django_assert_max_num_queries(12):
+        assert client.get(notebook.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("cards:notebook_list")).status_code == 200

@@ -15,6 +15,8 @@ import hashlib
 import io
 import os
 import tarfile
+import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -33,8 +35,15 @@ WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def _download() -> bytes:
-    with urllib.request.urlopen(TARBALL, timeout=60) as response:
-        tarball: bytes = response.read()
+    for attempt in range(3):  # a registry hiccup should not fail a whole CI run
+        try:
+            with urllib.request.urlopen(TARBALL, timeout=60) as response:
+                tarball: bytes = response.read()
+            break
+        except OSError:
+            if attempt == 2:
+                raise
+            time.sleep(2)
     digest = base64.b64encode(hashlib.sha512(tarball).digest()).decode()
     if "sha512-" + digest != INTEGRITY:
         raise RuntimeError(f"{TARBALL} does not match the pinned integrity")
@@ -52,7 +61,8 @@ def axe_source() -> str:
         return Path(override).read_text(encoding="utf-8")
     if not CACHED.exists():
         CACHED.parent.mkdir(parents=True, exist_ok=True)
-        partial = CACHED.with_suffix(".part")
-        partial.write_bytes(_download())
-        partial.replace(CACHED)
+        # A file of its own, then an atomic rename: CI's two suites may fetch it at once.
+        with tempfile.NamedTemporaryFile(dir=CACHED.parent, suffix=".part", delete=False) as out:
+            out.write(_download())
+        os.replace(out.name, CACHED)
     return CACHED.read_text(encoding="utf-8")

@@ -60,7 +60,8 @@ PUBLIC_DECK = "resilient"
 TEACHER_NAME = "Alexandra Konstantinopoulou-Vanderbilt 선생님"
 
 # In the page: every element that scrolls sideways (its content wider than its box) and is not
-# a marked scroll container (role=region, a name, reachable by Tab) or inside one.
+# a marked scroll container (role=region, a name, reachable by Tab) or inside one, and every
+# marked container that scrolls without its visible cue (the shadows of site.css's gradients).
 OVERFLOW_JS = """() => {
   const region = '[role="region"][tabindex="0"]';
   const marked = `${region}[aria-label], ${region}[aria-labelledby]`;
@@ -68,6 +69,12 @@ OVERFLOW_JS = """() => {
   const root = document.documentElement;
   if (root.scrollWidth > root.clientWidth) {
     found.push(`the page: ${root.scrollWidth}px wide in a ${root.clientWidth}px window`);
+  }
+  for (const box of document.querySelectorAll(marked)) {
+    if (box.scrollWidth <= box.clientWidth + 1) continue;
+    if (!getComputedStyle(box).backgroundImage.includes('gradient')) {
+      found.push(`${box.className} scrolls with no visible cue (give it .table-scroll)`);
+    }
   }
   for (const el of document.body.querySelectorAll('*')) {
     if (el instanceof SVGElement || el.closest(marked)) continue;

@@ -242,7 +242,11 @@ def heatmap_chart(days: Sequence[DayCount]) -> SafeString:
     active = sum(1 for day in days if day.count)
     busiest = max(days, key=lambda day: day.count)
     desc = (
-        _("Busiest day: %(day)s, %(count)d answers.")
+        ngettext(
+            "Busiest day: %(day)s, %(count)d answer.",
+            "Busiest day: %(day)s, %(count)d answers.",
+            busiest.count,
+        )
         % {"day": date_format(busiest.day, "DATE_FORMAT"), "count": busiest.count}
         if busiest.count
         else ""

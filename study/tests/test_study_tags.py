@@ -1,6 +1,6 @@
 """The study pages' template filters that hold a rule: the time zone shown, the option keys."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,7 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 from study import selectors
-from study.templatetags.study_tags import in_zone, option_key
+from study.progress import DayCount
+from study.templatetags.study_tags import heatmap_chart, in_zone, option_key
 
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 
@@ -44,3 +45,9 @@ def test_an_anonymous_visitor_sees_the_sites_time_zone():
 @pytest.mark.parametrize(("index", "key"), [(0, "A"), (1, "B"), (25, "Z"), (26, ""), (-1, "")])
 def test_an_options_letter_is_its_key_and_a_number_is_none(index, key):
     assert option_key(index) == key
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 answer."), (3, "3 answers.")])
+def test_the_heatmap_names_its_busiest_day_in_the_right_plural(count, words):
+    days = [DayCount(day=date(2026, 3, 1), count=0), DayCount(day=date(2026, 3, 2), count=count)]
+    assert f"Busiest day: March 2, 2026, {words}" in heatmap_chart(days)
