@@ -540,6 +540,10 @@ def assignment_rows(
 
 # The pace a projection assumes: the student's minutes a day on the deck over these last days.
 PACE_DAYS = 7
+# The extra minutes a day a teacher is told, to the nearest of these steps (rounded up): a
+# nudge needs no single-minute precision, and bisecting over 11 steps costs about four
+# simulations per student instead of nine (a class of 50 on a 100-card deck: 0.75 s → ~0.3 s).
+EXTRA_MINUTES_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240)
 
 
 def _projection(
@@ -575,6 +579,7 @@ def _projection(
         minutes_per_day=(activity.get("recent_ms") or 0) / 60_000 / PACE_DAYS,
         seed=student.pk,
         max_reviews_per_day=student.max_reviews_per_day,
+        extra_steps=EXTRA_MINUTES_STEPS,
     )
 
 

@@ -913,6 +913,7 @@ def goal_projection(
     first_try_recall: float = FIRST_TRY_RECALL,
     max_reviews_per_day: int | None = None,
     max_extra_minutes: int = MAX_EXTRA_MINUTES,
+    extra_steps: Sequence[int] | None = None,
 ) -> GoalProjection:
     """Project a student's memory goal on a deck to its due date (see GoalProjection).
 
@@ -921,6 +922,10 @@ def goal_projection(
     over the last days' answers) and `seconds_per_review` their measured time per answer. The
     simulation is simulate()'s, with the student's retention, new cards a day and review cap;
     a card counts when its predicted recall at `due` is at least `threshold`.
+
+    `extra_steps` (increasing minutes, e.g. 5, 10, 15, 30, ...) makes the extra minutes the
+    smallest of those steps that meets the goal, found by bisection over the steps: about four
+    simulations instead of nine, for pages that project a whole class.
     """
     if not 0 <= target_percent <= 100:
         raise ValueError(f"target percent must be within 0..100, not {target_percent!r}")
@@ -943,7 +948,19 @@ def goal_projection(
 
     recalled = recalled_with(minutes_per_day)
     extra: int | None = 0
-    if recalled < needed:
+    if recalled < needed and extra_steps is not None:
+        # Bisection over the steps' indexes: `low` fails (the current pace does), `high` is the
+        # first known to meet the goal, len(steps) meaning none is known to.
+        steps = list(extra_steps)
+        low, high = -1, len(steps)
+        while learner.sessions > 0 and high - low > 1:
+            middle = (low + high) // 2
+            if recalled_with(minutes_per_day + steps[middle]) >= needed:
+                high = middle
+            else:
+                low = middle
+        extra = steps[high] if learner.sessions > 0 and high < len(steps) else None
+    elif recalled < needed:
         extra = None
         if learner.sessions > 0 and (recalled_with(minutes_per_day + max_extra_minutes) >= needed):
             # The fewest extra minutes, assuming more time never hurts; `high` always meets it.

@@ -348,6 +348,7 @@ def test_delete_asks_then_removes_the_cards_and_their_history(
     url = reverse("cards:notebook_delete", args=[notebook.pk])
     page = client.get(url)
     assert page.status_code == 200 and "5 cards" in page.content.decode()
+    assert "1 version<" in page.content.decode()  # one version: no "1 versions"
     assert Notebook.objects.exists()
     response = client.post(url)
     assert response.status_code == 303

@@ -305,6 +305,9 @@ def test_take_a_timed_exam_reload_miss_the_deadline_and_read_the_breakdown(
         expect(task_rows.filter(has_text=f"{code} ")).to_contain_text(f"{right_count} / {total}")
     expect(page.locator("details.review-item")).to_have_count(5)
     expect(page.locator("details.review-item.is-unanswered")).to_have_count(1)
+    # Every question starts closed; one click opens it, on its citation too.
+    expect(page.locator("details.review-item[open]")).to_have_count(0)
+    page.locator("details.review-item > summary").first.click()
     expect(page.locator("details.review-item[open] .citation").first).to_be_visible()
     shot(page, "07-results-desktop")
     page.set_viewport_size(PHONE)

@@ -1156,3 +1156,24 @@ def test_the_projection_is_the_simulation_at_the_due_date():
 def test_a_target_beyond_a_whole_deck_is_refused(percent):
     with pytest.raises(ValueError, match="target percent"):
         project(target_percent=percent)
+
+
+@pytest.mark.parametrize(
+    "steps", [(5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240), (1, 2, 3), (60,)]
+)
+def test_extra_minutes_in_steps_are_the_smallest_step_that_closes_the_gap(steps):
+    cards = [plan_card(history([(0, AGAIN), (0, GOOD), (0, GOOD), (7, AGAIN)])[0])] * 30
+
+    result = project(cards=cards, new_cards=30, minutes_per_day=0.0, extra_steps=steps)
+    exact = project(cards=cards, new_cards=30, minutes_per_day=0.0)
+
+    assert result.recalled == exact.recalled
+    if result.extra_minutes is None:
+        assert exact.extra_minutes is None or exact.extra_minutes > steps[-1]
+    else:
+        assert result.extra_minutes in steps
+        assert exact.extra_minutes is not None
+        # The step at or above the exact answer, and the step before it falls short.
+        assert result.extra_minutes >= exact.extra_minutes
+        smaller = [step for step in steps if step < result.extra_minutes]
+        assert not smaller or smaller[-1] < exact.extra_minutes
