@@ -27,6 +27,7 @@ from cards.models import (
 from cards.rules import CHOICE_KINDS, option_letter
 
 from . import blueprint, exams, selectors
+from .expressions import READABLE_EXAM
 from .models import Exam, ExamItem
 
 HISTORY_LIMIT = 50  # exams listed on /exams/
@@ -250,7 +251,7 @@ class ExamListing:
 def exam_listing(user: User, fmt: exams.ExamFormat | None) -> ExamListing:
     """The learner's recent exams, open ones first, and the chart of their scores (one query)."""
     recent = list(
-        Exam.objects.filter(user=user)
+        Exam.objects.filter(READABLE_EXAM, user=user)
         .annotate(answered=Count("items", filter=Q(items__answered_at__isnull=False)))
         .order_by("-started_at", "-pk")[:HISTORY_LIMIT]
     )
