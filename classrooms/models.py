@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cards.models import Deck
+from study.expressions import plausible
 from study.models import Attempt
 
 from .goals import Goal
@@ -148,7 +149,8 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         history reset among them (deleting answers can leave the latest where it was)."""
         members = Membership.objects.filter(classroom_id=OuterRef("classroom_id")).order_by()
         latest_answer = (
-            Attempt.objects.filter(user=OuterRef("student_id"))
+            # A moment no page can show (year 10000) is not the latest answer.
+            Attempt.objects.filter(plausible("reviewed_at"), user=OuterRef("student_id"))
             .order_by("-reviewed_at")
             .values("reviewed_at")[:1]
         )

@@ -21,6 +21,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     JSONField,
     Max,
     OuterRef,
@@ -36,9 +37,10 @@ from accounts.models import User
 from cards.models import EFFECTIVE_TASK_STATEMENT, Answer, Deck, Domain, Question, TaskStatement
 from study import blueprint, planner
 from study import selectors as study_selectors
-from study.expressions import DaysElapsed
+from study.expressions import READABLE_STATE, DaysElapsed, plausible
 from study.history import HistoryCounts, history_counts
 from study.models import Attempt, ReviewState
+from study.services import MAX_DURATION_MS
 
 from .goals import Goal, GoalProgress, Status, elapsed_share, recalled_on_due, status_for
 from .models import Assignment, Classroom, Membership
@@ -227,11 +229,15 @@ def teacher_classrooms(user: User) -> QuerySet[Classroom]:
 
 
 def roster(classroom: Classroom) -> list[Membership]:
-    """Students of the class with their latest answer anywhere (`last_activity`), one query."""
+    """Students of the class with their latest answer anywhere (`last_activity`), one query.
+
+    Only plausible moments count (study.expressions): a student's row holding year 10000 must
+    not break the teacher's page."""
+    answered_at = "student__attempts__reviewed_at"
     return list(
         Membership.objects.filter(classroom=classroom)
         .select_related("student")
-        .annotate(last_activity=Max("student__attempts__reviewed_at"))
+        .annotate(last_activity=Max(answered_at, filter=plausible(answered_at)))
         .order_by("student__display_name", "student__email", "pk")
     )
 
@@ -413,6 +419,15 @@ def _deck_cards(deck_id: int) -> QuerySet[Any]:
     return DeckQuestion.objects.filter(deck_id=deck_id).values("question_id")
 
 
+# An answer's time as the services store it, at most 24 h: a larger value written elsewhere
+# must not swamp a student's figures (or overflow SQLite's sum).
+CAPPED_DURATION = Case(
+    When(duration_ms__gt=MAX_DURATION_MS, then=Value(MAX_DURATION_MS)),
+    default=F("duration_ms"),
+    output_field=IntegerField(),
+)
+
+
 def assignment_rows(
     *, assignment: Assignment, card_count: int, now: dt.datetime
 ) -> list[StudentRow]:
@@ -447,12 +462,14 @@ def assignment_rows(
             answered=Count("question", distinct=True),
             attempts=Count("pk", filter=since),
             correct=Count("pk", filter=since & Q(correct=True)),
-            time_ms=Sum("duration_ms", filter=since),
-            last=Max("reviewed_at", filter=since),
+            # Kept to what the services store (24 h an answer) and to plausible moments: no
+            # value in one student's rows may break the teacher's page (issue 11).
+            time_ms=Sum(CAPPED_DURATION, filter=since),
+            last=Max("reviewed_at", filter=since & plausible("reviewed_at")),
             answered_before=Count("question", distinct=True, filter=~since),
             timed=Count("pk", filter=since & Q(duration_ms__gt=0)),
             recent_ms=Sum(
-                "duration_ms", filter=Q(reviewed_at__gte=now - dt.timedelta(days=PACE_DAYS))
+                CAPPED_DURATION, filter=Q(reviewed_at__gte=now - dt.timedelta(days=PACE_DAYS))
             ),
         )
     }
@@ -462,6 +479,8 @@ def assignment_rows(
         dues = [assignment.due_at]
         for row in (
             ReviewState.objects.filter(
+                # The projection loads whole states: only those whose moments can be read.
+                READABLE_STATE,
                 user__in=_members(assignment.classroom),
                 question__in=cards,
                 stability__isnull=False,
@@ -599,7 +618,7 @@ def most_missed(*, assignment: Assignment, limit: int = MOST_MISSED) -> list[Mis
     for question_id, user_id, answer_ids in wrong_attempts:
         wrong[question_id] += 1
         who[question_id].add(user_id)
-        for answer_id in answer_ids or []:
+        for answer_id in answer_ids if isinstance(answer_ids, list) else []:
             if isinstance(answer_id, int):
                 chosen[question_id][answer_id] += 1
     if not wrong:
@@ -718,8 +737,8 @@ def search_questions(
     limit: int = SEARCH_LIMIT,
 ) -> tuple[list[Question], int]:
     """Built-in questions matching the filters (first `limit`, in deck order) and how many
-    match: nobody's notebook is searchable."""
-    questions = Question.objects.filter(notebook__isnull=True).select_related("topic")
+    match: nobody's notebook is searchable, nor a retired question."""
+    questions = Question.objects.active().filter(notebook__isnull=True).select_related("topic")
     if text:
         questions = questions.filter(Q(prompt__icontains=text) | Q(prompt_en__icontains=text))
     if topic is not None:

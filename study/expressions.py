@@ -2,19 +2,53 @@
 
 Django parses every timestamptz it loads from PostgreSQL in Python (a few microseconds each), so
 a page that needs one figure per card asks the database for the figure, not for the datetime.
+
+The databases store moments Python cannot read back or show in every time zone: PostgreSQL
+keeps year 0, year 10000 and infinity, and 9999-12-31 23:00 UTC overflows in Asia/Seoul. Real
+history lies between PLAUSIBLE_FROM and PLAUSIBLE_UNTIL; imports refuse anything else, and the
+reads other users' pages depend on keep to that window, so no row of one learner can break a
+page of another (a teacher's roster, dashboard or CSV).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import NotSupportedError
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import DateTimeField, Func, IntegerField, Value
+from django.db.models import Case, DateTimeField, F, Func, IntegerField, Q, Value, When
+from django.db.models.lookups import GreaterThan, LessThan
 from django.db.models.sql.compiler import SQLCompiler
 
 SECONDS_PER_DAY = 86_400
+PLAUSIBLE_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+PLAUSIBLE_UNTIL = dt.datetime(2101, 1, 1, tzinfo=dt.UTC)  # due dates reach the end of 2100
+
+
+def plausible(field: str) -> Q:
+    """Rows whose moment `field` lies in the plausible window (a NULL one does not)."""
+    return Q(**{f"{field}__gte": PLAUSIBLE_FROM, f"{field}__lt": PLAUSIBLE_UNTIL})
+
+
+def readable(*moments: str, optional: Iterable[str] = ()) -> Q:
+    """Rows whose every moment a page can read back and show: each of `moments` plausible, each
+    of `optional` empty or plausible."""
+    condition = Q()
+    for field in moments:
+        condition &= plausible(field)
+    for field in optional:
+        condition &= Q(**{f"{field}__isnull": True}) | plausible(field)
+    return condition
+
+
+# The rows of each kind of a learner's history that pages load whole (the learner's progress,
+# exams and downloads): a row written with an implausible moment is left out, not a 500.
+READABLE_STATE = readable("due", "first_review", optional=["last_review"])
+READABLE_ATTEMPT = readable("reviewed_at", optional=["due_before", "due_after"])
+READABLE_EXAM = readable("started_at", optional=["deadline", "submitted_at"])
+READABLE_ITEM = readable(optional=["answered_at"])
 
 
 class DaysElapsed(Func):
@@ -28,7 +62,18 @@ class DaysElapsed(Func):
     output_field = IntegerField()
 
     def __init__(self, expression: Any, now: dt.datetime) -> None:
-        super().__init__(expression, Value(now, output_field=DateTimeField()))
+        column = expression if hasattr(expression, "resolve_expression") else F(expression)
+        low = Value(PLAUSIBLE_FROM, output_field=DateTimeField())
+        high = Value(PLAUSIBLE_UNTIL, output_field=DateTimeField())
+        # The column kept to the plausible window (NULL stays NULL): PostgreSQL cannot subtract
+        # infinity, and a review in year 0 would count millions of days.
+        clamped = Case(
+            When(LessThan(column, low), then=low),
+            When(GreaterThan(column, high), then=high),
+            default=column,
+            output_field=DateTimeField(),
+        )
+        super().__init__(clamped, Value(now, output_field=DateTimeField()))
 
     def _parts(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper

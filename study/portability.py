@@ -43,6 +43,14 @@ from cards.models import (
 from cards.notebooks import NotebookRefused, notes_text
 
 from . import scheduling
+from .expressions import (
+    PLAUSIBLE_FROM,
+    PLAUSIBLE_UNTIL,
+    READABLE_ATTEMPT,
+    READABLE_EXAM,
+    READABLE_ITEM,
+    READABLE_STATE,
+)
 from .models import (
     Attempt,
     CardState,
@@ -71,10 +79,9 @@ MAX_NOTEBOOK_VERSIONS = 200
 # small files.
 BYTES_PER_CONTAINER = 16
 CONTAINER_SLACK = 1000
-# The window of plausible moments, in UTC. Anything outside cannot be real history, and the
-# databases store moments Python cannot read back (PostgreSQL keeps year 0 and year 10000).
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-LATEST_DUE = dt.datetime(2101, 1, 1, tzinfo=dt.UTC)  # due dates: up to the end of 2100
+# Imported moments lie in the plausible window (study.expressions, PLAUSIBLE_FROM to
+# PLAUSIBLE_UNTIL), in UTC: anything outside cannot be real history, and the databases store
+# moments Python cannot read back. What happened lies before now plus this margin:
 HAPPENED_MARGIN = dt.timedelta(days=1)  # answers, starts, submissions: clocks drift, not days
 SETTINGS_FIELDS = (
     "desired_retention",
@@ -161,11 +168,15 @@ def _plain(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def history_export(*, user: User, now: dt.datetime) -> dict[str, Any]:
-    """The learner's settings, card states, exams and every attempt, as JSON-ready data."""
-    states = ReviewState.objects.filter(user=user).order_by("question__key")
-    attempts = Attempt.objects.filter(user=user).order_by("reviewed_at", "pk")
-    exams = Exam.objects.filter(user=user).order_by("started_at", "pk")
-    items = ExamItem.objects.filter(exam__user=user).order_by("exam_id", "position")
+    """The learner's settings, card states, exams and every attempt, as JSON-ready data.
+
+    Rows holding a moment no page can read back (year 0, year 10000: written outside the
+    services) are left out, so the download still works and the rest can be imported again.
+    """
+    states = ReviewState.objects.filter(READABLE_STATE, user=user).order_by("question__key")
+    attempts = Attempt.objects.filter(READABLE_ATTEMPT, user=user).order_by("reviewed_at", "pk")
+    exams = Exam.objects.filter(READABLE_EXAM, user=user).order_by("started_at", "pk")
+    items = ExamItem.objects.filter(READABLE_ITEM, exam__in=exams).order_by("exam_id", "position")
     orders = _answer_orders(
         Question.objects.filter(
             Q(pk__in=attempts.values("question_id")) | Q(pk__in=items.values("question_id"))
@@ -323,7 +334,7 @@ def attempts_csv(*, user: User) -> Iterator[str]:
     and topic names open correctly. Times are in the learner's own time zone.
     """
     zone = user_zone(user)
-    attempts = Attempt.objects.filter(user=user).order_by("reviewed_at", "pk")
+    attempts = Attempt.objects.filter(READABLE_ATTEMPT, user=user).order_by("reviewed_at", "pk")
     orders = _answer_orders(attempts.values("question_id"))
     writer = csv.writer(_Echo())
     yield "\ufeff"
@@ -519,16 +530,16 @@ class _Moment:
         try:
             moment = moment.astimezone(dt.UTC)
         except OverflowError:  # 0001-01-01T00:00:00+14:00 is in year 0 in UTC
-            moment = EARLIEST - dt.timedelta(days=1)
-        return _within(moment, LATEST_DUE)
+            moment = PLAUSIBLE_FROM - dt.timedelta(days=1)
+        return _within(moment, PLAUSIBLE_UNTIL)
 
 
 def _within(moment: dt.datetime, end: dt.datetime) -> dt.datetime:
-    if not EARLIEST <= moment < end:
+    if not PLAUSIBLE_FROM <= moment < end:
         raise _Invalid(
             _("must be a moment from %(start)s to %(end)s (UTC)")
             % {
-                "start": EARLIEST.date().isoformat(),
+                "start": PLAUSIBLE_FROM.date().isoformat(),
                 "end": (end - dt.timedelta(microseconds=1)).date().isoformat(),
             }
         )

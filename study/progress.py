@@ -116,7 +116,9 @@ def retrievability(
 def recall_after(stability: float | None, elapsed_days: int | None) -> float:
     """retrievability() from the whole days since the last review, as the database counts them
     (study.expressions.DaysElapsed): the same arithmetic as fsrs, without a Card per row."""
-    if stability is None or elapsed_days is None:
+    # A stability no card can have (0, negative, NaN: a row written outside the services) is
+    # no memory at all; the formula would divide by zero or turn complex.
+    if stability is None or elapsed_days is None or not stability > 0:
         return 0.0
     return float((1 + _FACTOR * max(0, elapsed_days) / stability) ** _DECAY)
 

@@ -42,7 +42,7 @@ from cards.models import Certification, Deck, Domain, Question, Topic
 from cards.rules import CHOICE_KINDS
 
 from . import blueprint, explain, planner, progress, queue_sql, scheduling
-from .expressions import DaysElapsed
+from .expressions import READABLE_STATE, DaysElapsed, plausible
 from .models import Attempt, CardState, Mode, Rating, ReviewState, Suspension
 
 LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
@@ -374,9 +374,10 @@ def _accuracy(correct: int, attempts: int) -> float | None:
 
 def _topics_with_totals(user: User) -> list[Topic]:
     """Topics the learner may see that have questions, in page order, each with its question
-    count as `total` (a notebook's topics count only the cards the learner may see).
+    count as `total` (a notebook's topics count only the cards the learner may see; a retired
+    card, kept only for its history, is not counted).
 
-    One query; each count is read from the (topic, order) index alone, not from the questions.
+    One query; each count is a grouped subquery over the (topic, order) index.
     """
     totals = (
         Question.objects.visible_to(user)
@@ -732,7 +733,7 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
     counts: dict[int, tuple[int, int]] = {}
     due_days = []
     for topic_id, task_id, stability, elapsed, due_day, is_due in (
-        ReviewState.objects.filter(user=user)
+        ReviewState.objects.filter(READABLE_STATE, user=user)
         .annotate(
             tested=Coalesce("question__task_statement_id", "question__topic__task_statement_id"),
             elapsed=DaysElapsed("last_review", on.on),
@@ -760,7 +761,7 @@ def progress_report(*, user: User, now: dt.datetime) -> ProgressReport:
     since = now - progress.RETENTION_WINDOW
     in_window = Q(reviewed_at__gt=since, rescheduled=True, state_before=CardState.REVIEW)
     days = (
-        Attempt.objects.filter(user=user)
+        Attempt.objects.filter(plausible("reviewed_at"), user=user)
         .annotate(day=TruncDate("reviewed_at", tzinfo=zone))
         .order_by()
         .values("day")
