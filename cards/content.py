@@ -20,10 +20,11 @@ kept by a line-aware SafeLoader.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -41,13 +42,22 @@ from .blueprint import (
 )
 from .catalog import Catalog, Service, match_heading
 from .notes import Notes, NoteTopic, Problem, SourceError, parse_notes
+from .which import (
+    LineOverlay,
+    Reason,
+    mask_statement,
+    named_services,
+    option_order,
+    pick_distractors,
+    visible_names,
+)
 
 EXAM_KINDS = (rules.SINGLE, rules.MULTIPLE)
 EXAM_SUFFIX = ".exam.yaml"
 MASK = "＿＿＿"
-WHICH_PROMPT = "다음 설명에 해당하는 AWS 서비스는 무엇인가요?\n\n> "
+WHICH_PROMPT = "다음 설명에 해당하는 AWS 서비스는 무엇입니까?\n\n> "
 WHICH_PROMPT_EN = "Which AWS service does this describe?\n\n> "
-WHICH_DISTRACTORS = 3
+FLAG_KINDS = ("fact", "outdated", "typo")
 KEY_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)[^)]*\)")
 # Field sizes of cards.models, checked here so a bad source fails the build, not loaddata.
@@ -183,6 +193,31 @@ class QuestionSpec:
     # Set when the question tests another task statement of the domain than its topic's.
     task_statement: str = ""
     task_statement_line: int = 0
+    # A question whose wording had to change keeps its key and history but is no longer shown
+    # from this day ("YYYY-MM-DD"); the corrected wording is a new question with a new key.
+    retired: str = ""
+
+
+@dataclass(frozen=True)
+class NoteFlag:
+    """A reviewer's note on one line of the notes, which stay verbatim: the line is wrong
+    (`fact`), no longer true (`outdated`) or misspelt (`typo`), and how it should read."""
+
+    line: int  # of the notes
+    yaml_line: int
+    kind: str
+    correction: str
+    correction_en: str
+    url: str
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "kind": self.kind,
+            "correction": self.correction,
+            "correction_en": self.correction_en,
+            "url": self.url,
+        }
 
 
 @dataclass(frozen=True)
@@ -197,6 +232,12 @@ class ExamSpec:
     notes_en: dict[int, str]
     notes_en_lines: dict[int, int]
     questions: tuple[QuestionSpec, ...]
+    note_flags: tuple[NoteFlag, ...] = ()
+    which: dict[int, LineOverlay] = field(default_factory=dict)  # by note line
+    which_lines: dict[int, int] = field(default_factory=dict)  # note line -> its YAML line
+
+    def flags_on(self, first: int, last: int) -> list[NoteFlag]:
+        return [flag for flag in self.note_flags if first <= flag.line <= last]
 
 
 class _Reader:
@@ -318,8 +359,16 @@ def _read_question(reader: _Reader, line: int, value: Any) -> QuestionSpec | Non
         data,
         "question",
         ("key", "topic", "kind", "cites", "prompt", "prompt_en", "answers"),
-        ("explanation", "explanation_en", "task_statement"),
+        ("explanation", "explanation_en", "task_statement", "retired"),
     )
+    retired = ""
+    if "retired" in data:
+        value = data["retired"]
+        # YAML reads an unquoted 2026-12-04 as a date; a datetime is a date too, but not one day.
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            retired = value.isoformat()
+        else:
+            reader.problem(reader.line(data, "retired"), "'retired' must be a date: YYYY-MM-DD")
     key = reader.text(data, "key", required=True)
     if key and (not KEY_RE.fullmatch(key) or len(key) > MAX_KEY):
         reader.problem(
@@ -370,7 +419,107 @@ def _read_question(reader: _Reader, line: int, value: Any) -> QuestionSpec | Non
         answers=tuple(answers),
         task_statement=reader.code(data, "task_statement"),
         task_statement_line=reader.line(data, "task_statement"),
+        retired=retired,
     )
+
+
+def _line_keyed(reader: _Reader, root: LineMap, key: str) -> list[tuple[int, int, Any]]:
+    """(note line, YAML line, value) for each entry of a mapping keyed by note line."""
+    if key not in root:
+        return []
+    data = reader.mapping(root[key], reader.line(root, key), key)
+    if data is None:
+        return []
+    entries = []
+    for item in data:
+        number = int(item) if isinstance(item, str) and item.isdigit() else item
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            reader.problem(data.key_lines[item], f"{key} key {item!r} must be a line number")
+            continue
+        entries.append((number, data.key_lines[item], data[item]))
+    return entries
+
+
+def _read_flags(reader: _Reader, root: LineMap) -> list[NoteFlag]:
+    flags: list[NoteFlag] = []
+    for number, line, value in _line_keyed(reader, root, "note_flags"):
+        items = (
+            list(zip(value.item_lines, value, strict=True))
+            if isinstance(value, LineList)
+            else [(line, value)]
+        )
+        for item_line, item in items:
+            data = reader.mapping(item, item_line, "a note flag")
+            if data is None:
+                continue
+            reader.keys(data, "note flag", ("kind", "correction", "correction_en", "url"))
+            kind = reader.text(data, "kind", required=True)
+            if kind and kind not in FLAG_KINDS:
+                reader.problem(
+                    reader.line(data, "kind"),
+                    f"kind {kind!r} is not one of {', '.join(FLAG_KINDS)}",
+                )
+            url = reader.text(data, "url", required=True)
+            if url and not url.startswith("https://"):
+                reader.problem(reader.line(data, "url"), "'url' must start with https://")
+            flags.append(
+                NoteFlag(
+                    line=number,
+                    yaml_line=data.line,
+                    kind=kind,
+                    correction=reader.text(data, "correction", required=True),
+                    correction_en=reader.text(data, "correction_en", required=True),
+                    url=url,
+                )
+            )
+    return flags
+
+
+def _read_which(reader: _Reader, root: LineMap) -> tuple[dict[int, LineOverlay], dict[int, int]]:
+    overlays: dict[int, LineOverlay] = {}
+    lines: dict[int, int] = {}
+    for number, line, value in _line_keyed(reader, root, "which"):
+        data = reader.mapping(value, line, "a which entry")
+        if data is None:
+            continue
+        reader.keys(data, "which entry", (), ("skip", "clues", "also_fits", "why_not"))
+        clues: list[tuple[str, str]] = []
+        if "clues" in data:
+            mapping = reader.mapping(data["clues"], reader.line(data, "clues"), "clues")
+            for words, replacement in (mapping or LineMap()).items():
+                if not isinstance(words, str) or not words.strip():
+                    reader.problem(reader.line(data, "clues"), "each clue must be non-empty text")
+                elif replacement is not None and not isinstance(replacement, str):
+                    reader.problem(reader.line(data, "clues"), f"clue {words!r}: text expected")
+                else:
+                    clues.append((words, MASK if replacement is None else replacement))
+        also: list[str] = []
+        for item_line, item in reader.items(data, "also_fits"):
+            if isinstance(item, str) and item.strip():
+                also.append(item.strip())
+            else:
+                reader.problem(item_line, "each also_fits entry must be a service slug")
+        why_not: dict[str, Reason] = {}
+        if "why_not" in data:
+            mapping = reader.mapping(data["why_not"], reader.line(data, "why_not"), "why_not")
+            for slug, value in (mapping or LineMap()).items():
+                reason = reader.mapping(value, reader.line(data, "why_not"), "a reason")
+                if reason is None:
+                    continue
+                reader.keys(reason, "reason", ("why", "why_en"))
+                why_not[str(slug)] = Reason(
+                    why=reader.text(reason, "why", required=True),
+                    why_en=reader.text(reason, "why_en", required=True),
+                )
+        overlays[number] = LineOverlay(
+            line=number,
+            skip=reader.text(data, "skip"),
+            clues=tuple(clues),
+            also_fits=tuple(also),
+            why_not=why_not,
+        )
+        lines[number] = line
+    return overlays, lines
 
 
 def parse_exam(text: str, path: str) -> ExamSpec:
@@ -380,7 +529,12 @@ def parse_exam(text: str, path: str) -> ExamSpec:
     root = reader.mapping(load_yaml(text, path), 1, "the file")
     if root is None:
         raise SourceError(problems)
-    reader.keys(root, "the file", ("notes",), ("domain", "topics", "notes_en", "questions"))
+    reader.keys(
+        root,
+        "the file",
+        ("notes",),
+        ("domain", "topics", "notes_en", "note_flags", "which", "questions"),
+    )
 
     domain = None
     if "domain" in root:
@@ -429,6 +583,8 @@ def parse_exam(text: str, path: str) -> ExamSpec:
         for item_line, item in reader.items(root, "questions")
         if (question := _read_question(reader, item_line, item)) is not None
     ]
+    note_flags = _read_flags(reader, root)
+    which, which_lines = _read_which(reader, root)
     notes = reader.text(root, "notes", required=True)
     if problems:
         raise SourceError(sorted(problems, key=lambda problem: problem.line or 0))
@@ -443,6 +599,9 @@ def parse_exam(text: str, path: str) -> ExamSpec:
         notes_en=notes_en,
         notes_en_lines=notes_en_lines,
         questions=tuple(questions),
+        note_flags=tuple(note_flags),
+        which=which,
+        which_lines=which_lines,
     )
 
 
@@ -459,19 +618,6 @@ def first_link_url(text: str) -> str:
         if match["url"].startswith(("https://", "http://")):
             return match["url"]
     return ""
-
-
-def mask_text(text: str, masks: Sequence[str]) -> str:
-    """Hide the service: links become their (masked) text, then every mask string, longest first.
-
-    Case-insensitive, so "lambda" in running text is hidden as well as "Lambda".
-    """
-    text = LINK_RE.sub(lambda match: match["text"], text)
-    unique = sorted({mask for mask in masks if mask}, key=lambda mask: (-len(mask), mask))
-    if not unique:
-        return text
-    pattern = re.compile("|".join(re.escape(mask) for mask in unique), re.IGNORECASE)
-    return pattern.sub(MASK, text)
 
 
 def heading_slug(heading: str) -> str:
@@ -514,21 +660,6 @@ class PlacedTopic:
     summary_en: str
     description: str
     description_en: str
-
-
-def which_options(key: str, right: PlacedTopic, topics: Sequence[PlacedTopic]) -> list[PlacedTopic]:
-    """The right topic plus up to three others with distinct services, in a seeded order."""
-
-    def rank(label: str) -> Callable[[PlacedTopic], str]:
-        return lambda topic: sha256(f"{key}|{label}|{topic.option}")
-
-    others: list[PlacedTopic] = []
-    services = {right.option}
-    for topic in sorted(topics, key=rank("pick")):
-        if topic.option not in services:
-            services.add(topic.option)
-            others.append(topic)
-    return sorted([right, *others[:WHICH_DISTRACTORS]], key=rank("order"))
 
 
 def _catalog_service(spec: TopicSpec | None, heading: str, catalog: Catalog) -> Service | None:
@@ -649,6 +780,7 @@ class Compiled:
     warnings: tuple[Problem, ...] = ()
     problems: tuple[Problem, ...] = ()
     keys: tuple[KeyUse, ...] = field(default=(), repr=False)
+    which: tuple[WhichEntry, ...] = field(default=(), repr=False)
 
     @property
     def ok(self) -> bool:
@@ -783,6 +915,31 @@ def _check_source(source: Source) -> list[Problem]:
                 )
             )
 
+    headings_lines = {topic.line for topic in notes.topics}
+    for flag in exam.note_flags:
+        if flag.line not in content_lines | headings_lines:
+            problems.append(
+                Problem(
+                    exam.path,
+                    flag.yaml_line,
+                    f"note_flags line {flag.line} is not a heading, question or answer line "
+                    f"of {notes.path}",
+                )
+            )
+    bullet_lines = {
+        answer.line
+        for topic in notes.topics
+        for question in topic.questions
+        for answer in question.answers
+    }
+    for number, line in sorted(exam.which_lines.items()):
+        if number not in bullet_lines:
+            problems.append(
+                Problem(
+                    exam.path, line, f"which line {number} is not an answer line of {notes.path}"
+                )
+            )
+
     sections = {heading_slug(topic.heading): topic for topic in notes.topics}
     for authored in exam.questions:
         section = sections.get(authored.topic)
@@ -829,9 +986,14 @@ def _question(
     source: Source,
     first: int,
     last: int,
+    retired: str = "",
 ) -> Record:
-    """A question record; its `order` within the topic is set when the topic is assembled."""
+    """A question record; its `order` within the topic is set when the topic is assembled.
+
+    It carries the reviewer's notes on the lines it cites, shown wherever those lines are.
+    """
     text = source.notes.source_text(first, last)
+    flags = source.exam.flags_on(first, last) if source.exam is not None else []
     return {
         "model": "cards.question",
         "fields": {
@@ -849,6 +1011,9 @@ def _question(
             "source_last_line": last,
             "source_text": text,
             "source_hash": sha256(text),
+            "note_flags": [flag.record() for flag in flags],
+            # Midnight UTC of the day the YAML gives: a date, so the build stays clock-free.
+            "retired_at": f"{retired}T00:00:00Z" if retired else None,
             "order": 0,
         },
     }
@@ -906,29 +1071,210 @@ def _deck(
     }
 
 
+@dataclass(frozen=True)
+class WhichEntry:
+    """What the build decided for one answer bullet: a "which service?" question or not, why.
+
+    `content_report` prints these so an author can review the whole bank in one read.
+    """
+
+    path: str
+    line: int
+    key: str
+    answer: str  # the option offered as right
+    skipped: str = ""  # why no question was built; "" when it was
+    from_correction: bool = False  # asked from a reviewer's corrected wording
+    masks: tuple[str, ...] = ()
+    clues: tuple[str, ...] = ()
+    distractors: tuple[tuple[str, str, bool], ...] = ()  # (name, chosen for, reason authored)
+    excluded_names: tuple[str, ...] = ()  # services the statement names or also describes
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def built(self) -> bool:
+        return not self.skipped
+
+
+def which_key(topic_slug: str, line: int) -> str:
+    """The key of the "which service?" question of a line.
+
+    "<topic>-which-service-<line>": the questions once keyed "<topic>-which-<line>" were asked
+    with the answer on the page and offered other topics as wrong options; their wording and
+    options changed, so they keep their key and history and are retired (see
+    cards.services.content_seed), and these replace them.
+    """
+    return f"{topic_slug}-which-service-{line}"
+
+
+def _corrected(flags: Sequence[NoteFlag]) -> NoteFlag | None:
+    """The flag whose wording a question is asked from: a fact or outdated one before a typo."""
+    for flag in sorted(flags, key=lambda flag: flag.kind == "typo"):
+        if flag.correction:
+            return flag
+    return None
+
+
+@dataclass
+class _Topic:
+    """One topic's records as they are assembled, with what the report needs."""
+
+    questions: list[Record] = field(default_factory=list)
+    answers: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    which: list[WhichEntry] = field(default_factory=list)
+
+
+def _which_question(
+    source: Source,
+    placed: PlacedTopic,
+    line: int,
+    text: str,
+    catalog: Catalog,
+    built: _Topic,
+    add: Callable[[Record, list[Record], Problem], None],
+) -> None:
+    """The "which service?" question of one answer bullet, or the reason there is none."""
+    exam = source.exam
+    en = exam.notes_en if exam is not None else {}
+    key = which_key(placed.slug, line)
+    entry = WhichEntry(source.notes.path, line, key, placed.option)
+    overlay = (exam.which.get(line) if exam is not None else None) or LineOverlay(line)
+    flags = exam.flags_on(line, line) if exam is not None else []
+    english = en.get(line, "")
+    corrected = _corrected(flags)
+    if corrected is not None:
+        text, english = corrected.correction, corrected.correction_en
+    answer = placed.service
+
+    def skip(reason: str, *warnings: str) -> None:
+        built.which.append(replace(entry, skipped=reason, warnings=warnings))
+
+    if overlay.skip:
+        return skip(f"skipped in the YAML: {overlay.skip}")
+    if flags and corrected is None:
+        return skip("flagged line without a corrected wording")
+    if answer is None:
+        return skip(f"topic {placed.heading!r} names no service of the catalog")
+    masked = mask_statement(
+        text, answer=answer, catalog=catalog, names=placed.mask, clues=overlay.clues
+    )
+    masked_en = mask_statement(
+        english, answer=answer, catalog=catalog, names=placed.mask, clues=overlay.clues
+    )
+    entry = replace(
+        entry,
+        from_correction=corrected is not None,
+        masks=masked.names + masked_en.names,
+        clues=masked.clues + masked_en.clues,
+    )
+    if not masked.names:
+        return skip("no name of the answer in the statement: nothing to ask")
+    left = visible_names(
+        masked.text, answer=answer, catalog=catalog, names=placed.mask
+    ) + visible_names(masked_en.text, answer=answer, catalog=catalog, names=placed.mask)
+    if left:
+        return skip("a name of the answer is left visible", f"left visible: {', '.join(left)}")
+    unknown = [slug for slug in overlay.also_fits if slug not in catalog.by_slug]
+    if unknown:
+        where = exam.which_lines.get(line, 0) if exam is not None else 0
+        built.problems.append(
+            Problem(source.exam_path, where, f"also_fits: {', '.join(unknown)} not in the catalog")
+        )
+        return None
+    named = {s.slug for s in named_services(text, catalog)} | {
+        s.slug for s in named_services(english, catalog)
+    }
+    distractors = pick_distractors(
+        key,
+        answer,
+        catalog,
+        line=line,
+        answer_name=placed.option,
+        excluded=named | set(overlay.also_fits),
+        reasons=overlay.why_not,
+    )
+    if len(distractors) < 3:
+        return skip("fewer than three services in the catalog to offer as wrong answers")
+    chosen = {d.service.slug for d in distractors}
+    unused = sorted(set(overlay.why_not) - chosen)
+    entry = replace(
+        entry,
+        warnings=tuple(f"why_not for {slug}, which is not offered" for slug in unused),
+        distractors=tuple((d.service.name, d.chosen_for, d.authored) for d in distractors),
+        excluded_names=tuple(
+            catalog.service(slug).name for slug in sorted(named | set(overlay.also_fits))
+        ),
+    )
+    built.which.append(entry)
+
+    question = _question(
+        key=key,
+        topic=placed.slug,
+        kind=rules.SINGLE,
+        origin="which",
+        prompt=WHICH_PROMPT + masked.text,
+        prompt_en=WHICH_PROMPT_EN + masked_en.text if english else "",
+        source=source,
+        first=line,
+        last=line,
+    )
+    wrong = {d.service.name: d for d in distractors}
+    heading = placed.heading
+    right_why = (
+        f"노트의 {heading} 항목({line}행)에서 나온 설명입니다."
+        if corrected is None
+        else f"노트의 {heading} 항목({line}행)을 검토 메모대로 고친 설명입니다."
+    )
+    right_why_en = (
+        f"This description comes from the {heading} section of the notes (line {line})."
+        if corrected is None
+        else f"This is line {line} of the {heading} section of the notes, as the reviewer's "
+        "note corrects it."
+    )
+    rows = []
+    for i, label in enumerate(option_order(key, [placed.option, *wrong]), start=1):
+        distractor = wrong.get(label)
+        rows.append(
+            _answer(
+                key=key,
+                text=label,
+                text_en=label,
+                is_correct=distractor is None,
+                explanation=right_why if distractor is None else distractor.reason.why,
+                explanation_en=right_why_en if distractor is None else distractor.reason.why_en,
+                reference_url=(
+                    (first_link_url(text) or answer.url)
+                    if distractor is None
+                    else distractor.service.url
+                ),
+                order=i,
+            )
+        )
+    add(question, rows, Problem(source.notes.path, line, ""))
+    return None
+
+
 def _build_topic(
     source: Source,
     placed: PlacedTopic,
     topic: NoteTopic,
-    topics: Sequence[PlacedTopic],
     blueprint: Blueprint,
-) -> tuple[list[Record], list[Record], list[Problem], list[Problem]]:
+    catalog: Catalog,
+) -> _Topic:
     """One topic's questions (note, then which, then exam), their answers, problems, warnings."""
     notes, exam = source.notes, source.exam
     en = exam.notes_en if exam is not None else {}
     slug = placed.slug
-    questions: list[Record] = []
-    answers: list[Record] = []
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
+    built = _Topic()
 
     def add(question: Record, answer_rows: list[Record], place: Problem) -> None:
-        question["fields"]["order"] = len(questions) + 1
+        question["fields"]["order"] = len(built.questions) + 1
         flags = [row["fields"]["is_correct"] for row in answer_rows]
         for message in rules.answer_set_errors(question["fields"]["kind"], flags):
-            problems.append(Problem(place.path, place.line, message))
-        questions.append(question)
-        answers.extend(answer_rows)
+            built.problems.append(Problem(place.path, place.line, message))
+        built.questions.append(question)
+        built.answers.extend(answer_rows)
 
     for n, note in enumerate(topic.questions, start=1):
         key = f"{slug}-note-{n}"
@@ -956,57 +1302,9 @@ def _build_topic(
         ]
         add(question, rows, Problem(notes.path, note.line, ""))
 
-    alone = all(other.option == placed.option for other in topics)
-    if alone and topic.questions:
-        # A "which service?" question needs a wrong service to offer: the file has none.
-        warnings.append(
-            Problem(
-                notes.path,
-                topic.line,
-                f'topic "{topic.heading}": no "which service?" questions, since no other topic '
-                f"of {notes.path} names another service to offer as a wrong answer",
-            )
-        )
-    for note in topic.questions if not alone else ():
+    for note in topic.questions:
         for bullet in note.answers:
-            key = f"{slug}-which-{bullet.line}"
-            english = en.get(bullet.line, "")
-            question = _question(
-                key=key,
-                topic=slug,
-                kind=rules.SINGLE,
-                origin="which",
-                prompt=WHICH_PROMPT + mask_text(bullet.text, placed.mask),
-                prompt_en=WHICH_PROMPT_EN + mask_text(english, placed.mask) if english else "",
-                source=source,
-                first=bullet.line,
-                last=bullet.line,
-            )
-            rows = []
-            for i, option in enumerate(which_options(key, placed, topics), start=1):
-                right = option is placed
-                rows.append(
-                    _answer(
-                        key=key,
-                        text=option.option,
-                        text_en=option.option,
-                        is_correct=right,
-                        explanation=(
-                            f"노트의 {topic.heading} 항목({bullet.line}행)에서 나온 설명입니다."
-                            if right
-                            else option.summary
-                        ),
-                        explanation_en=(
-                            f"This description comes from the {topic.heading} section of the "
-                            f"notes (line {bullet.line})."
-                            if right
-                            else option.summary_en
-                        ),
-                        reference_url=first_link_url(bullet.text) if right else "",
-                        order=i,
-                    )
-                )
-            add(question, rows, Problem(notes.path, bullet.line, ""))
+            _which_question(source, placed, bullet.line, bullet.text, catalog, built, add)
 
     for authored in exam.questions if exam is not None else ():
         if authored.topic != slug:
@@ -1027,6 +1325,7 @@ def _build_topic(
             source=source,
             first=authored.cites[0],
             last=authored.cites[1],
+            retired=authored.retired,
         )
         rows = [
             _answer(
@@ -1042,7 +1341,7 @@ def _build_topic(
             for i, answer in enumerate(authored.answers, start=1)
         ]
         add(question, rows, Problem(source.exam_path, authored.line, ""))
-    return questions, answers, problems, warnings
+    return built
 
 
 def _key_uses(source: Source) -> list[KeyUse]:
@@ -1065,7 +1364,7 @@ def _key_uses(source: Source) -> list[KeyUse]:
             for answer in question.answers:
                 uses.append(
                     KeyUse(
-                        "key", f"{slug}-which-{answer.line}", Problem(notes.path, answer.line, "")
+                        "key", which_key(slug, answer.line), Problem(notes.path, answer.line, "")
                     )
                 )
     for authored in exam.questions if exam is not None else ():
@@ -1113,6 +1412,7 @@ def compile_source(
     topic_records: list[Record] = []
     questions: list[Record] = []
     answers: list[Record] = []
+    which: list[WhichEntry] = []
     whole = _deck(
         slug=heading_slug(title),
         name=title,
@@ -1138,11 +1438,10 @@ def compile_source(
                 },
             }
         )
-        topic_questions, topic_answers, topic_problems, topic_warnings = _build_topic(
-            source, plan, topic, placed, blueprint
-        )
-        problems.extend(topic_problems)
-        warnings.extend(topic_warnings)
+        built = _build_topic(source, plan, topic, blueprint, catalog)
+        problems.extend(built.problems)
+        warnings.extend(built.warnings)
+        which.extend(built.which)
         deck = _deck(
             slug=plan.slug,
             name=topic.heading,
@@ -1152,12 +1451,15 @@ def compile_source(
             domain=domain_ref,
             order=order,
         )
-        keys_in_topic = [[question["fields"]["key"]] for question in topic_questions]
-        deck["fields"]["questions"] = keys_in_topic
-        whole["fields"]["questions"].extend(keys_in_topic)
+        # A deck named after a service must not hold the questions whose answer it names: the
+        # "which service?" questions go only to the deck of the whole domain, which mixes
+        # services. A retired question is kept for its history but is in no deck.
+        current = [q["fields"] for q in built.questions if q["fields"]["retired_at"] is None]
+        deck["fields"]["questions"] = [[q["key"]] for q in current if q["origin"] != "which"]
+        whole["fields"]["questions"].extend([q["key"]] for q in current)
         decks.append(deck)
-        questions.extend(topic_questions)
-        answers.extend(topic_answers)
+        questions.extend(built.questions)
+        answers.extend(built.answers)
     warnings.sort(key=lambda warning: warning.line or 0)
     if problems:
         return Compiled(
@@ -1170,6 +1472,7 @@ def compile_source(
         records=(*topic_records, *questions, *answers, *decks),
         warnings=tuple(warnings),
         keys=tuple(keys),
+        which=tuple(which),
     )
 
 
@@ -1272,6 +1575,7 @@ class NotesFile:
 class Build:
     records: list[Record]
     warnings: tuple[Problem, ...]
+    which: tuple[WhichEntry, ...] = ()
 
 
 def build_fixture(files: Sequence[NotesFile], *, blueprint: Blueprint, catalog: Catalog) -> Build:
@@ -1322,4 +1626,5 @@ def build_fixture(files: Sequence[NotesFile], *, blueprint: Blueprint, catalog: 
     records = blueprint_records(blueprint)
     for model in ("cards.topic", "cards.question", "cards.answer", "cards.deck"):
         records.extend(by_model.get(model, []))
-    return Build(records=records, warnings=tuple(warnings))
+    which = tuple(entry for result in compiled for entry in result.which)
+    return Build(records=records, warnings=tuple(warnings), which=which)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -200,6 +201,28 @@ class TaskStatement(models.Model):
         return f"{self.code} {in_ui_language(self.title, self.title_en)}"
 
 
+NOTE_FLAG_KINDS = {
+    "fact": _("Factual error"),
+    "outdated": _("Out of date"),
+    "typo": _("Typo"),
+}
+
+
+@dataclass(frozen=True)
+class ReviewerNote:
+    """A reviewer's note on one line of the notes that a question cites (see note_flags)."""
+
+    line: int
+    kind: str
+    correction: str
+    correction_en: str
+    url: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(NOTE_FLAG_KINDS.get(self.kind, self.kind))
+
+
 class QuestionKind(models.TextChoices):
     FLASHCARD = rules.FLASHCARD, _("Flashcard")
     SINGLE = rules.SINGLE, _("Single choice")
@@ -367,7 +390,8 @@ EFFECTIVE_TASK_STATEMENT = Coalesce(F("task_statement_id"), F("topic__task_state
 
 class QuestionQuerySet(models.QuerySet["Question"]):
     def active(self) -> QuestionQuerySet:
-        """Questions still served: not retired by a new version of their notebook."""
+        """Questions still served: not retired, by a new version of their notebook or, for
+        built-in content, by the build (its wording changed under a new key)."""
         return self.filter(retired_at__isnull=True)
 
     def visible_to(self, user: User | AnonymousUser | None) -> QuestionQuerySet:
@@ -448,6 +472,15 @@ class Question(models.Model):
     source_last_line = models.PositiveIntegerField(_("last line"))
     source_text = models.TextField(_("source lines"), blank=True)
     source_hash = models.CharField(_("hash of the source lines"), max_length=64, blank=True)
+    note_flags = models.JSONField(
+        _("reviewer's notes"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Reviewer's notes on the cited lines of the notes, which stay verbatim: a list of "
+            "{line, kind, correction, correction_en, url}, kind being fact, outdated or typo."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     notebook = models.ForeignKey(
         Notebook,
@@ -463,8 +496,8 @@ class Question(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "When a new version of its notebook no longer had its lines: no longer served, its "
-            "history kept."
+            "When it stopped being served, its history kept: a new version of its notebook no "
+            "longer had its lines, or the build replaced it (built-in) under a new key."
         ),
     )
     source_changed_at = models.DateTimeField(
@@ -528,6 +561,31 @@ class Question(models.Model):
     @property
     def is_choice(self) -> bool:
         return self.kind in rules.CHOICE_KINDS
+
+    @property
+    def reviewer_notes(self) -> list[ReviewerNote]:
+        """The reviewer's notes on the cited lines, in line order; malformed entries (the
+        field is editable in the admin) are left out rather than failing the page."""
+        notes = []
+        for flag in self.note_flags if isinstance(self.note_flags, list) else []:
+            if not isinstance(flag, dict) or not isinstance(flag.get("line"), int):
+                continue
+            notes.append(
+                ReviewerNote(
+                    line=flag["line"],
+                    kind=str(flag.get("kind", "")),
+                    correction=str(flag.get("correction", "")),
+                    correction_en=str(flag.get("correction_en", "")),
+                    url=str(flag.get("url", "")),
+                )
+            )
+        return sorted(notes, key=lambda note: note.line)
+
+    @property
+    def asks_for_service(self) -> bool:
+        """A "which service?" card: its topic is its answer, so pages hide the topic (and
+        blank the answer's names out of deck and exam titles) until it is answered."""
+        return self.origin == QuestionOrigin.WHICH
 
     @property
     def citation(self) -> str:

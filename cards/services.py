@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core import serializers
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from .models import (
     Notebook,
     NotebookVersion,
     Question,
+    QuestionOrigin,
     TaskStatement,
     Topic,
 )
@@ -40,6 +42,8 @@ from .notebooks import (
 from .revisions import Plan
 
 BLUEPRINT_MODELS = (Certification, Domain, TaskStatement)
+# Questions compiled from the notes, as opposed to those written in the admin.
+BUILT_ORIGINS = (QuestionOrigin.NOTE, QuestionOrigin.WHICH, QuestionOrigin.EXAM)
 
 
 @dataclass
@@ -48,17 +52,21 @@ class SeedReport:
     updated: Counter[str] = field(default_factory=Counter)  # blueprint rows, kept as the fixture
     kept: int = 0
     linked: int = 0
+    retired: int = 0  # built questions retired by this seed
+    unlinked: int = 0  # cards taken out of decks: retired, or a built deck no longer holds them
 
     def summary(self) -> str:
         made = ", ".join(f"{n} {label}" for label, n in sorted(self.created.items())) or "nothing"
         text = f"created {made}; kept {self.kept} existing; added {self.linked} cards to decks"
+        if self.retired or self.unlinked:
+            text += f"; retired {self.retired} cards; took {self.unlinked} cards out of decks"
         if self.updated:
             synced = ", ".join(f"{n} {label}" for label, n in sorted(self.updated.items()))
             text += f"; blueprint as in the fixture: {synced}"
         return text
 
 
-def content_seed(*, fixture_path: Path) -> SeedReport:
+def content_seed(*, fixture_path: Path, now: dt.datetime | None = None) -> SeedReport:
     """Insert the content of a fixture that the database lacks; never overwrite a card.
 
     `loaddata` would reset every seeded card to the fixture on each start, losing edits made
@@ -67,9 +75,20 @@ def content_seed(*, fixture_path: Path) -> SeedReport:
     blueprint (certification, domains, task statements) is the exam's facts, not content
     edited in the admin: it is kept equal to the fixture, so a new guide version arrives with
     the next start. One transaction: a bad fixture leaves nothing behind.
+
+    Retirement is the build's word too: a question keeps its key and history but leaves every
+    deck when the fixture marks it retired, or when it was built from the notes (origin note,
+    which or exam) and the fixture no longer has it (its wording changed under a new key). A
+    reviewer's notes on the cited lines are kept equal to the fixture, like the blueprint, and
+    a "which service?" question leaves a built-in deck that the fixture no longer puts it in
+    (such a question never sits in a deck named after its answer). `now` (default: the clock)
+    dates the retirement of those the fixture no longer has.
     """
     report = SeedReport()
     new_question_ids: set[int] = set()
+    fixture_keys: set[str] = set()
+    overlays: dict[int, tuple[dt.datetime | None, Any]] = {}  # pk -> (retired_at, note_flags)
+    builtin_which: dict[int, set[int]] = {}  # built-in deck pk -> its which-questions' pks
     with fixture_path.open(encoding="utf-8") as stream, transaction.atomic():
         # Objects are built lazily, so each natural key resolves against rows saved before it.
         for item in serializers.deserialize("json", stream, handle_forward_references=True):
@@ -83,10 +102,16 @@ def content_seed(*, fixture_path: Path) -> SeedReport:
                 else:
                     report.created[label] += 1
                 continue
+            if isinstance(instance, Question):
+                fixture_keys.add(instance.key)
             if instance.pk is not None:
                 report.kept += 1
+                if isinstance(instance, Question):
+                    overlays[instance.pk] = (instance.retired_at, instance.note_flags)
                 if isinstance(instance, Deck):
                     report.linked += _deck_link_new(instance, item.m2m_data, new_question_ids)
+                    if instance.owner_id is None:
+                        builtin_which[instance.pk] = set((item.m2m_data or {}).get("questions", []))
                 continue
             if isinstance(instance, Answer) and instance.question_id not in new_question_ids:
                 # An existing question keeps the answers it has, however they were edited.
@@ -99,7 +124,41 @@ def content_seed(*, fixture_path: Path) -> SeedReport:
             if isinstance(instance, Question) and instance.pk is not None:
                 new_question_ids.add(instance.pk)
             report.created[label] += 1
+        _sync_overlays(overlays)
+        report.retired += _retire_missing(fixture_keys, now=now or timezone.now())
+        report.unlinked += _unlink_stale(builtin_which)
     return report
+
+
+def _sync_overlays(overlays: Mapping[int, tuple[dt.datetime | None, Any]]) -> None:
+    """Existing questions take the fixture's retirement and reviewer's notes."""
+    for pk, (retired_at, flags) in overlays.items():
+        Question.objects.filter(pk=pk).exclude(retired_at=retired_at, note_flags=flags).update(
+            retired_at=retired_at, note_flags=flags
+        )
+
+
+def _retire_missing(fixture_keys: set[str], *, now: dt.datetime) -> int:
+    """Retire the built questions the fixture no longer has; return how many."""
+    # A notebook's questions are its owner's, published from the notebook, not the fixture's.
+    built = Question.objects.active().filter(origin__in=BUILT_ORIGINS, notebook__isnull=True)
+    return built.exclude(key__in=fixture_keys).update(retired_at=now)
+
+
+def _unlink_stale(builtin_which: Mapping[int, set[int]]) -> int:
+    """Take retired questions out of every deck, and "which service?" questions out of the
+    built-in decks the fixture no longer puts them in."""
+    links = Deck.questions.through.objects
+    # A notebook's retired cards are its publishing's business (cards.services, below).
+    retired = links.filter(question__retired_at__isnull=False, question__notebook__isnull=True)
+    removed, _by_model = retired.delete()
+    for deck_pk, wanted in builtin_which.items():
+        stale = links.filter(deck_id=deck_pk, question__origin=QuestionOrigin.WHICH).exclude(
+            question_id__in=wanted
+        )
+        count, _by_model = stale.delete()
+        removed += count
+    return removed
 
 
 def _deck_link_new(

@@ -737,8 +737,8 @@ def search_questions(
     limit: int = SEARCH_LIMIT,
 ) -> tuple[list[Question], int]:
     """Built-in questions matching the filters (first `limit`, in deck order) and how many
-    match: nobody's notebook is searchable."""
-    questions = Question.objects.filter(notebook__isnull=True).select_related("topic")
+    match: nobody's notebook is searchable, nor a retired question."""
+    questions = Question.objects.active().filter(notebook__isnull=True).select_related("topic")
     if text:
         questions = questions.filter(Q(prompt__icontains=text) | Q(prompt_en__icontains=text))
     if topic is not None:

@@ -119,7 +119,8 @@ def _questions_of(questions: Iterable[Question], topics: Iterable[Topic]) -> set
     ids = {question.pk for question in questions}
     topic_ids = [topic.pk for topic in topics]
     if topic_ids:
-        ids.update(Question.objects.filter(topic_id__in=topic_ids).values_list("pk", flat=True))
+        current = Question.objects.active().filter(topic_id__in=topic_ids)
+        ids.update(current.values_list("pk", flat=True))
     return ids
 
 

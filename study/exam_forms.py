@@ -67,13 +67,16 @@ class ExamStartForm(forms.Form):
 
         # Read each list once: the page shows the counts and the selects from the same rows;
         # validating a posted id asks the querysets again.
-        topics: list[Any] = list(exam_selectors.topics_for_exams(user))  # annotated: choice_count
-        self.topic_options = topics
+        # Annotated with choice_count (an exam on the topic) and domain_choice_count.
+        topics: list[Any] = list(exam_selectors.topics_for_exams(user))
+        self.topic_options = [topic for topic in topics if topic.choice_count]
         self.deck_options: list[Any] = list(exam_selectors.decks_for_exams(user))
         per_task = exam_selectors.task_statement_choice_counts(user)
         per_domain: dict[int, int] = {}
         for topic in topics:
-            per_domain[topic.domain_id] = per_domain.get(topic.domain_id, 0) + topic.choice_count
+            per_domain[topic.domain_id] = (
+                per_domain.get(topic.domain_id, 0) + topic.domain_choice_count
+            )
         self.whole_count = sum(per_domain.values())
         self.plan = blueprint.whole_exam_plan(guide, per_domain, fmt.questions)
         self.domain_options = [d for d in guide.domains if per_domain.get(d.pk)]
@@ -86,7 +89,7 @@ class ExamStartForm(forms.Form):
         field("task_statement").queryset = TaskStatement.objects.filter(
             domain__certification=guide.certification
         )
-        field("topic").queryset = exam_selectors.topics_for_exams(user)
+        field("topic").queryset = exam_selectors.topics_for_topic_exams(user)
         field("deck").queryset = exam_selectors.decks_for_exams(user)
         field("domain").widget.choices = [
             (d.pk, f"{d.heading} ({per_domain[d.pk]})") for d in self.domain_options
@@ -95,7 +98,8 @@ class ExamStartForm(forms.Form):
             (t.domain, t.pk, f"{t.label} ({per_task[t.pk]})") for t in self.task_options
         )
         field("topic").widget.choices = _grouped(
-            (topic.domain, topic.pk, f"{topic.name} ({topic.choice_count})") for topic in topics
+            (topic.domain, topic.pk, f"{topic.name} ({topic.choice_count})")
+            for topic in self.topic_options
         )
         field("deck").widget.choices = [
             (deck.pk, f"{deck.name} ({deck.choice_count})") for deck in self.deck_options

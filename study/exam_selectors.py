@@ -20,6 +20,7 @@ from cards.models import (
     Answer,
     Deck,
     Question,
+    QuestionOrigin,
     TaskStatement,
     Topic,
 )
@@ -268,20 +269,30 @@ def exam_listing(user: User, fmt: exams.ExamFormat | None) -> ExamListing:
 
 
 def topics_for_exams(user: User) -> QuerySet[Topic]:
-    """Topics the user may see that have choice questions, each with `choice_count`, in the
-    exam's order."""
+    """Topics the user may see that have current choice questions, in the exam's order, each
+    with `choice_count` (what an exam on the topic draws: no "which service?" card, since the
+    topic names its answer) and `domain_choice_count` (what it adds to a domain or whole exam)."""
+    current = Q(questions__kind__in=CHOICE_KINDS) & Q(questions__retired_at__isnull=True)
     return (
         Topic.objects.visible_to(user)
         .select_related("domain")
         .annotate(
             choice_count=Count(
-                "questions",
-                filter=Q(questions__kind__in=CHOICE_KINDS, questions__retired_at__isnull=True),
-            )
+                "questions", filter=current & ~Q(questions__origin=QuestionOrigin.WHICH)
+            ),
+            domain_choice_count=Count("questions", filter=current),
         )
-        .filter(choice_count__gt=0)
+        .filter(domain_choice_count__gt=0)
         .order_by("domain__order", "order", "name")
     )
+
+
+def topics_for_topic_exams(user: User) -> QuerySet[Topic]:
+    """The topics an exam on one topic may be made of: those with cards beyond "which
+    service?" ones."""
+    # The annotation is topics_for_exams'; spelled as a dict, since the type checker cannot
+    # follow an annotation across functions.
+    return topics_for_exams(user).filter(**{"choice_count__gt": 0})
 
 
 def task_statement_choice_counts(user: User) -> dict[int, int]:

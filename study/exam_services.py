@@ -27,6 +27,7 @@ from cards.models import (
     Domain,
     Question,
     QuestionKind,
+    QuestionOrigin,
     TaskStatement,
     Topic,
 )
@@ -74,7 +75,7 @@ def exam_questions(
     if scope == ExamScope.TOPIC:
         if topic is None:
             raise ExamError(_("Choose a topic."))
-        return questions.filter(topic=topic)
+        return questions.filter(topic=topic).exclude(origin=QuestionOrigin.WHICH)
     if scope == ExamScope.DECK:
         if deck is None or not Deck.objects.visible_to(user).filter(pk=deck.pk).exists():
             raise ExamError(_("Choose one of your decks."))

@@ -374,9 +374,10 @@ def _accuracy(correct: int, attempts: int) -> float | None:
 
 def _topics_with_totals(user: User) -> list[Topic]:
     """Topics the learner may see that have questions, in page order, each with its question
-    count as `total` (a notebook's topics count only the cards the learner may see).
+    count as `total` (a notebook's topics count only the cards the learner may see; a retired
+    card, kept only for its history, is not counted).
 
-    One query; each count is read from the (topic, order) index alone, not from the questions.
+    One query; each count is a grouped subquery over the (topic, order) index.
     """
     totals = (
         Question.objects.visible_to(user)

@@ -17,6 +17,8 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from cards.bilingual import CardText, CardTexts, card_text, card_texts, first_language
+from cards.examfiles import exam_files
+from cards.which import mask_statement
 
 register = template.Library()
 
@@ -117,3 +119,24 @@ def bilingual_each(context: Context, objects: Any, field: str) -> CardTexts:
     """`bilingual` for every object of a list, e.g. the options of a question."""
     first = reader_card_language(context)
     return card_texts(((getattr(o, field), getattr(o, f"{field}_en")) for o in objects), first)
+
+
+@register.simple_tag(takes_context=True)
+def hide_answer(context: Context, text: Any) -> str:
+    """`hide_answer_of` the card of the page, if the page shows one (`question` in context)."""
+    return hide_answer_of(text, context.get("question"))
+
+
+@register.filter(name="hide_answer_of")
+def hide_answer_of(text: Any, question: Any) -> str:
+    """`text` (a deck or exam title shown beside a card before it is answered) with every name of
+    a "which service?" card's answer blanked out: a teacher may name a deck after a service."""
+    text = str(text)
+    if question is None or not getattr(question, "asks_for_service", False):
+        return text
+    labels = [answer.text for answer in question.answers.all() if answer.is_correct]
+    files = exam_files()
+    service = files.catalog.by_slug.get(question.topic.service)
+    return mask_statement(
+        text, answer=service, catalog=files.catalog, names=[*labels, question.topic.name]
+    ).text

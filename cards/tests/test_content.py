@@ -1,4 +1,4 @@
-"""Notes + exam YAML -> fixture records: masking, seeded options, keys, citations, YAML errors."""
+"""Notes + exam YAML -> fixture records: which-service questions, keys, citations, YAML errors."""
 
 import hashlib
 import re
@@ -14,13 +14,10 @@ from cards.content import (
     WHICH_PROMPT_EN,
     Compiled,
     NotesFile,
-    PlacedTopic,
     build_fixture,
     compile_notes,
     first_link_url,
-    mask_text,
     parse_exam,
-    which_options,
 )
 from cards.examfiles import exam_files
 from cards.notes import SourceError
@@ -109,46 +106,6 @@ def answers(records: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return [fields for fields in by_model(records, "answer") if fields["question"] == [key]]
 
 
-def spec(slug: str, service: str) -> PlacedTopic:
-    return PlacedTopic(
-        line=1,
-        heading=service,
-        slug=slug,
-        domain=exam_files().blueprint.domains[0],
-        task_statement=None,
-        placed_by="",
-        service=None,
-        option=service,
-        mask=(),
-        summary="",
-        summary_en="",
-        description="",
-        description_en="",
-    )
-
-
-@pytest.mark.parametrize(
-    ("text", "masks", "masked"),
-    [
-        ("AWS Lambda runs code", ["Lambda"], f"AWS {MASK} runs code"),
-        ("AWS Lambda runs code", ["Lambda", "AWS Lambda"], f"{MASK} runs code"),
-        ("AWS Lambda Layer", ["AWS Lambda", "Lambda"], f"{MASK} Layer"),
-        ("lambda and LAMBDA", ["Lambda"], f"{MASK} and {MASK}"),
-        (
-            "[AWS DataSync](https://aws.amazon.com/datasync/)를 구성",
-            ["DataSync"],
-            f"AWS {MASK}를 구성",
-        ),
-        ("see [docs](https://x.test/lambda) now", ["Lambda"], "see docs now"),
-        ("a.b (c) [d]", ["a.b", "(c)"], f"{MASK} {MASK} [d]"),
-        ("nothing to hide", [], "nothing to hide"),
-        ("nothing to hide", ["", "Lambda"], "nothing to hide"),
-    ],
-)
-def test_mask_text(text: str, masks: list[str], masked: str) -> None:
-    assert mask_text(text, masks) == masked
-
-
 @pytest.mark.parametrize(
     ("text", "url"),
     [
@@ -161,29 +118,6 @@ def test_mask_text(text: str, masks: list[str], masked: str) -> None:
 )
 def test_first_link_url(text: str, url: str) -> None:
     assert first_link_url(text) == url
-
-
-def test_which_options_are_deterministic_and_hold_the_right_answer_plus_three_distinct() -> None:
-    topics = [spec(f"t{i}", f"Service {i}") for i in range(7)]
-    for key in ("t0-which-5", "t0-which-6", "t0-which-7", "other-key"):
-        options = which_options(key, topics[0], topics)
-        assert options == which_options(key, topics[0], list(reversed(topics)))
-        services = [option.option for option in options]
-        assert len(services) == 4
-        assert len(set(services)) == 4
-        assert "Service 0" in services
-    # Seeded by the key: different questions do not all show the same options in one order.
-    orders = {
-        tuple(o.option for o in which_options(f"t0-which-{n}", topics[0], topics))
-        for n in range(20)
-    }
-    assert len(orders) > 1
-
-
-def test_which_options_skip_repeated_services_and_use_all_when_few() -> None:
-    right = spec("a", "Same")
-    topics = [right, spec("b", "Same"), spec("c", "Other")]
-    assert [option.slug for option in which_options("k", right, topics)] in (["a", "c"], ["c", "a"])
 
 
 def test_topics_keys_and_order() -> None:
@@ -250,8 +184,8 @@ def test_topics_keys_and_order() -> None:
     ]
     assert lambda_questions == [
         ("lambda-note-1", "note", "flashcard", 1),
-        ("lambda-which-5", "which", "single", 2),
-        ("lambda-which-6", "which", "single", 3),
+        ("lambda-which-service-5", "which", "single", 2),
+        ("lambda-which-service-6", "which", "single", 3),
         ("lambda-exam-1", "exam", "single", 4),
     ]
 
@@ -279,6 +213,8 @@ def test_note_question_cites_its_lines_and_answers_keep_links() -> None:
         "source_last_line": 6,
         "source_text": source_text,
         "source_hash": hashlib.sha256(source_text.encode()).hexdigest(),
+        "note_flags": [],
+        "retired_at": None,
         "order": 1,
     }
     assert answers(records, "lambda-note-1") == [
@@ -307,17 +243,17 @@ def test_note_question_cites_its_lines_and_answers_keep_links() -> None:
 
 def test_which_question_masks_the_service_and_explains_every_option() -> None:
     records = build()
-    which = question(records, "lambda-which-5")
+    which = question(records, "lambda-which-service-5")
     assert which["prompt"] == WHICH_PROMPT + f"{MASK} runs code."
     assert which["prompt_en"] == WHICH_PROMPT_EN + f"{MASK} runs code."
     assert (which["source_first_line"], which["source_last_line"]) == (5, 5)
     assert which["source_text"] == "    > * [AWS Lambda](https://aws.amazon.com/lambda/) runs code."
-    assert question(records, "lambda-which-6")["prompt_en"] == ""
-    assert question(records, "ec2-which-13")["prompt"].endswith(
+    assert question(records, "lambda-which-service-6")["prompt_en"] == ""
+    assert question(records, "ec2-which-service-13")["prompt"].endswith(
         f"{MASK} gives instances; {MASK} user data runs once."
     )
 
-    options = answers(records, "lambda-which-5")
+    options = answers(records, "lambda-which-service-5")
     assert [option["order"] for option in options] == [1, 2, 3, 4]
     assert all(option["text"] == option["text_en"] for option in options)
     right = [option for option in options if option["is_correct"]]
@@ -328,28 +264,27 @@ def test_which_question_masks_the_service_and_explains_every_option() -> None:
         "This description comes from the Lambda section of the notes (line 5)."
     )
     assert right[0]["reference_url"] == "https://aws.amazon.com/lambda/"
-    summaries = {
-        "Amazon S3": ("S3 요약", "S3 summary"),
-        "Amazon EC2": ("EC2 요약", "EC2 summary"),
-        "AWS Fargate": ("파게이트 요약", "Fargate summary"),
-        "Amazon EFS": ("EFS 요약", "EFS summary"),
-    }
+    # The wrong options come from the catalog (Lambda's confusion group), not from the other
+    # topics of the file, and each says why it does not fit this statement.
+    catalog = exam_files().catalog
     wrong = [option for option in options if not option["is_correct"]]
-    assert len({option["text"] for option in wrong}) == 3
+    assert {option["text"] for option in wrong} == {"AWS Fargate", "Amazon EC2", "AWS Batch"}
     for option in wrong:
-        assert (option["explanation"], option["explanation_en"]) == summaries[option["text"]]
-        assert option["reference_url"] == ""
+        service = next(s for s in catalog.services if s.name == option["text"])
+        assert "line 5" in option["explanation_en"]
+        assert f"it does not describe {service.name}" in option["explanation_en"]
+        assert option["reference_url"] == service.url
 
 
-def test_one_which_question_per_answer_bullet() -> None:
+def test_one_which_question_per_answer_bullet_that_names_its_service() -> None:
     keys = [f["key"] for f in by_model(build(), "question") if f["origin"] == "which"]
     assert keys == [
-        "lambda-which-5",
-        "lambda-which-6",
-        "amazon-s3-which-10",
-        "ec2-which-13",
-        "aws-fargate-which-16",
-        "amazon-efs-which-19",
+        "lambda-which-service-5",
+        "lambda-which-service-6",
+        "amazon-s3-which-service-10",
+        "ec2-which-service-13",
+        "aws-fargate-which-service-16",
+        "amazon-efs-which-service-19",
     ]
 
 
@@ -417,7 +352,8 @@ def test_decks_one_per_topic_and_one_for_the_domain() -> None:
         "name_en": "Lambda",
         "description": "람다 덱",
         "description_en": "Lambda deck",
-        "questions": [["lambda-note-1"], ["lambda-which-5"], ["lambda-which-6"], ["lambda-exam-1"]],
+        # A deck named after a service holds none of the questions whose answer it names.
+        "questions": [["lambda-note-1"], ["lambda-exam-1"]],
         "owner": None,
         "domain": ["SAA-C03", 3],
         "order": 1,
@@ -598,21 +534,23 @@ def test_notes_need_a_heading_naming_their_domain() -> None:
     )
 
 
-def test_which_question_needs_another_service() -> None:
-    """A file of one service has no wrong service to offer: no "which?" question, a warning."""
-    notes = "# Design High-Performing Architectures\n## Lambda\n* Q\n> * A\n"
+def test_a_file_of_one_service_still_has_which_questions_from_the_catalog() -> None:
+    """The wrong options come from the catalog, so one topic alone is enough; a bullet that
+    does not name its service is not asked."""
+    notes = (
+        "# Design High-Performing Architectures\n## Lambda\n* Q\n> * A\n> * AWS Lambda runs code.\n"
+    )
     files = exam_files()
     built = build_fixture(
         sources(notes=notes, exam=None), blueprint=files.blueprint, catalog=files.catalog
     )
-    assert [f["key"] for f in by_model(built.records, "question")] == ["lambda-note-1"]
-    assert [str(warning) for warning in built.warnings] == [
-        'notes/domain.md:2: topic "Lambda": no "which service?" questions, since no other topic '
-        "of notes/domain.md names another service to offer as a wrong answer"
+    keys = [f["key"] for f in by_model(built.records, "question")]
+    assert keys == ["lambda-note-1", "lambda-which-service-5"]
+    assert built.warnings == ()
+    assert [(e.line, e.skipped) for e in built.which] == [
+        (4, "no name of the answer in the statement: nothing to ask"),
+        (5, ""),
     ]
-
-
-# --- compile_notes: one notes text, no file system (what a run-time upload would call) --------
 
 
 def compile_text(notes: str, exam: str | None = None) -> Compiled:

@@ -24,16 +24,17 @@ from study.models import Attempt, CardState, Mode, ReviewState
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(days=7)
 
+# Every answer bullet names its service, so each makes a "which service?" card.
 BASE = """# Design Resilient Architectures
 
 ## Amazon SQS
 * How do you decouple the web tier from the order processing tier?
     > * Put the orders on an [Amazon SQS](https://docs.aws.amazon.com/sqs/) queue.
-    * > A FIFO queue keeps the order and processes each message exactly once.
+    * > An SQS FIFO queue keeps the order and processes each message exactly once.
 
 ## Amazon Route 53
 * How do you fail over to another Region?
-    > * Use a failover routing policy with health checks.
+    > * Use a Route 53 failover routing policy with health checks.
 """
 
 SQS_SECTION = BASE[BASE.index("## Amazon SQS") : BASE.index("## Amazon Route 53")]
@@ -77,7 +78,8 @@ CASES: list[tuple[str, Callable[[str], str], int, int, int, int]] = [
     (
         "deleted bullet",
         edited(
-            "    * > A FIFO queue keeps the order and processes each message exactly once.\n", ""
+            "    * > An SQS FIFO queue keeps the order and processes each message exactly once.\n",
+            "",
         ),
         3,
         1,
@@ -184,7 +186,9 @@ def test_a_renamed_topic_keeps_its_row_and_deck(student: Any, notebook: Notebook
 def test_an_added_topic_gets_its_deck(student: Any, notebook: Notebook) -> None:
     services.notebook_revise(notebook=notebook, text=BASE + LAMBDA_SECTION, now=LATER)
     lambda_topic = Topic.objects.get(notebook=notebook, name="AWS Lambda")
-    assert Deck.objects.get(slug=lambda_topic.slug).questions.count() == 2
+    # Its note card; its "which service?" card is in the notebook's deck, never in the deck
+    # named after its answer.
+    assert Deck.objects.get(slug=lambda_topic.slug).questions.count() == 1
 
 
 def test_a_changed_card_shows_its_old_and_new_lines_once(
@@ -229,9 +233,9 @@ def test_retired_cards_are_not_served_but_keep_their_history(
     studied(student, notebook)
     services.notebook_revise(notebook=notebook, text=HEAD + SQS_SECTION, now=LATER)
     retired = Question.objects.filter(notebook=notebook, retired_at__isnull=False)
-    # The Route 53 question, and every "which" card: with one topic left there is no wrong
-    # service to offer.
-    assert retired.count() == 4
+    # The Route 53 note card and its "which service?" card; the SQS cards stay (their wrong
+    # options come from the catalog, not from the other topics of the file).
+    assert retired.count() == 2
     assert not Deck.questions.through.objects.filter(question__in=retired).exists()
     assert ReviewState.objects.filter(question__in=retired).count() == retired.count()
     assert Attempt.objects.filter(question__in=retired).count() == retired.count()

@@ -79,11 +79,12 @@ def test_draft_lists_topics_questions_generated_and_a_warning(student: Any) -> N
         "How do you decouple the web tier from the order processing tier?"
     ]
     assert len(sqs.notes[0].answers) == 2
-    assert len(sqs.generated) == 2  # one "which service?" per answer bullet
+    # One "which service?" per answer bullet that names its service: the FIFO bullet does not.
+    assert len(sqs.generated) == 1
     assert [(w.line, w.quoted) for w in draft.warnings] == [(8, "## My own thoughts")]
     assert "names no service" in draft.warnings[0].message
     assert "exam.yaml" not in draft.warnings[0].message  # a notebook has no YAML companion
-    assert draft.card_count == 5
+    assert draft.card_count == 3
     assert Topic.objects.filter(notebook__isnull=False).count() == 0  # nothing saved
 
 
@@ -123,23 +124,24 @@ def test_create_saves_everything_under_the_notebook(student: Any) -> None:
     assert (version.number, version.text) == (1, NOTES)
     assert notebook.topics.count() == 2
     questions = Question.objects.filter(notebook=notebook)
-    assert questions.count() == 5
+    assert questions.count() == 3
     assert all(q.key.startswith(f"nb{notebook.pk}-v1-") for q in questions)
     note = questions.get(origin="note", topic__name="Amazon SQS")
     assert (note.source_file, note.source_first_line, note.source_last_line) == ("My notes", 4, 6)
-    # The note answers, then two options for each of the three "which service?" questions.
-    assert Answer.objects.filter(question__notebook=notebook).count() == 2 + 1 + 3 * 2
+    # The note answers, then four options for the one "which service?" question: the FIFO
+    # bullet names no service, and "My own thoughts" names none to ask about.
+    assert Answer.objects.filter(question__notebook=notebook).count() == 2 + 1 + 4
     decks = {deck.slug: deck for deck in notebook.decks.all()}
     assert len(decks) == 3  # one for the notebook, one per topic
     whole = decks[f"nb{notebook.pk}"]
-    assert (whole.owner, whole.name, whole.questions.count()) == (student, "My notes", 5)
+    assert (whole.owner, whole.name, whole.questions.count()) == (student, "My notes", 3)
     assert all(deck.owner == student for deck in decks.values())
 
 
 def test_two_learners_may_upload_the_same_notes(student: Any, other_student: Any) -> None:
     first, second = make_notebook(student), make_notebook(other_student)
-    assert Question.objects.filter(notebook=first).count() == 5
-    assert Question.objects.filter(notebook=second).count() == 5
+    assert Question.objects.filter(notebook=first).count() == 3
+    assert Question.objects.filter(notebook=second).count() == 3
 
 
 def test_create_refuses_notes_with_errors_and_saves_nothing(student: Any) -> None:
@@ -170,11 +172,11 @@ def test_notebook_count_limit(student: Any, settings: Any) -> None:
 
 
 def test_card_count_limit_counts_every_notebook(student: Any, settings: Any) -> None:
-    settings.NOTEBOOK_MAX_CARDS_PER_USER = 8
-    make_notebook(student)  # 5 cards
+    settings.NOTEBOOK_MAX_CARDS_PER_USER = 5
+    make_notebook(student)  # 3 cards
     draft = notebook_draft(user=student, title="again", text=NOTES)
     assert not draft.ok
-    assert "8 cards" in draft.errors[0].message
+    assert "5 cards" in draft.errors[0].message
     with pytest.raises(NotebookRefused):
         make_notebook(student)
 
@@ -212,8 +214,10 @@ def visible(user: Any) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("viewer", "expected"),
     [
-        ("teacher", {"notebooks": 1, "topics": 2, "questions": 5, "decks": 3}),  # the owner
-        ("student", {"notebooks": 1, "topics": 1, "questions": 3, "decks": 1}),  # assigned deck
+        ("teacher", {"notebooks": 1, "topics": 2, "questions": 3, "decks": 3}),  # the owner
+        # The assigned topic deck holds its note card; a "which service?" card never sits in the
+        # deck named after its answer.
+        ("student", {"notebooks": 1, "topics": 1, "questions": 1, "decks": 1}),
         ("other_student", {"notebooks": 0, "topics": 0, "questions": 0, "decks": 0}),
         ("other_teacher", {"notebooks": 0, "topics": 0, "questions": 0, "decks": 0}),
         ("anonymous", {"notebooks": 0, "topics": 0, "questions": 0, "decks": 0}),

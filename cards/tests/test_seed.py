@@ -76,15 +76,20 @@ def test_real_note_questions_and_answers_in_the_fixture(records: list[dict[str, 
     assert sum(1 for record in records if record["model"] == "cards.topic") == 7
 
 
-def test_one_which_question_per_answer_bullet(notes: Notes, records: list[dict[str, Any]]) -> None:
+def test_which_questions_only_from_bullets_that_make_a_fair_question(
+    notes: Notes, records: list[dict[str, Any]]
+) -> None:
+    """A bullet is asked as "which service?" only when it names its service and is not skipped
+    in the YAML; a flagged bullet is asked from its corrected wording."""
     bullets = [
-        f"{slugify(topic.heading)}-which-{answer.line}"
-        for topic in notes.topics
-        for question in topic.questions
-        for answer in question.answers
+        answer.line for topic in notes.topics for q in topic.questions for answer in q.answers
     ]
     assert len(bullets) == 16
-    assert [q["key"] for q in questions(records, "which")] == bullets
+    built = {q["source_first_line"]: q for q in questions(records, "which")}
+    assert sorted(built) == [6, 8, 13, 18, 19, 37, 42, 44]
+    assert built[19]["key"] == "amazon-redshift-which-service-19"
+    assert "외부 테이블" in built[19]["prompt"]  # the reviewer's corrected wording
+    assert "Cluster 테이블" not in built[19]["prompt"]
 
 
 def test_every_note_question_is_extended_by_a_four_option_single_question(

@@ -115,8 +115,8 @@ def test_study_a_second_domain_see_both_on_progress_and_take_a_whole_exam_of_bot
     fast = page.locator("li.readiness-row.is-domain[data-readiness='3']")
     expect(resilient).to_contain_text("Domain 2: Design Resilient Architectures")
     expect(resilient).to_contain_text("26% of the exam")
-    expect(resilient).to_contain_text("1 of 9 cards studied")
-    expect(fast).to_contain_text("0 of 37 cards studied")
+    expect(resilient).to_contain_text("1 of 8 cards studied")
+    expect(fast).to_contain_text("0 of 29 cards studied")
     for number in ("1", "4"):
         expect(page.locator(f"li.is-domain[data-readiness='{number}']")).to_contain_text(
             "No cards yet"
@@ -129,9 +129,9 @@ def test_study_a_second_domain_see_both_on_progress_and_take_a_whole_exam_of_bot
     # A whole exam: the start page says what it will hold, then it draws from both domains.
     page.goto(f"{base}/exams/")
     plan = page.locator("[data-plan='whole-exam']")
-    expect(plan.locator("tr[data-domain='2'] td").last).to_have_text("6")
-    expect(plan.locator("tr[data-domain='3'] td").last).to_have_text("30")
-    expect(page.locator(".exam-plan summary")).to_contain_text("36 questions")
+    expect(plan.locator("tr[data-domain='2'] td").last).to_have_text("5")
+    expect(plan.locator("tr[data-domain='3'] td").last).to_have_text("22")
+    expect(page.locator(".exam-plan summary")).to_contain_text("27 questions")
     shots(page, "03-exams-en", ".exam-start")
     page.locator("input[name='scope'][value='exam']").check()
     page.locator("input[name='timed']").uncheck()
@@ -142,7 +142,7 @@ def test_study_a_second_domain_see_both_on_progress_and_take_a_whole_exam_of_bot
         item.question.topic.domain.number
         for item in exam.items.select_related("question__topic__domain")
     }
-    assert (exam.scope, exam.question_count, domains) == ("exam", 36, {2, 3})
+    assert (exam.scope, exam.question_count, domains) == ("exam", 27, {2, 3})
     expect(page.locator(".exam-question .prompt").first).to_be_visible()
     shots(page, "04-exam-question-en")
 
@@ -151,7 +151,7 @@ def test_study_a_second_domain_see_both_on_progress_and_take_a_whole_exam_of_bot
     with page.expect_navigation():
         page.locator("form[action$='/submit/'] button[type='submit']").click()
     expect(page.locator("[data-breakdown='domain'] tbody tr")).to_have_count(2)
-    expect(page.locator("[data-breakdown='domain'] tr[data-domain='2']")).to_contain_text("0 / 6")
+    expect(page.locator("[data-breakdown='domain'] tr[data-domain='2']")).to_contain_text("0 / 5")
     shots(
         page, "05-results-en", ".exam-stats", "[data-breakdown='domain']", "[data-breakdown='task']"
     )
