@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -179,7 +179,11 @@ class Catalog:
     services: tuple[Service, ...]
     groups: tuple[Group, ...]
     by_slug: Mapping[str, Service] = field(repr=False, compare=False)
-    patterns: tuple[tuple[Service, re.Pattern[str]], ...] = field(repr=False, compare=False)
+    # Each service's pattern, with words one of which any match of it contains (see find).
+    patterns: tuple[tuple[Service, re.Pattern[str], tuple[str, ...]], ...] = field(
+        repr=False, compare=False
+    )
+    words: WordIndex | None = field(default=None, repr=False, compare=False)
 
     def service(self, slug: str) -> Service:
         return self.by_slug[slug]
@@ -207,9 +211,13 @@ class Catalog:
         """
         folded = _fold(text)
         urls = [(url.start(), url.end()) for url in URL_RE.finditer(text)]
+        # Only the few patterns one of whose words the text holds run at all: compiling a 1 MB
+        # notebook asks this of every bullet, and ~150 patterns each was most of its time.
+        candidates = self.words.services_in(folded) if self.words is not None else None
         found = [
             Mention(match.start(), match.end(), service)
-            for service, pattern in self.patterns
+            for index, (service, pattern, _words) in enumerate(self.patterns)
+            if candidates is None or index in candidates
             for match in pattern.finditer(folded)
             if not any(match.start() < end and start < match.end() for start, end in urls)
         ]
@@ -405,14 +413,54 @@ def _check_names(reader: Reader, drafts: Iterable[_Draft]) -> None:
             )
 
 
-def _patterns(services: Iterable[Service]) -> tuple[tuple[Service, re.Pattern[str]], ...]:
+class WordIndex:
+    """Which services' words occur in a text, in one scan of it.
+
+    Exact, overlaps included: a lookahead at every position records the longest word starting
+    there, and a word occurs exactly where it is, or is a prefix of, the longest one starting at
+    the same place.
+    """
+
+    def __init__(self, patterns: Sequence[tuple[Service, re.Pattern[str], tuple[str, ...]]]):
+        self.services_of: dict[str, set[int]] = {}
+        for index, (_service, _pattern, words) in enumerate(patterns):
+            for word in words:
+                self.services_of.setdefault(word, set()).add(index)
+        ordered = sorted(self.services_of, key=lambda word: (-len(word), word))
+        self.regex = re.compile(
+            "(?=(" + "|".join(re.escape(word) for word in ordered) + "))" if ordered else "(?!)"
+        )
+        # For each word, the services of it and of every word that is a prefix of it.
+        self.reached: dict[str, frozenset[int]] = {
+            word: frozenset(
+                index
+                for other, indexes in self.services_of.items()
+                if word.startswith(other)
+                for index in indexes
+            )
+            for word in ordered
+        }
+
+    def services_in(self, folded: str) -> set[int]:
+        found: set[int] = set()
+        for longest in {match.group(1) for match in self.regex.finditer(folded)}:
+            found |= self.reached[longest]
+        return found
+
+
+def _patterns(
+    services: Iterable[Service],
+) -> tuple[tuple[Service, re.Pattern[str], tuple[str, ...]], ...]:
     compiled = []
     for service in services:
         forms = {form for name in service.names if (form := name_form(name)) is not None}
         # Longest first, so that where one name of the service extends another the match does.
         ordered = sorted(forms, key=lambda form: (-len(form.core), form.vendor, form.core))
         alternatives = "|".join(form.pattern() for form in ordered)
-        compiled.append((service, re.compile(f"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")))
+        # Every match of a form holds each of its tokens as written: its longest will do.
+        words = tuple(sorted({max(form.tokens, key=len) for form in forms}))
+        pattern = re.compile(f"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+        compiled.append((service, pattern, words))
     return tuple(compiled)
 
 
@@ -509,7 +557,8 @@ def parse_catalog(text: str, path: str, blueprint: Blueprint) -> Catalog:
         services=tuple(services),
         groups=tuple(groups),
         by_slug=MappingProxyType(by_slug),
-        patterns=_patterns(services),
+        patterns=(patterns := _patterns(services)),
+        words=WordIndex(patterns),
     )
 
 

@@ -827,3 +827,25 @@ def test_name_forms(name: str, tokens: tuple[str, ...] | None, vendor: bool | No
     else:
         assert form is not None
         assert (form.tokens, form.vendor) == (tokens, vendor)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Put the orders on an Amazon SQS queue, then SNS fans out.",
+        "ElastiCache or an Elastic Load Balancer in front of EC2 Auto Scaling",
+        "CloudFront caches S3 Glacier? No: S3, EBS, EFS and FSx for Lustre.",
+        "Route53 failover with health checks; AWS WAF on the ALB and NLB.",
+        "https://docs.aws.amazon.com/global-accelerator/ Global Accelerator",
+        "람다와 다이나모DB, 그리고 kinesis data streams",
+        "nothing about any service at all",
+    ],
+)
+def test_the_word_index_finds_what_every_pattern_finds(text: str) -> None:
+    from dataclasses import replace
+
+    from cards.examfiles import exam_files
+
+    catalog = exam_files().catalog
+    assert catalog.words is not None
+    assert catalog.find(text) == replace(catalog, words=None).find(text)

@@ -356,3 +356,27 @@ def test_notebook_pages_do_not_query_more_with_more_versions(
         assert client.get(notebook.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("cards:notebook_list")).status_code == 200
+
+
+def test_notebook_text_is_escaped_and_links_are_safe(client: Client, student: Any) -> None:
+    hostile = (
+        "# Design Resilient Architectures\n\n## <script>alert(1)</script> SQS\n"
+        "* <img src=x onerror=alert(1)> decouple?\n"
+        "    > * [click](javascript:alert(1)) and [docs](https://docs.aws.amazon.com/sqs/)\n"
+    )
+    client.force_login(student)
+    preview = client.post(reverse("cards:notebook_new"), {"text": hostile})
+    response = client.post(reverse("cards:notebook_confirm"), {"draft": draft_token(preview)})
+    notebook = Notebook.objects.get()
+    question = Question.objects.get(notebook=notebook, origin="note")
+    pages = [
+        preview.content.decode(),
+        client.get(response["Location"]).content.decode(),
+        client.get(reverse("cards:question_detail", args=[question.pk])).content.decode(),
+        client.get(reverse("cards:deck_detail", args=[f"nb{notebook.pk}"])).content.decode(),
+    ]
+    for page in pages:
+        assert "<script>alert" not in page
+        assert "<img src=x" not in page
+        assert 'href="javascript:' not in page
+    assert 'href="https://docs.aws.amazon.com/sqs/"' in pages[2]

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from cards import services as card_services
+from cards.models import CardReport
 from study import services
-from study.models import Attempt, Mode, ReviewState, Showing
+from study.models import Attempt, Mode, ReviewState, Showing, Suspension
 
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 
@@ -122,3 +124,31 @@ def test_two_showings_of_a_new_card_answered_at_once_share_one_review_state(
     # The winner found a new card; the loser answered the card the winner had just scheduled.
     states_before = Attempt.objects.values_list("state_before", flat=True)
     assert sorted(states_before, key=str) == [1, None]
+
+
+def test_the_same_card_suspended_twice_at_once_is_one_suspension(student, deck):
+    for question in deck.questions.all():
+
+        def suspend(question: Any = question) -> int:
+            return services.suspension_create(user=student, question=question, now=NOW).pk
+
+        results = run_together([suspend, suspend])
+
+        assert all(isinstance(result, int) for result in results), results
+        assert results[0] == results[1]
+        assert Suspension.objects.filter(question=question).count() == 1
+
+
+def test_the_same_card_reported_twice_at_once_is_one_open_report(student, deck):
+    for question in deck.questions.all():
+
+        def report(question: Any = question) -> int:
+            return card_services.card_report_create(
+                user=student, question=question, reason="typo", text="", now=NOW
+            ).pk
+
+        results = run_together([report, report])
+
+        assert all(isinstance(result, int) for result in results), results
+        assert results[0] == results[1]
+        assert CardReport.objects.filter(question=question).count() == 1
