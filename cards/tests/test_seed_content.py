@@ -1,6 +1,7 @@
 """seed_content inserts what is missing and never overwrites what an admin edited."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import serializers
@@ -128,7 +129,7 @@ COMMITTED = Path(__file__).resolve().parents[2] / "fixtures" / "content.json"
 
 
 def test_seeding_the_fixture_retires_what_the_build_replaced_and_syncs_reviewer_notes(
-    db: None, student: object, teacher: object
+    db: None, student: Any, teacher: Any
 ) -> None:
     import datetime as dt
 
@@ -143,7 +144,7 @@ def test_seeding_the_fixture_retires_what_the_build_replaced_and_syncs_reviewer_
     # which card in that topic deck too; a rewritten question not yet retired, without notes.
     old = Question.objects.create(
         key="lambda-which-6",
-        topic=lambda_deck.questions.first().topic,
+        topic=Topic.objects.get(slug="lambda"),
         kind="single",
         origin="which",
         prompt="old",

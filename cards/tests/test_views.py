@@ -240,7 +240,7 @@ def test_question_page_query_count(
         assert client.get(question_url(question)).status_code == 200
 
 
-FLAG = {
+FLAG: dict[str, Any] = {
     "line": 7,
     "kind": "fact",
     "correction": "VPC 엔드포인트로 NAT 없이 접근합니다.",

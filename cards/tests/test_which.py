@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from cards.catalog import Service
 from cards.examfiles import exam_files
 from cards.which import MASK, mask_statement, neutral, pick_distractors, visible_names
 
 B = MASK
 
 
-def service(slug: str):  # type: ignore[no-untyped-def]
+def service(slug: str) -> Service:
     return exam_files().catalog.service(slug)
 
 
