@@ -34,7 +34,15 @@ from django.db.models import (
 )
 
 from accounts.models import User
-from cards.models import EFFECTIVE_TASK_STATEMENT, Answer, Deck, Domain, Question, TaskStatement
+from cards.models import (
+    EFFECTIVE_TASK_STATEMENT,
+    Answer,
+    Deck,
+    Domain,
+    Notebook,
+    Question,
+    TaskStatement,
+)
 from study import blueprint, planner
 from study import selectors as study_selectors
 from study.expressions import READABLE_STATE, DaysElapsed, plausible
@@ -766,12 +774,13 @@ class AccountFootprint:
     history: HistoryCounts
     memberships: int  # classes the user studies in
     classrooms: int  # classes the user teaches (all empty unless deletion is refused)
-    decks: int  # decks the user built
+    decks: int  # decks the user built as a teacher (a notebook's decks are the notebook's)
     # Classes the user teaches that still have students (with `student_count`): deleting the
     # account would pull the class, its assignments and its decks from under them.
     classes_with_students: tuple[Classroom, ...]
     # The user's decks assigned in another teacher's class (only the admin can arrange that).
     decks_assigned_elsewhere: tuple[Assignment, ...]
+    notebooks: int = 0  # the user's notebooks of notes, with their cards and decks
 
     @property
     def is_blocked(self) -> bool:
@@ -779,12 +788,13 @@ class AccountFootprint:
 
 
 def account_footprint(user: User) -> AccountFootprint:
-    """What deleting the user's account would remove, and what stops it (eight small queries)."""
+    """What deleting the user's account would remove, and what stops it (nine small queries)."""
     return AccountFootprint(
         history=history_counts(user),
         memberships=Membership.objects.filter(student=user).count(),
         classrooms=Classroom.objects.filter(teacher=user).count(),
-        decks=Deck.objects.filter(owner=user).count(),
+        decks=Deck.objects.filter(owner=user, notebook__isnull=True).count(),
+        notebooks=Notebook.objects.filter(owner=user).count(),
         classes_with_students=tuple(
             Classroom.objects.taught_by(user)
             .annotate(student_count=Count("memberships"))

@@ -710,3 +710,74 @@ def test_the_readme_example_builds_without_yaml_or_warnings() -> None:
         ("Amazon SQS", "2.1"),
         ("Amazon Route 53", "2.2"),
     ]
+
+
+FLAGS = """\
+note_flags:
+  5:
+    kind: fact
+    correction: 고친 문장
+    correction_en: The corrected line
+    url: https://docs.aws.amazon.com/lambda/
+  3:
+    - {kind: typo, correction: 람다, correction_en: Lambda, url: "https://docs.aws.amazon.com/"}
+"""
+
+
+def test_note_flags_go_on_every_question_citing_the_line_and_a_flagged_bullet_is_reworded() -> None:
+    records = build(exam=EXAM + FLAGS)
+    flag = {
+        "line": 5,
+        "kind": "fact",
+        "correction": "고친 문장",
+        "correction_en": "The corrected line",
+        "url": "https://docs.aws.amazon.com/lambda/",
+    }
+    assert question(records, "lambda-note-1")["note_flags"] == [flag]  # cites 4-6
+    assert question(records, "lambda-exam-1")["note_flags"] == [flag]  # cites 4-6
+    assert question(records, "lambda-which-service-6")["note_flags"] == []
+    # The flagged bullet names no service in its corrected wording: it is not asked.
+    assert "lambda-which-service-5" not in [f["key"] for f in by_model(records, "question")]
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (
+            "note_flags:\n  2:\n    {kind: fact, correction: a, correction_en: b, url: https://x.test/}\n",
+            "note_flags line 2 is not a heading, question or answer line of notes/domain.md",
+        ),
+        (
+            "note_flags:\n  5:\n    {kind: wrong, correction: a, correction_en: b, url: https://x.test/}\n",
+            "kind 'wrong' is not one of fact, outdated, typo",
+        ),
+        (
+            "note_flags:\n  5:\n    {kind: typo, correction: a, correction_en: b, url: ftp://x.test/}\n",
+            "'url' must start with https://",
+        ),
+        (
+            "note_flags:\n  5:\n    {kind: typo, correction: a, url: https://x.test/}\n",
+            "'correction_en'",
+        ),
+        (
+            "which:\n  4:\n    {skip: not fair}\n",
+            "which line 4 is not an answer line of notes/domain.md",
+        ),
+        ("which:\n  5:\n    {also_fits: [no-such-service]}\n", "also_fits: no-such-service"),
+        ("which:\n  5:\n    {colour: red}\n", "unknown key 'colour' in which entry"),
+    ],
+)
+def test_overlays_on_lines_are_checked(flags: str, expected: str) -> None:
+    assert any(expected in problem for problem in problems(exam=EXAM + flags))
+
+
+def test_a_retired_question_keeps_its_record_but_leaves_every_deck() -> None:
+    exam = EXAM.replace(
+        "  - key: lambda-exam-1\n", "  - key: lambda-exam-1\n    retired: 2026-12-04\n"
+    )
+    records = build(exam=exam)
+    assert question(records, "lambda-exam-1")["retired_at"] == "2026-12-04T00:00:00Z"
+    for deck in by_model(records, "deck"):
+        assert ["lambda-exam-1"] not in deck["questions"]
+    bad = EXAM.replace("  - key: lambda-exam-1\n", "  - key: lambda-exam-1\n    retired: yes\n")
+    assert any("'retired' must be a date: YYYY-MM-DD" in p for p in problems(exam=bad))

@@ -112,3 +112,42 @@ def test_every_note_question_is_extended_by_a_four_option_single_question(
             and note["source_first_line"] <= q["source_last_line"]
         ]
         assert extending, f"no 4-option single question extends {note['key']}"
+
+
+def by_key(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {r["fields"]["key"]: r["fields"] for r in records if r["model"] == "cards.question"}
+
+
+def test_the_reviewed_lines_carry_reviewer_notes_with_aws_documentation(
+    records: list[dict[str, Any]],
+) -> None:
+    flagged = {
+        flag["line"]: flag for fields in by_key(records).values() for flag in fields["note_flags"]
+    }
+    # Line 39 is the FSx heading: no question cites it, the report and the YAML keep it.
+    assert sorted(flagged) == [7, 19, 29, 34, 36, 41, 42, 44, 45]
+    for line in (7, 19, 29, 36):
+        assert flagged[line]["kind"] == "fact"
+    assert all(f["url"].startswith("https://docs.aws.amazon.com/") for f in flagged.values())
+    # An authored question whose key contradicts the line it cites shows the flag beside it.
+    lambda_3 = by_key(records)["lambda-exam-3"]
+    assert (lambda_3["source_first_line"], lambda_3["source_last_line"]) == (6, 7)
+    assert [f["line"] for f in lambda_3["note_flags"]] == [7]
+
+
+def test_rewritten_questions_retire_the_old_key_and_add_a_new_one(
+    records: list[dict[str, Any]],
+) -> None:
+    questions = by_key(records)
+    for old, new in (
+        ("ec2-exam-2", "ec2-exam-3"),
+        ("aws-global-accelerator-exam-2", "aws-global-accelerator-exam-3"),
+        ("amazon-redshift-exam-2", "amazon-redshift-exam-3"),
+    ):
+        assert questions[old]["retired_at"] is not None
+        assert questions[new]["retired_at"] is None
+    assert questions["amazon-redshift-exam-3"]["task_statement"] == ["SAA-C03", "3.5"]
+    assert questions["ec2-exam-3"]["kind"] == "single"
+    for fields in questions.values():
+        if fields["origin"] == "exam" and fields["retired_at"] is None:
+            assert fields["prompt"].removesuffix(" (2개 선택)").endswith("까?"), fields["key"]

@@ -1,6 +1,7 @@
 """seed_content inserts what is missing and never overwrites what an admin edited."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import serializers
@@ -120,3 +121,56 @@ def test_the_committed_fixture_seeds_a_fresh_database(db: None) -> None:
     assert report.created["topic"] == 7
     assert Deck.objects.count() == report.created["deck"]
     assert not content_seed(fixture_path=Path("fixtures/content.json")).created
+
+
+# --- retirement and reviewer's notes follow the fixture ---
+
+COMMITTED = Path(__file__).resolve().parents[2] / "fixtures" / "content.json"
+
+
+def test_seeding_the_fixture_retires_what_the_build_replaced_and_syncs_reviewer_notes(
+    db: None, student: Any, teacher: Any
+) -> None:
+    import datetime as dt
+
+    from study.models import Attempt
+
+    now = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+    content_seed(fixture_path=COMMITTED, now=now)
+    lambda_deck = Deck.objects.get(slug="lambda")
+    domain_deck = Deck.objects.get(slug="design-high-performing-architectures")
+    # What a database seeded before this build holds: an old-style which card, in the topic
+    # deck named after its answer and in a teacher's deck, with a learner's answer; the new
+    # which card in that topic deck too; a rewritten question not yet retired, without notes.
+    old = Question.objects.create(
+        key="lambda-which-6",
+        topic=Topic.objects.get(slug="lambda"),
+        kind="single",
+        origin="which",
+        prompt="old",
+        source_file="notes/x.md",
+        source_first_line=6,
+        source_last_line=6,
+    )
+    Attempt.objects.create(
+        user=student, question=old, mode="choice", correct=True, rating=3, reviewed_at=now
+    )
+    own = Deck.objects.create(slug="mine", name="Mine", owner=teacher)
+    own.questions.add(old)
+    lambda_deck.questions.add(old, Question.objects.get(key="lambda-which-service-6"))
+    Question.objects.filter(key="ec2-exam-2").update(retired_at=None, note_flags=[])
+    Question.objects.filter(key="lambda-exam-3").update(note_flags=[])
+    ec2_2 = Question.objects.get(key="ec2-exam-2")
+    domain_deck.questions.add(ec2_2)
+
+    report = content_seed(fixture_path=COMMITTED, now=now)
+
+    old.refresh_from_db()
+    assert old.retired_at == now and old.attempts.count() == 1  # history kept
+    assert not old.decks.exists()  # out of every deck, the teacher's too
+    assert report.retired == 1
+    assert not lambda_deck.questions.filter(origin="which").exists()
+    assert Question.objects.get(key="ec2-exam-2").retired_at is not None
+    assert not Question.objects.get(key="ec2-exam-2").decks.exists()
+    assert [f["line"] for f in Question.objects.get(key="lambda-exam-3").note_flags] == [7]
+    assert domain_deck.questions.filter(key="lambda-which-service-6").exists()

@@ -238,3 +238,35 @@ def test_question_page_query_count(
 ) -> None:
     with django_assert_max_num_queries(2):
         assert client.get(question_url(question)).status_code == 200
+
+
+FLAG: dict[str, Any] = {
+    "line": 7,
+    "kind": "fact",
+    "correction": "VPC 엔드포인트로 NAT 없이 접근합니다.",
+    "correction_en": "It reaches AWS services through VPC endpoints without NAT.",
+    "url": "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html",
+}
+
+
+def test_a_reviewers_note_sits_beside_the_citation_styled_by_kind(
+    client: Client, topic: Topic, make_question: Callable[..., Question], student: Any
+) -> None:
+    question = make_question(topic, note_flags=[FLAG, {**FLAG, "line": 6, "kind": "typo"}])
+    client.force_login(student)  # a learner reads the card language first: Korean by default
+    html = client.get(question_url(question)).content.decode()
+    citation = html[html.index('<figure class="citation">') :]
+    assert citation.index("reviewer-note-typo") < citation.index("reviewer-note-fact")  # by line
+    assert "<strong>Reviewer's note</strong>" in citation
+    assert FLAG["correction"] in citation and FLAG["correction_en"] in citation
+    assert f'href="{FLAG["url"]}"' in citation
+    assert "Factual error" in citation and "Typo" in citation
+
+
+def test_a_malformed_note_flag_edited_in_the_admin_does_not_break_the_page(
+    client: Client, topic: Topic, make_question: Callable[..., Question]
+) -> None:
+    question = make_question(topic, note_flags=[{"kind": "fact"}, "nonsense", FLAG])
+    response = client.get(question_url(question))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="reviewer-note ') == 1

@@ -10,7 +10,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from cards.models import Deck
+from cards.models import Deck, Notebook, Question
+from cards.tests.test_notebooks import make_notebook
 from classrooms import services
 from classrooms.goals import Goal
 from classrooms.models import Assignment, Classroom, Membership
@@ -190,3 +191,16 @@ def test_the_footprint_counts_what_would_go(
     assert not footprint.is_blocked
     enrol(classroom, student)
     assert account_footprint(teacher).is_blocked
+
+
+def test_a_learner_with_a_notebook_deletes_their_account_and_its_cards(
+    student: Any, now: dt.datetime
+) -> None:
+    notebook = make_notebook(student)
+    footprint = account_footprint(student)
+    assert (footprint.notebooks, footprint.decks) == (1, 0)
+
+    services.account_delete(user=student, now=now)
+
+    assert not Notebook.objects.filter(pk=notebook.pk).exists()
+    assert not Question.objects.filter(notebook_id=notebook.pk).exists()

@@ -604,3 +604,22 @@ def test_an_empty_deck_offers_practice_in_the_same_mode(client, learner, deck, m
     assert "Nothing due" in html
     practice = escape(session_url(deck, "choice", practice=True))
     assert f'<a class="button" href="{practice}">Practise anyway</a>' in html
+
+
+def test_a_flashcard_back_shows_the_reviewers_note_on_its_lines(
+    client, learner, topic, make_question
+):
+    note = {
+        "line": 7,
+        "kind": "fact",
+        "correction": "고친 문장",
+        "correction_en": "The corrected line",
+        "url": "https://docs.aws.amazon.com/lambda/",
+    }
+    card = make_question(topic, kind="flashcard", prompt="Card", note_flags=[note])
+    deck = Deck.objects.create(slug="flagged", name="Flagged")
+    deck.questions.add(card)
+    html = client.get(session_url(deck)).content.decode()
+    back = html[html.index('<div class="back">') :]
+    assert 'class="reviewer-note reviewer-note-fact"' in back
+    assert "고친 문장" in back and "The corrected line" in back
