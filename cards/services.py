@@ -334,8 +334,10 @@ def _new_topic(
 
 def _topic_deck_save(*, notebook: Notebook, topic: Topic, fields: Record) -> Deck:
     """The topic's deck (slug: the topic's), created or brought up to date."""
+    # Looked up within the notebook: a slug taken by any other deck is never updated here.
     deck, _created = Deck.objects.update_or_create(
         slug=topic.slug,
+        notebook=notebook,
         defaults={
             "name": topic.name,
             "name_en": topic.name,
@@ -353,6 +355,7 @@ def _topic_deck_save(*, notebook: Notebook, topic: Topic, fields: Record) -> Dec
 def _whole_deck_save(*, notebook: Notebook, domain_id: int) -> Deck:
     deck, _created = Deck.objects.update_or_create(
         slug=f"nb{notebook.pk}",
+        notebook=notebook,
         defaults={
             "name": notebook.title,
             "name_en": notebook.title,
@@ -498,6 +501,18 @@ def _notebook_save(
         deck.questions.clear()
 
 
+def _notebook_save_or_refuse(**kwargs: Any) -> None:
+    """_notebook_save, refused with a message when a slug or key it makes is taken by a row
+    outside the notebook (a built-in deck named like it): nothing else is ever overwritten."""
+    try:
+        with transaction.atomic():
+            _notebook_save(**kwargs)
+    except IntegrityError as error:
+        raise NotebookRefused(
+            gettext("A topic of these notes takes a name already in use. Rename the topic.")
+        ) from error
+
+
 def notebook_create(*, user: User, title: str, text: str, now: dt.datetime) -> Notebook:
     """Compile `text` again (the preview's result is never trusted) and save the notebook, its
     first version, topics, cards and decks in one transaction; NotebookRefused if it has errors.
@@ -512,7 +527,9 @@ def notebook_create(*, user: User, title: str, text: str, now: dt.datetime) -> N
         version = NotebookVersion.objects.create(
             notebook=notebook, number=1, text=text, created=now
         )
-        _notebook_save(notebook=notebook, version=version, records=draft.compiled.records, now=now)
+        _notebook_save_or_refuse(
+            notebook=notebook, version=version, records=draft.compiled.records, now=now
+        )
     return notebook
 
 
@@ -537,7 +554,7 @@ def notebook_revise(
         version = NotebookVersion.objects.create(
             notebook=notebook, number=number, text=text, created=now
         )
-        _notebook_save(
+        _notebook_save_or_refuse(
             notebook=notebook,
             version=version,
             records=draft.compiled.records,

@@ -405,3 +405,14 @@ def test_another_teacher_cannot_assign_someone_elses_notebook_deck(
         {"deck": deck.pk, "goal": Goal.ANSWER_ALL, "due_at": "2099-01-01T00:00"},
     )
     assert not Assignment.objects.filter(deck=deck).exists()
+
+
+def test_a_slug_taken_by_a_built_in_deck_is_refused_and_left_alone(
+    student: Any, notebook: Notebook
+) -> None:
+    built_in = Deck.objects.create(slug=f"nb{notebook.pk}-aws-lambda", name="Built-in")
+    with pytest.raises(NotebookRefused):
+        services.notebook_revise(notebook=notebook, text=BASE + LAMBDA_SECTION, now=LATER)
+    built_in.refresh_from_db()
+    assert (built_in.name, built_in.notebook_id, built_in.owner_id) == ("Built-in", None, None)
+    assert notebook.versions.count() == 1

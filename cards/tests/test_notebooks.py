@@ -155,7 +155,7 @@ def test_a_failure_mid_save_leaves_nothing(student: Any, monkeypatch: Any) -> No
         raise IntegrityError("boom")
 
     monkeypatch.setattr(services.Deck.objects, "update_or_create", broken)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(NotebookRefused):
         make_notebook(student)
     assert not Notebook.objects.exists()
     assert not NotebookVersion.objects.exists()
