@@ -459,3 +459,24 @@ def test_deck_edit_sets_its_questions(
     deck = Deck.objects.get(slug="lambda-basics")
     assert set(deck.questions.all()) == {questions[0], questions[2]}
     assert deck.is_builtin
+
+
+def test_notebooks_in_the_admin_with_read_only_provenance(
+    client: Client, admin_user: Any, student: Any
+) -> None:
+    from cards.tests.test_notebooks import make_notebook
+
+    notebook = make_notebook(student)
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:cards_notebook_changelist"))
+    assert listing.status_code == 200 and "My notes" in listing.content.decode()
+    page = client.get(reverse("admin:cards_notebook_change", args=[notebook.pk]))
+    assert page.status_code == 200
+    assert "Design Resilient Architectures" in page.content.decode()  # the version's Markdown
+    assert 'name="versions-0-text"' not in page.content.decode()  # shown, not editable
+    question = Question.objects.filter(notebook=notebook).first()
+    assert question is not None
+    page = client.get(reverse("admin:cards_question_change", args=[question.pk]))
+    assert page.status_code == 200
+    assert 'name="notebook"' not in page.content.decode()
+    assert client.get(reverse("admin:cards_notebook_add")).status_code == 403

@@ -382,6 +382,14 @@ def test_a_teacher_assigns_a_notebook_deck_and_cannot_delete_it_while_assigned(
 
     client.force_login(student)
     assert client.get(reverse("cards:deck_detail", args=[deck.slug])).status_code == 200
+    # A student of the class studies the deck; the notebook itself is not theirs to change.
+    for name in ("cards:notebook_revise", "cards:notebook_delete", "cards:notebook_detail"):
+        assert client.post(reverse(name, args=[notebook.pk]), {"text": BASE}).status_code in (
+            404,
+            405,
+        )
+    assert client.get(reverse("cards:notebook_delete", args=[notebook.pk])).status_code == 404
+    assert notebook.versions.count() == 1
 
 
 def test_another_teacher_cannot_assign_someone_elses_notebook_deck(
