@@ -990,10 +990,15 @@ def _question(
 ) -> Record:
     """A question record; its `order` within the topic is set when the topic is assembled.
 
-    It carries the reviewer's notes on the lines it cites, shown wherever those lines are.
+    It carries the reviewer's notes on the lines it cites and on its topic's heading, shown
+    wherever those lines are.
     """
     text = source.notes.source_text(first, last)
     flags = source.exam.flags_on(first, last) if source.exam is not None else []
+    # The topic's heading is shown with every card of the topic: a flag on it goes with them.
+    heading = next((t.line for t in source.notes.topics if heading_slug(t.heading) == topic), 0)
+    if source.exam is not None and heading and not first <= heading <= last:
+        flags = source.exam.flags_on(heading, heading) + flags
     return {
         "model": "cards.question",
         "fields": {

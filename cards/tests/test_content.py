@@ -733,9 +733,17 @@ def test_note_flags_go_on_every_question_citing_the_line_and_a_flagged_bullet_is
         "correction_en": "The corrected line",
         "url": "https://docs.aws.amazon.com/lambda/",
     }
-    assert question(records, "lambda-note-1")["note_flags"] == [flag]  # cites 4-6
-    assert question(records, "lambda-exam-1")["note_flags"] == [flag]  # cites 4-6
-    assert question(records, "lambda-which-service-6")["note_flags"] == []
+    heading = {  # line 3, "## Lambda": it goes with every card of the topic
+        "line": 3,
+        "kind": "typo",
+        "correction": "람다",
+        "correction_en": "Lambda",
+        "url": "https://docs.aws.amazon.com/",
+    }
+    assert question(records, "lambda-note-1")["note_flags"] == [heading, flag]  # cites 4-6
+    assert question(records, "lambda-exam-1")["note_flags"] == [heading, flag]  # cites 4-6
+    assert question(records, "lambda-which-service-6")["note_flags"] == [heading]
+    assert question(records, "amazon-s3-note-1")["note_flags"] == []
     # The flagged bullet names no service in its corrected wording: it is not asked.
     assert "lambda-which-service-5" not in [f["key"] for f in by_model(records, "question")]
 
