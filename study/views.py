@@ -486,11 +486,12 @@ def card_suspend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _card(request, pk)
     if (limited := _flag_limit(request)) is not None:
         return limited
+    # The form is read before the write: a body Django refuses (too many fields) is a 400
+    # that has changed nothing.
+    back = _back_to(request, reverse("study:card_history", args=[pk]))
     services.suspension_create(user=request.user, question=question, now=timezone.now())
     messages.success(request, _("Card suspended: studying skips it until you unsuspend it."))
-    return HttpResponseRedirect(
-        _back_to(request, reverse("study:card_history", args=[pk])), status=303
-    )
+    return HttpResponseRedirect(back, status=303)
 
 
 @require_POST
@@ -502,9 +503,10 @@ def card_unsuspend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     if (limited := _flag_limit(request)) is not None:
         return limited
+    back = _back_to(request, reverse("study:suspended_list"))  # read before the write
     services.suspension_delete(user=request.user, question=suspension.question)
     messages.success(request, _("Card unsuspended: it comes back when it is due."))
-    return HttpResponseRedirect(_back_to(request, reverse("study:suspended_list")), status=303)
+    return HttpResponseRedirect(back, status=303)
 
 
 @require_POST

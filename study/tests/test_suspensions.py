@@ -220,6 +220,22 @@ def test_suspend_ignores_a_next_url_on_another_site(client: Any, learner: Any, d
     assert response["Location"] == reverse("study:card_history", args=[question.pk])
 
 
+@pytest.mark.parametrize("suspended", [False, True])
+def test_a_body_with_too_many_fields_is_a_400_that_changes_nothing(
+    client: Any, learner: Any, deck: Deck, suspended: bool
+) -> None:
+    # Found by the fuzz test: the redirect target was read after the write.
+    question = ordered(deck)[0]
+    if suspended:
+        services.suspension_create(user=learner, question=question, now=NOW)
+    name = "study:card_unsuspend" if suspended else "study:card_suspend"
+
+    response = client.post(reverse(name, args=[question.pk]), {"next": ["x"] * 2000})
+
+    assert response.status_code == 400
+    assert Suspension.objects.filter(user=learner, question=question).exists() is suspended
+
+
 def test_an_outsider_cannot_suspend_a_card_they_cannot_see(
     client: Any, student: Any, other_student: Any
 ) -> None:
