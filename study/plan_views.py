@@ -83,7 +83,7 @@ def plan_apply(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.plan_apply(user=request.user, retention=retention, new_per_day=new_per_day)
     messages.success(
         request,
-        _("Your settings now aim at %(retention)s retention with %(new)d new cards a day.")
+        _("Your settings now aim at %(retention)s retention, new cards a day %(new)d.")
         % {"retention": f"{retention:.2f}", "new": new_per_day},
     )
     return HttpResponseRedirect(reverse("accounts:settings"), status=303)

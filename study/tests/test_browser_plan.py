@@ -115,7 +115,7 @@ def test_set_an_exam_date_see_the_plan_apply_it_and_see_the_settings_change(
         page.get_by_role("button", name="Apply this plan to my settings").click()
     expect(page).to_have_url(re.compile(r"/settings/$"))
     expect(page.locator(".messages")).to_contain_text(
-        f"Your settings now aim at {retention} retention with {new_per_day} new cards a day."
+        f"Your settings now aim at {retention} retention, new cards a day {new_per_day}."
     )
     expect(page.locator("[name='desired_retention']")).to_have_value(retention)
     expect(page.locator("[name='new_cards_per_day']")).to_have_value(new_per_day)

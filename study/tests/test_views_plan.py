@@ -228,4 +228,4 @@ def test_a_cached_plan_is_served_until_an_answer_or_a_setting_changes(
     with django_assert_max_num_queries(3):
         assert client.get(PLAN).context["exam"] == first
     client.post(APPLY, {"retention": "0.80", "new_per_day": "3"})
-    assert "retention 0.80, 3 new cards a day" in client.get(PLAN).content.decode()
+    assert "retention 0.80, new cards a day 3" in client.get(PLAN).content.decode()
