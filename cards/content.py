@@ -1226,16 +1226,17 @@ def _which_question(
     )
     wrong = {d.service.name: d for d in distractors}
     heading = placed.heading
-    right_why = (
-        f"노트의 {heading} 항목({line}행)에서 나온 설명입니다."
-        if corrected is None
-        else f"노트의 {heading} 항목({line}행)을 검토 메모대로 고친 설명입니다."
+    # Why the answer is right: what the service is for, then where the statement comes from.
+    right_why = f"{answer.name}: {answer.summary} 이 설명은 노트의 {heading} 항목({line}행)" + (
+        "에서 나왔습니다." if corrected is None else "을 검토 메모대로 고친 것입니다."
     )
     right_why_en = (
-        f"This description comes from the {heading} section of the notes (line {line})."
-        if corrected is None
-        else f"This is line {line} of the {heading} section of the notes, as the reviewer's "
-        "note corrects it."
+        f"{answer.name}: {answer.summary_en} The statement is line {line} of the {heading} "
+        + (
+            "section of the notes."
+            if corrected is None
+            else "section, as the reviewer's note corrects it."
+        )
     )
     rows = []
     for i, label in enumerate(option_order(key, [placed.option, *wrong]), start=1):

@@ -259,9 +259,15 @@ def test_which_question_masks_the_service_and_explains_every_option() -> None:
     right = [option for option in options if option["is_correct"]]
     assert len(right) == 1
     assert right[0]["text"] == "AWS Lambda"
-    assert right[0]["explanation"] == "노트의 Lambda 항목(5행)에서 나온 설명입니다."
+    # Why it is right: what the catalog says the service is for, then where the line is.
+    assert right[0]["explanation"] == (
+        "AWS Lambda: 서버를 프로비저닝하거나 관리하지 않고 이벤트에 응답해 코드를 실행하는 "
+        "서버리스 컴퓨팅 서비스. 이 설명은 노트의 Lambda 항목(5행)에서 나왔습니다."
+    )
     assert right[0]["explanation_en"] == (
-        "This description comes from the Lambda section of the notes (line 5)."
+        "AWS Lambda: Serverless compute service that runs code in response to events without "
+        "provisioning or managing servers. The statement is line 5 of the Lambda section of the "
+        "notes."
     )
     assert right[0]["reference_url"] == "https://aws.amazon.com/lambda/"
     # The wrong options come from the catalog (Lambda's confusion group), not from the other
