@@ -86,11 +86,13 @@ def test_paste_notes_study_them_edit_and_upload_again(
     shot(page, "notebook-02-saved")
 
     # Study three cards of the whole notebook's deck, by keyboard: reveal, Good, next.
-    page.locator(".deck-list li", has_text="Week 1").get_by_role(
-        "link", name="Study flashcards"
-    ).click()
+    # Waits for the study page to load: a key pressed before its deferred script runs is lost.
+    with page.expect_navigation():
+        page.locator(".deck-list li", has_text="Week 1").get_by_role(
+            "link", name="Study flashcards"
+        ).click()
     for _ in range(3):
-        expect(page.locator("button.rating").first).to_be_hidden()  # the page's script ran
+        expect(page.locator("button.rating").first).to_be_hidden()  # answer not shown yet
         page.keyboard.press("Space")
         expect(page.locator("button.rating").first).to_be_visible()
         with page.expect_navigation():
